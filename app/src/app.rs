@@ -1,0 +1,90 @@
+//! The HTML shell and the one route table.
+
+use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
+use crate::components::{Layout, NotFound};
+use crate::i18n::{t, Locale};
+use crate::lesson::LessonPage;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The whole document. Hydration scripts are not here: only pages with an island add them (see
+/// [`crate::components::Interactive`]), so reading a lesson costs no JavaScript at all.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    provide_context(locale);
+    let css = css_href(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="theme-color" content="#0b6e4f"/>
+                <link rel="stylesheet" href=css/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// `/pkg/taphuan.<hash>.css` when cargo-leptos hashed the files, else `/pkg/taphuan.css`.
+fn css_href(options: &LeptosOptions) -> String {
+    let name = options.output_name.to_string();
+    #[cfg(feature = "ssr")]
+    {
+        if options.hash_files {
+            let hash_path = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+            if let Some(text) = hash_path.and_then(|p| std::fs::read_to_string(p).ok()) {
+                if let Some(h) = text.lines().find_map(|l| l.trim().strip_prefix("css:")) {
+                    return format!("/{}/{name}.{}.css", options.site_pkg_dir, h.trim());
+                }
+            }
+        }
+    }
+    format!("/{}/{name}.css", options.site_pkg_dir)
+}
+
+/// The locale of this request, from the `lang` cookie.
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            if let Some(h) = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()) {
+                return Locale::from_cookie_header(h);
+            }
+        }
+    }
+    Locale::default()
+}
+
+/// Routes. Every page renders completely on the server before it is sent (`SsrMode::Async`), so it reads
+/// the same with JavaScript off.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = crate::i18n::use_locale();
+    view! {
+        <Title formatter=move |s: String| if s.is_empty() { t(locale, "app.name") } else { format!("{s} · {}", t(locale, "app.name")) }/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course") view=CoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course/thuat-ngu") view=GlossaryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course/bai/:lesson") view=LessonPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

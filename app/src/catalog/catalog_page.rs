@@ -1,0 +1,100 @@
+//! `/`: the catalog, grouped by category, with a search that ignores diacritics.
+
+use super::api::list_courses;
+use super::search_island::SearchFilter;
+use super::CourseCard;
+use crate::components::{ErrorView, Interactive};
+use crate::i18n::{format_hours, t, tf, use_locale};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+/// The catalog page. Without JavaScript the search form reloads the page with `?q=`; with it, the
+/// [`SearchFilter`] island filters the cards as the learner types.
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let courses = Resource::new(q, list_courses);
+    view! {
+        <Title text=""/>
+        <Meta name="description" content=t(locale, "app.tagline")/>
+        <section class="hero">
+            <h1>{t(locale, "catalog.title")}</h1>
+            <p>{t(locale, "app.tagline")}</p>
+        </section>
+        <SearchFilter
+            initial=q()
+            label=t(locale, "catalog.search")
+            placeholder=t(locale, "catalog.search_placeholder")
+            button=t(locale, "catalog.search_button")
+            none=t(locale, "catalog.none")
+        />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match courses.await {
+                    Ok(list) => view! { <CourseList list=list query=q()/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Interactive/>
+    }
+}
+
+#[component]
+fn CourseList(list: Vec<CourseCard>, query: String) -> impl IntoView {
+    let locale = use_locale();
+    let header = (!query.is_empty()).then(|| {
+        view! {
+            <p class="results">
+                {tf(locale, "catalog.results", &[("q", query.clone())])} " · "
+                <a href="/">{t(locale, "catalog.clear")}</a>
+            </p>
+        }
+    });
+    let empty = list.is_empty();
+    let groups: Vec<_> = super::CATEGORIES
+        .iter()
+        .map(|cat| {
+            let cards: Vec<CourseCard> = list.iter().filter(|c| c.category == *cat).cloned().collect();
+            (cat.to_string(), cards)
+        })
+        .filter(|(_, cards)| !cards.is_empty())
+        .collect();
+    view! {
+        {header}
+        <p class="muted none" data-none hidden=!empty>{t(locale, "catalog.none")}</p>
+        {groups
+            .into_iter()
+            .map(|(cat, cards)| {
+                view! {
+                    <section class="category" data-group>
+                        <h2>{t(locale, &format!("category.{cat}"))}</h2>
+                        <ul class="cards">
+                            {cards
+                                .into_iter()
+                                .map(|c| {
+                                    let href = format!("/khoa-hoc/{}", c.slug);
+                                    view! {
+                                        <li class="card" data-key=c.search_key.clone()>
+                                            <a href=href>
+                                                <h3>{c.title.clone()}</h3>
+                                                <p>{c.summary.clone()}</p>
+                                                <p class="meta">
+                                                    {tf(locale, "catalog.lessons", &[("n", c.lessons.to_string())])} " · "
+                                                    {tf(locale, "catalog.hours", &[("h", format_hours(c.hours, locale))])}
+                                                </p>
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()}
+    }
+}

@@ -1,0 +1,98 @@
+//! Widgets shared by several features: the page layout, the not-found view, error messages, and the switch
+//! that loads the wasm bundle on pages with islands.
+
+use crate::error::AppError;
+use crate::i18n::{t, use_locale};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+/// Header, main and footer around every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let path = location.pathname.get_untracked();
+    let here = if search.is_empty() { path } else { format!("{path}?{}", search.trim_start_matches('?')) };
+    let switch = format!("/ngon-ngu?lang={}&next={}", locale.other().code(), urlencode(&here));
+    view! {
+        <a class="skip" href="#main">{t(locale, "nav.skip")}</a>
+        <header class="top">
+            <a class="brand" href="/">{t(locale, "app.name")}</a>
+            <nav aria-label=t(locale, "nav.courses")>
+                <a href="/">{t(locale, "nav.courses")}</a>
+                <a href=switch hreflang=locale.other().code() lang=locale.other().code() aria-label=t(locale, "lang.switch_label")>
+                    {t(locale, "lang.switch")}
+                </a>
+            </nav>
+        </header>
+        <main id="main">{children()}</main>
+        <footer class="foot">
+            <p>{t(locale, "footer.about")}</p>
+            <p>{t(locale, "footer.light")}</p>
+        </footer>
+    }
+}
+
+/// Percent-encode a path for a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Sets the response status on the server; does nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// The 404 page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    let locale = use_locale();
+    view! {
+        <Title text=t(locale, "error.not_found_title")/>
+        <section class="message">
+            <h1>{t(locale, "error.not_found_title")}</h1>
+            <p>{t(locale, "error.not_found")}</p>
+            <p><a class="button" href="/">{t(locale, "nav.courses")}</a></p>
+        </section>
+    }
+}
+
+/// An error in place of a page's content, with the right status.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        return view! { <NotFound/> }.into_any();
+    }
+    set_status(error.status());
+    let locale = use_locale();
+    view! {
+        <section class="message" role="alert">
+            <h1>{t(locale, "app.name")}</h1>
+            <p>{error.message(locale)}</p>
+        </section>
+    }
+    .into_any()
+}
+
+/// Loads the wasm bundle (on idle, after first paint) for a page that contains islands. Pages without
+/// islands leave it out and ship no JavaScript.
+#[component]
+pub fn Interactive() -> impl IntoView {
+    let options = use_context::<LeptosOptions>();
+    options.map(|options| view! { <HydrationScripts options islands=true/> })
+}

@@ -1,0 +1,93 @@
+//! All SQL lives here, one file per aggregate. Server-only.
+//!
+//! One copy of every query serves SQLite and PostgreSQL through `sqlx::Any`: portable SQL with `$1`
+//! placeholders, timestamps as BIGINT Unix milliseconds, ids as TEXT. Only the DDL differs, in
+//! `app/migrations/{sqlite,postgres}`. User input only ever travels as bound parameters.
+
+pub mod course;
+pub mod progress;
+pub mod user;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Which database a pool talks to. Only DDL and connection setup look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The shared handle: a pool and its backend. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// A row as sqlx hands it back.
+pub type Row = AnyRow;
+
+/// Milliseconds since the Unix epoch, UTC: the only timestamp form stored.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// A new time-ordered id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Connect to `url` (`sqlite://path`, `sqlite::memory:` or `postgres://…`). A SQLite file and its folder
+/// are created on first use and put in WAL mode with a busy timeout, so one writer and many readers
+/// share it.
+pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        (Backend::Postgres, url.to_string())
+    } else if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let file = path.split('?').next().unwrap_or("");
+        if !file.is_empty() && !file.starts_with(':') {
+            if let Some(parent) = std::path::Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            }
+        }
+        let url = if url.contains("mode=") { url.to_string() } else if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") };
+        (Backend::Sqlite, url)
+    } else {
+        return Err(sqlx::Error::Configuration(
+            "the database URL must start with sqlite: or postgres:// (e.g. sqlite://data/taphuan.db)".into(),
+        ));
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    if backend == Backend::Sqlite {
+        pool.execute("PRAGMA journal_mode = WAL").await?;
+    }
+    Ok(Db { pool, backend })
+}
+
+/// Apply the migrations of this backend.
+pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
+    match db.backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&db.pool).await,
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&db.pool).await,
+    }
+}
+
+/// `SELECT 1`: what `/readyz` asks.
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(&db.pool).await.map(|_| ())
+}

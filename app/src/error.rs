@@ -1,0 +1,77 @@
+//! `AppError`: the one error type of the app crate, shared by server functions and pages.
+//! `Display` is English for logs; pages map the variant to a Vietnamese or English message.
+
+use crate::i18n::{t, Locale};
+use serde::{Deserialize, Serialize};
+use server_fn_error::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
+
+mod server_fn_error {
+    pub(super) use leptos::server_fn::codec::JsonEncoding;
+    pub(super) use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// Everything that can go wrong in a request, as the browser may learn it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid {field}: {code}")]
+    Invalid { field: String, code: String },
+    #[error("conflict")]
+    Conflict,
+    /// Details were logged on the server and are never sent.
+    #[error("internal error")]
+    Internal,
+    #[error("request failed: {0}")]
+    Request(String),
+}
+
+/// The app's result type.
+pub type Result<T> = std::result::Result<T, AppError>;
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+impl AppError {
+    /// The message a person reads, in their language.
+    pub fn message(&self, locale: Locale) -> String {
+        let key = match self {
+            AppError::NotFound => "error.not_found",
+            AppError::Unauthorized => "error.unauthorized",
+            AppError::Forbidden => "error.forbidden",
+            AppError::Invalid { .. } | AppError::Request(_) => "error.invalid",
+            AppError::Conflict => "error.conflict",
+            AppError::Internal => "error.internal",
+        };
+        t(locale, key)
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid { .. } | AppError::Request(_) => 400,
+            AppError::Conflict => 409,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,136 @@
+//! Locale: Vietnamese first, English second. The choice lives in the `lang` cookie (set by `/ngon-ngu`), so it
+//! works without JavaScript and survives visits; every UI string goes through [`t`].
+
+use serde::{Deserialize, Serialize};
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Locale {
+    /// The BCP 47 code, as used in `lang` attributes and the cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Vi => "vi",
+            Locale::En => "en",
+        }
+    }
+
+    /// Parse a cookie or query value; anything unknown is Vietnamese.
+    pub fn from_code(s: &str) -> Locale {
+        if s.trim().eq_ignore_ascii_case("en") {
+            Locale::En
+        } else {
+            Locale::Vi
+        }
+    }
+
+    /// The other language, for the switch link.
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Vi => Locale::En,
+            Locale::En => Locale::Vi,
+        }
+    }
+
+    /// The locale named by a `Cookie` header's `lang=` pair.
+    pub fn from_cookie_header(header: &str) -> Locale {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .map(|(_, v)| Locale::from_code(v))
+            .unwrap_or_default()
+    }
+}
+
+/// Translate `key`.
+pub fn t(locale: Locale, key: &str) -> String {
+    rust_i18n::t!(key, locale = locale.code()).into_owned()
+}
+
+/// Translate `key` and fill `%{name}` placeholders.
+pub fn tf(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    let mut s = t(locale, key);
+    for (name, value) in args {
+        s = s.replace(&format!("%{{{name}}}"), value);
+    }
+    s
+}
+
+/// The locale of the current request (server) or the default (browser, where islands get it as a prop).
+pub fn use_locale() -> Locale {
+    leptos::prelude::use_context::<Locale>().unwrap_or_default()
+}
+
+/// dd/mm/yyyy in Vietnam's time (UTC+7, no daylight saving), from Unix milliseconds.
+pub fn format_date(ms: i64) -> String {
+    let days = (ms + 7 * 3_600_000).div_euclid(86_400_000);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{d:02}/{m:02}/{y}")
+}
+
+/// `2026-11-29` (as written in course.toml) as `29/11/2026`.
+pub fn format_iso_date(s: &str) -> String {
+    let parts: Vec<&str> = s.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => s.to_string(),
+    }
+}
+
+/// A number of hours, Vietnamese style (`2,5`).
+pub fn format_hours(h: f64, locale: Locale) -> String {
+    let s = if (h - h.round()).abs() < 1e-9 { format!("{}", h.round() as i64) } else { format!("{h:.1}") };
+    match locale {
+        Locale::Vi => s.replace('.', ","),
+        Locale::En => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_dd_mm_yyyy_in_vietnam_time() {
+        assert_eq!(format_date(0), "01/01/1970");
+        // 2026-11-29T20:00:00Z is already 30/11 in Vietnam.
+        assert_eq!(format_date(1_795_982_400_000), "30/11/2026");
+        assert_eq!(format_iso_date("2026-11-29"), "29/11/2026");
+    }
+
+    #[test]
+    fn both_languages_have_every_key() {
+        for key in ["app.name", "nav.courses", "lesson.mark_done", "error.not_found", "category.chuyen-doi-so"] {
+            let vi = t(Locale::Vi, key);
+            let en = t(Locale::En, key);
+            assert!(!vi.is_empty() && vi != key, "{key} vi");
+            assert!(!en.is_empty() && en != key, "{key} en");
+        }
+        assert_eq!(t(Locale::Vi, "lesson.prev"), "Bài trước");
+        assert_eq!(tf(Locale::En, "catalog.lessons", &[("n", "5".into())]), "5 lessons");
+    }
+
+    #[test]
+    fn cookie_locale() {
+        assert_eq!(Locale::from_cookie_header("a=b; lang=en"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("lang=xx"), Locale::Vi);
+        assert_eq!(Locale::from_cookie_header(""), Locale::Vi);
+        assert_eq!(format_hours(2.5, Locale::Vi), "2,5");
+    }
+}

@@ -1,0 +1,33 @@
+//! Reading a lesson and marking it done.
+
+pub mod api;
+pub mod lesson_page;
+
+pub use lesson_page::LessonPage;
+
+use crate::catalog::ItemStatus;
+use serde::{Deserialize, Serialize};
+
+/// A link to a neighbouring lesson or quiz.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NavLink {
+    pub href: String,
+    pub title: String,
+}
+
+/// Everything the lesson page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonView {
+    pub course_slug: String,
+    pub course_title: String,
+    pub slug: String,
+    pub title: String,
+    pub minutes: i64,
+    /// Rendered and sanitised at import.
+    pub html: String,
+    pub position: i64,
+    pub total: i64,
+    pub prev: Option<NavLink>,
+    pub next: Option<NavLink>,
+    pub status: ItemStatus,
+}

@@ -1,0 +1,30 @@
+//! Tập Huấn's web app: routes, pages, islands and server functions. Compiled natively with `ssr` (inside the
+//! `taphuan` server) and to wasm with `hydrate`, where only the `#[island]` components run.
+//! Start at [`app::App`] for the routes; server-only trees (`db`, `content`, `state`) are gated below.
+
+rust_i18n::i18n!("locales", fallback = "vi");
+
+pub mod app;
+pub mod catalog;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod lesson;
+pub mod text;
+
+#[cfg(feature = "ssr")]
+pub mod content;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use error::{AppError, Result};
+
+/// The wasm entry point: wakes the islands on pages that have them.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,147 @@
+//! A trainer runs the checker: good courses pass, broken ones are reported at the exact file, line and
+//! column, and nothing panics on any input.
+#![cfg(feature = "ssr")]
+
+use app::content::{load_course, load_dir, render::{render, RenderCtx}};
+use std::path::Path;
+
+fn problems_of(dir: &str) -> Vec<String> {
+    match load_course(Path::new(dir)) {
+        Ok(_) => vec![],
+        Err(p) => p.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn has(problems: &[String], prefix: &str, needle: &str) {
+    assert!(
+        problems.iter().any(|p| p.starts_with(prefix) && p.contains(needle)),
+        "expected `{prefix}…{needle}` in:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_shipped_courses_pass_the_checker() {
+    let report = load_dir(Path::new("../courses"));
+    let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let slugs: Vec<&str> = report.courses.iter().map(|c| c.slug.as_str()).collect();
+    assert_eq!(slugs, ["chuyen-doi-so", "marketing-san-pham-ocop", "quan-tri-hop-tac-xa"]);
+    for c in &report.courses {
+        assert!(c.lessons.len() >= 5, "{} has {} lessons", c.slug, c.lessons.len());
+        let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
+        assert!(questions >= 10, "{} has {questions} questions", c.slug);
+        assert!(c.glossary_html.is_some(), "{} has no glossary", c.slug);
+        assert!(c.meta.last_reviewed.is_some(), "{} has no last_reviewed", c.slug);
+    }
+}
+
+#[test]
+fn a_good_fixture_course_loads_with_links_images_and_quiz() {
+    let c = load_course(Path::new("tests/fixtures/courses/mini")).expect("mini loads");
+    assert_eq!(c.lessons.iter().map(|l| l.slug.as_str()).collect::<Vec<_>>(), ["mot", "hai", "ba"]);
+    assert!(c.lessons[0].html.contains("href=\"/khoa-hoc/mini/bai/hai\""), "{}", c.lessons[0].html);
+    assert!(c.lessons[0].html.contains("width=\"40\" height=\"30\""), "{}", c.lessons[0].html);
+    assert_eq!(c.quizzes[0].questions.len(), 1);
+    assert_eq!(c.assets.len(), 1);
+}
+
+#[test]
+fn a_broken_quiz_is_reported_at_its_lines() {
+    let p = problems_of("tests/fixtures/courses/broken-quiz");
+    let quiz = "tests/fixtures/courses/broken-quiz/02-kiem-tra.quiz.md";
+    has(&p, &format!("{quiz}:3:7:"), "`pass` must be a whole number from 1 to 100");
+    has(&p, &format!("{quiz}:6:1:"), "exactly one `(x)` option, found 2");
+    has(&p, &format!("{quiz}:16:9:"), "`answer` must be a number");
+    has(&p, "tests/fixtures/courses/broken-quiz/course.toml:3:1:", "unknown category `bán-hàng`");
+}
+
+#[test]
+fn a_broken_lesson_is_reported_at_its_lines() {
+    let p = problems_of("tests/fixtures/courses/broken-lesson");
+    let dir = "tests/fixtures/courses/broken-lesson";
+    has(&p, &format!("{dir}/01-thieu-phut.md:1:1:"), "needs `minutes:`");
+    has(&p, &format!("{dir}/02-lien-ket.md:8:5:"), "outside this course's folder");
+    has(&p, &format!("{dir}/02-lien-ket.md:8:37:"), "was not found");
+    has(&p, &format!("{dir}/03-sai-ma.md:6:7:"), "not UTF-8");
+}
+
+#[test]
+fn a_broken_course_is_skipped_and_the_others_load() {
+    let report = load_dir(Path::new("tests/fixtures/courses"));
+    let slugs: Vec<&str> = report.courses.iter().map(|c| c.slug.as_str()).collect();
+    assert_eq!(slugs, ["mini"]);
+    assert!(report.problems.len() >= 8, "{:?}", report.problems);
+}
+
+/// Payloads from the OWASP XSS filter-evasion cheat sheet and friends. None may survive rendering.
+const XSS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "![x](javascript:alert(1))",
+    "<iframe src=\"https://evil.example\"></iframe>",
+    "<form action=\"https://evil.example\"><input name=p></form>",
+    "<svg onload=alert(1)>",
+    "<body onload=alert(1)>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<style>body{display:none}</style>",
+    "<object data=\"x.swf\"></object>",
+    "<embed src=\"x.swf\">",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<link rel=stylesheet href=https://evil.example/x.css>",
+    "<base href=\"https://evil.example/\">",
+    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    "<scr<script>ipt>alert(1)</script>",
+    "<button formaction=javascript:alert(1)>x</button>",
+    "<p onclick=\"alert(1)\">x</p>",
+    "<textarea autofocus onfocus=alert(1)>",
+    "<video><source onerror=alert(1)></video>",
+];
+
+#[test]
+fn course_markdown_cannot_inject_script_handlers_or_forms() {
+    let ctx = RenderCtx::default();
+    for payload in XSS {
+        let html = render(payload, &ctx).html.to_lowercase();
+        for bad in [
+            "<script", "onerror", "onload", "onclick", "onfocus", "ontoggle", "javascript:", "vbscript:", "data:text",
+            "<iframe", "<form", "<input", "<style", "<object", "<embed", "<meta", "<link", "<base", "<button",
+            "<textarea", "style=",
+        ] {
+            assert!(!html.contains(bad), "payload {payload:?} left {bad:?} in {html:?}");
+        }
+    }
+}
+
+mod never_panics {
+    use super::*;
+    use app::content::{front_matter, quiz};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn front_matter_and_quiz_parsers(s in "(---\n)?([-#>*\\[\\]()x: a-zđáàảãạ0-9\n]|type: |answer: |## |- \\( \\) |- \\[x\\] |  > ){0,80}") {
+            let _ = front_matter::split(&s);
+            let _ = quiz::parse(&s, 1, &RenderCtx::default());
+            let _ = render(&s, &RenderCtx::default());
+        }
+
+        #[test]
+        fn arbitrary_unicode(s in "\\PC{0,200}") {
+            let _ = front_matter::split(&s);
+            let _ = quiz::parse(&s, 1, &RenderCtx::default());
+            let _ = render(&s, &RenderCtx::default());
+            let _ = app::text::parse_number(&s);
+        }
+    }
+}

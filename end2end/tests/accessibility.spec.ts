@@ -1,0 +1,36 @@
+// axe-core on every page, in both languages, at phone size: zero violations.
+import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+const pages = [
+  "/",
+  "/?q=marketing",
+  "/khoa-hoc/quan-tri-hop-tac-xa",
+  "/khoa-hoc/quan-tri-hop-tac-xa/thuat-ngu",
+  "/khoa-hoc/marketing-san-pham-ocop",
+  "/khoa-hoc/chuyen-doi-so",
+  "/trang-khong-co",
+];
+
+async function lessonUrls(page: import("@playwright/test").Page): Promise<string[]> {
+  const urls: string[] = [];
+  for (const course of ["quan-tri-hop-tac-xa", "marketing-san-pham-ocop", "chuyen-doi-so"]) {
+    await page.goto(`/khoa-hoc/${course}`);
+    urls.push(...(await page.locator("ol.items a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!))));
+  }
+  return urls;
+}
+
+for (const lang of ["vi", "en"]) {
+  test(`every page passes axe (${lang})`, async ({ page, context }) => {
+    test.setTimeout(180_000);
+    await context.addCookies([{ name: "lang", value: lang, url: process.env.BASE_URL ?? "http://127.0.0.1:3000" }]);
+    const all = [...pages, ...(await lessonUrls(page))];
+    for (const url of all) {
+      await page.goto(url);
+      const result = await new AxeBuilder({ page }).analyze();
+      const summary = result.violations.map((v) => `${url}: ${v.id} (${v.nodes.length}) ${v.help}`);
+      expect(summary).toEqual([]);
+    }
+  });
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's test command: set up, then run every test. Unit and integration tests run on SQLite, and on
+# PostgreSQL too when TAPHUAN_TEST_POSTGRES_URL is set; then the course checker; then the browser tests
+# (Playwright on Debian's chromium, phone viewport) against the release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+. scripts/env.sh
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+CHROME="${CHROME_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
+if [ -z "$CHROME" ] && [ "${TAPHUAN_SKIP_BROWSER:-}" != "1" ]; then
+  cat >&2 <<'MSG'
+
+  ************************************************************************
+  *  Chromium is not installed, so the browser tests cannot run.         *
+  *  Install Debian's build:   sudo apt-get install -y chromium          *
+  *  (never `npx playwright install`: it downloads a browser).           *
+  *  To run everything else only: TAPHUAN_SKIP_BROWSER=1 scripts/test.sh *
+  ************************************************************************
+
+MSG
+  exit 1
+fi
+
+if [ -n "${TAPHUAN_TEST_POSTGRES_URL:-}" ]; then say "database legs: SQLite and PostgreSQL"; else say "database legs: SQLite (set TAPHUAN_TEST_POSTGRES_URL for PostgreSQL)"; fi
+say "unit and integration tests"
+cargo test --workspace
+
+say "release build"
+scripts/build.sh
+
+say "course checker on the shipped courses"
+target/release/taphuan check-courses courses
+
+if [ "${TAPHUAN_SKIP_BROWSER:-}" = "1" ]; then
+  say "browser tests SKIPPED (TAPHUAN_SKIP_BROWSER=1)"
+  exit 0
+fi
+
+say "browser tests (Playwright, $CHROME, 360x740)"
+PORT="${E2E_PORT:-3217}"
+TMP=$(mktemp -d)
+target/release/taphuan serve --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/e2e.db" --courses courses > "$TMP/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 $SERVER 2>/dev/null || { cat "$TMP/server.log"; exit 1; }
+  sleep 0.2
+done
+(cd end2end && CHROME_PATH="$CHROME" BASE_URL="http://127.0.0.1:$PORT" npx playwright test) || { tail -50 "$TMP/server.log"; exit 1; }

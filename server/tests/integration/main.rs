@@ -1,0 +1,7 @@
+//! Integration tests: the real router on a random port against a temporary database, spoken to over HTTP.
+//! Every test runs on SQLite; when `TAPHUAN_TEST_POSTGRES_URL` is set, the database tests run on a fresh
+//! PostgreSQL database too.
+
+mod reading;
+mod storage;
+mod util;

@@ -1,0 +1,153 @@
+//! A visitor on a phone finds a course and reads it, with or without JavaScript, in Vietnamese or English.
+
+use crate::util::TestApp;
+
+#[tokio::test]
+async fn a_visitor_reads_a_lesson_without_javascript() {
+    let app = TestApp::start().await;
+    let (status, home) = app.get("/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("<html lang=\"vi\""), "{home}");
+    assert!(home.contains("Quản trị hợp tác xã"), "catalog lists the shipped course");
+    assert!(home.contains("href=\"/khoa-hoc/mini\""));
+
+    let (status, course) = app.get("/khoa-hoc/mini").await;
+    assert_eq!(status, 200);
+    for title in ["Bài một", "Bài hai", "Bài ba", "Kiểm tra nhanh"] {
+        assert!(course.contains(title), "course page lists {title}");
+    }
+    assert!(course.contains("3 phút") && course.contains("Thuật ngữ"));
+
+    let (status, lesson) = app.get("/khoa-hoc/mini/bai/hai").await;
+    assert_eq!(status, 200);
+    assert!(lesson.contains("<table>") && lesson.contains("Chụp ảnh sản phẩm"), "full lesson is in the HTML");
+    assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/mot\"") && lesson.contains("rel=\"prev\""));
+    assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/ba\"") && lesson.contains("rel=\"next\""));
+    // Reading costs no JavaScript: the lesson page loads no script at all.
+    assert!(!lesson.contains("<script"), "lesson page must not load scripts");
+    assert!(!lesson.contains(".wasm"), "lesson page must not preload wasm");
+}
+
+#[tokio::test]
+async fn the_catalog_search_ignores_diacritics_case_and_unicode_form() {
+    let app = TestApp::start().await;
+    let (_, hits) = app.get("/?q=chuyen%20doi%20so").await;
+    assert!(hits.contains("Chuyển đổi số cho hợp tác xã"), "ascii query finds the accented title");
+    assert!(!hits.contains("href=\"/khoa-hoc/marketing-san-pham-ocop\""), "other courses are filtered out");
+    // "CHUYỂN" typed in NFD (base letters plus combining marks), upper case.
+    let (_, nfd) = app.get("/?q=CHUY%45%CC%82%CC%89N%20%C4%90O%CC%82%CC%89I").await;
+    assert!(nfd.contains("href=\"/khoa-hoc/chuyen-doi-so\""), "NFD upper-case query finds it");
+    let (_, none) = app.get("/?q=xyzzy").await;
+    assert!(none.contains("Không tìm thấy khoá học nào") && !none.contains("class=\"card\""));
+}
+
+#[tokio::test]
+async fn the_language_choice_is_remembered_in_a_cookie() {
+    let app = TestApp::start().await;
+    let res = app.client.get(format!("{}/ngon-ngu?lang=en&next=/khoa-hoc/mini", app.base)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/khoa-hoc/mini");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("lang=en") && cookie.contains("SameSite=Lax"));
+    let page = app
+        .client
+        .get(format!("{}/khoa-hoc/mini", app.base))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"en\"") && page.contains("Course contents"), "{page}");
+    // An open redirect is not possible.
+    let res = app.client.get(format!("{}/ngon-ngu?lang=vi&next=//evil.example", app.base)).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404_in_vietnamese() {
+    let app = TestApp::start().await;
+    let (status, body) = app.get("/khong-co-trang-nay").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Không tìm thấy trang"), "{body}");
+    let (status, body) = app.get("/khoa-hoc/khong-co").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Không tìm thấy trang"));
+    let (status, _) = app.get("/khoa-hoc/mini/bai/khong-co").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::start().await;
+    assert_eq!(app.get("/healthz").await.0, 200);
+    assert_eq!(app.get("/readyz").await, (200, "ready".to_string()));
+    app.db.pool.close().await;
+    assert_eq!(app.get("/readyz").await.0, 503);
+    assert_eq!(app.get("/healthz").await.0, 200);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_and_light() {
+    let app = TestApp::start().await;
+    let res = app
+        .client
+        .get(format!("{}/khoa-hoc/quan-tri-hop-tac-xa/bai/bo-may-quan-tri", app.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert!(res.headers().contains_key("x-request-id"));
+    let compressed = res.bytes().await.unwrap().len();
+    // The budget for HTML + CSS is 15 KB compressed; the HTML alone must leave room for the stylesheet.
+    assert!(compressed < 12 * 1024, "lesson HTML is {compressed} bytes compressed");
+}
+
+#[tokio::test]
+async fn course_images_are_served_and_nothing_outside_a_course() {
+    let app = TestApp::start().await;
+    let res = app.client.get(format!("{}/khoa-hoc/mini/tep/images/logo.png", app.base)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(&res.bytes().await.unwrap()[1..4], b"PNG");
+    for path in ["/khoa-hoc/mini/tep/course.toml", "/khoa-hoc/mini/tep/../../Cargo.toml", "/khoa-hoc/mini/tep/01-mot.md", "/khoa-hoc/mini/tep/%2e%2e/%2e%2e/Cargo.toml"] {
+        assert_eq!(app.get(path).await.0, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = TestApp::start().await;
+    let res = app
+        .client
+        .post(format!("{}/api/mark_lesson_done", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("course", "mini"), ("lesson", "mot")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    // The same post from our own origin reaches the server function, which wants a signed-in learner.
+    let res = app
+        .client
+        .post(format!("{}/api/mark_lesson_done", app.base))
+        .header("origin", app.base.clone())
+        .form(&[("course", "mini"), ("lesson", "mot")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status().as_u16(), 403);
+    assert_ne!(res.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn the_quiz_answers_never_reach_the_course_page() {
+    let app = TestApp::start().await;
+    let (_, page) = app.get("/khoa-hoc/mini").await;
+    assert!(!page.contains("Luật Hợp tác xã 2023 quy định 5"), "explanations stay on the server");
+    let (_, api) = app.get("/api/course?slug=mini").await;
+    assert!(api.contains("Kiểm tra nhanh") && !api.contains("correct") && !api.contains("quy định 5"), "{api}");
+}
