@@ -24,7 +24,7 @@ test("the search island hydrates and filters live", async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test("a lesson page loads no JavaScript at all", async ({ page }) => {
+test("a lesson page downloads no JavaScript or wasm", async ({ page }) => {
   const scripts: string[] = [];
   page.on("request", (r) => { if (["script", "fetch"].includes(r.resourceType()) || r.url().endsWith(".wasm")) scripts.push(r.url()); });
   await page.goto("/khoa-hoc/chuyen-doi-so");

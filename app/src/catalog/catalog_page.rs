@@ -15,8 +15,8 @@ use leptos_router::hooks::use_query_map;
 pub fn CatalogPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let courses = Resource::new(q, list_courses);
+    // A plain future, not a Resource: pages outside islands never hydrate, so nothing is serialised into them.
+    let q = query.read_untracked().get("q").unwrap_or_default();
     view! {
         <Title text=""/>
         <Meta name="description" content=t(locale, "app.tagline")/>
@@ -25,19 +25,21 @@ pub fn CatalogPage() -> impl IntoView {
             <p>{t(locale, "app.tagline")}</p>
         </section>
         <SearchFilter
-            initial=q()
+            initial=q.clone()
             label=t(locale, "catalog.search")
             placeholder=t(locale, "catalog.search_placeholder")
             button=t(locale, "catalog.search_button")
             none=t(locale, "catalog.none")
         />
         <Suspense>
-            {move || Suspend::new(async move {
-                match courses.await {
-                    Ok(list) => view! { <CourseList list=list query=q()/> }.into_any(),
+            {move || {
+                let q = q.clone();
+                Suspend::new(async move {
+                match list_courses(q.clone()).await {
+                    Ok(list) => view! { <CourseList list=list query=q/> }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
         <Interactive/>
     }

@@ -12,16 +12,17 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CoursePage() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.read().get("course").unwrap_or_default();
-    let course = Resource::new(slug, get_course);
+    let slug = params.read_untracked().get("course").unwrap_or_default();
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                match course.await {
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                match get_course(slug).await {
                     Ok(c) => view! { <CourseView course=c/> }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -112,16 +113,17 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
 pub fn GlossaryPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
-    let slug = move || params.read().get("course").unwrap_or_default();
-    let glossary = Resource::new(slug, get_glossary);
+    let slug = params.read_untracked().get("course").unwrap_or_default();
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                match glossary.await {
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                match get_glossary(slug.clone()).await {
                     Ok((title, html)) => view! {
                         <Title text=format!("{} · {}", t(locale, "course.glossary"), title)/>
                         <nav class="crumbs" aria-label="breadcrumb">
-                            <a href=format!("/khoa-hoc/{}", slug())>{title.clone()}</a>
+                            <a href=format!("/khoa-hoc/{slug}")>{title.clone()}</a>
                         </nav>
                         <article class="prose">
                             <h1>{t(locale, "course.glossary")}</h1>
@@ -131,7 +133,7 @@ pub fn GlossaryPage() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

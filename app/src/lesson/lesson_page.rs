@@ -13,19 +13,20 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn LessonPage() -> impl IntoView {
     let params = use_params_map();
-    let key = move || {
-        let p = params.read();
+    let (course, lesson) = {
+        let p = params.read_untracked();
         (p.get("course").unwrap_or_default(), p.get("lesson").unwrap_or_default())
     };
-    let lesson = Resource::new(key, |(c, l)| get_lesson(c, l));
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                match lesson.await {
+            {move || {
+                let (course, lesson) = (course.clone(), lesson.clone());
+                Suspend::new(async move {
+                match get_lesson(course, lesson).await {
                     Ok(l) => view! { <LessonBody lesson=l/> }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -23,9 +23,12 @@ async fn a_visitor_reads_a_lesson_without_javascript() {
     assert!(lesson.contains("<table>") && lesson.contains("Chụp ảnh sản phẩm"), "full lesson is in the HTML");
     assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/mot\"") && lesson.contains("rel=\"prev\""));
     assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/ba\"") && lesson.contains("rel=\"next\""));
-    // Reading costs no JavaScript: the lesson page loads no script at all.
-    assert!(!lesson.contains("<script"), "lesson page must not load scripts");
+    // Reading costs no JavaScript download: no script file, no module, no wasm, and no serialised data
+    // (only leptos's two one-line inline bootstraps remain).
+    assert!(!lesson.contains("type=\"module\"") && !lesson.contains("<script src"), "lesson page must not load scripts");
     assert!(!lesson.contains(".wasm"), "lesson page must not preload wasm");
+    assert!(!lesson.contains("__RESOLVED_RESOURCES[0]"), "lesson data must not be serialised twice");
+    assert!(lesson.matches("<script").count() <= 2, "{lesson}");
 }
 
 #[tokio::test]
