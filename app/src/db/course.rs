@@ -233,7 +233,7 @@ pub async fn catalog(db: &Db, query: &str) -> Result<Vec<CourseCard>, sqlx::Erro
     let rows = sqlx::query(
         "SELECT c.slug, r.title, r.summary, r.category, r.hours, r.search_key,
            (SELECT COUNT(*) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS lessons,
-           (SELECT COALESCE(SUM(lr.minutes), 0) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS minutes
+           (SELECT CAST(COALESCE(SUM(lr.minutes), 0) AS BIGINT) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS minutes
          FROM course c JOIN course_revision r ON r.id = c.current_revision_id
          WHERE c.retired_at IS NULL AND r.search_key LIKE $1
          ORDER BY r.category, r.title",
@@ -295,14 +295,14 @@ pub async fn course_detail(db: &Db, slug: &str, user_id: Option<&str>) -> Result
 
 async fn items(db: &Db, rev: &str, user_id: Option<&str>) -> Result<Vec<CourseItem>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT 'lesson', l.slug, lr.title, lr.minutes, lr.position, 0,
-           CASE WHEN p.user_id IS NULL THEN 0 WHEN p.content_hash = lr.content_hash THEN 1 ELSE 2 END
+        "SELECT 'lesson', l.slug, lr.title, lr.minutes, lr.position, CAST(0 AS BIGINT),
+           CAST(CASE WHEN p.user_id IS NULL THEN 0 WHEN p.content_hash = lr.content_hash THEN 1 ELSE 2 END AS BIGINT)
          FROM lesson_revision lr JOIN lesson l ON l.id = lr.lesson_id
          LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $2
          WHERE lr.course_revision_id = $1
          UNION ALL
-         SELECT 'quiz', q.slug, qr.title, 0, qr.position,
-           (SELECT COUNT(*) FROM question x WHERE x.quiz_revision_id = qr.id), 0
+         SELECT 'quiz', q.slug, qr.title, CAST(0 AS BIGINT), qr.position,
+           (SELECT COUNT(*) FROM question x WHERE x.quiz_revision_id = qr.id), CAST(0 AS BIGINT)
          FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
          WHERE qr.course_revision_id = $1
          ORDER BY 5",
