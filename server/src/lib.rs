@@ -80,6 +80,10 @@ pub fn leptos_options(site_root: &Path) -> LeptosOptions {
         options.output_name = "taphuan".into();
     }
     options.site_root = site_root.to_string_lossy().to_string().into();
+    // cargo-leptos writes hash.txt beside the binary when it hashes file names; it only tells the server so
+    // when it starts it itself, so look for the file.
+    let hash_file = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+    options.hash_files = hash_file.is_some_and(|p| p.exists());
     options
 }
 

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[island]
 pub fn SearchFilter(initial: String, label: String, placeholder: String, button: String, none: String) -> impl IntoView {
     let _ = none;
+    // Runs only in the browser, once the island is hydrated.
+    Effect::new(move |_| mark_live());
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         filter_cards(&value);
@@ -19,7 +21,6 @@ pub fn SearchFilter(initial: String, label: String, placeholder: String, button:
                 <button type="submit">{button}</button>
             </div>
         </form>
-        {move || mark_live()}
     }
 }
 
