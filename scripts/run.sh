@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec target/release/taphuan serve "$@"
+exec target/release/taphuan serve --demo "$@"

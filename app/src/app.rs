@@ -1,5 +1,7 @@
 //! The HTML shell and the one route table.
 
+use crate::admin::AdminPage;
+use crate::auth::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
 use crate::components::{Layout, NotFound};
 use crate::i18n::{t, Locale};
@@ -83,6 +85,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/khoa-hoc/:course") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/thuat-ngu") view=GlossaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/bai/:lesson") view=LessonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mat-khau/:token") view=SetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

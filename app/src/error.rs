@@ -55,6 +55,24 @@ impl AppError {
         t(locale, key)
     }
 
+    /// A short code for URLs (`?loi=...`) and i18n keys: the variant, or the field's own code.
+    pub fn code(&self) -> String {
+        match self {
+            AppError::NotFound => "not_found".into(),
+            AppError::Unauthorized => "unauthorized".into(),
+            AppError::Forbidden => "forbidden".into(),
+            AppError::Invalid { code, .. } => code.clone(),
+            AppError::Conflict => "conflict".into(),
+            AppError::Internal => "internal".into(),
+            AppError::Request(_) => "invalid".into(),
+        }
+    }
+
+    /// An invalid-input error.
+    pub fn invalid(field: &str, code: &str) -> AppError {
+        AppError::Invalid { field: field.into(), code: code.into() }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {

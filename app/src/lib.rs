@@ -4,7 +4,9 @@
 
 rust_i18n::i18n!("locales", fallback = "vi");
 
+pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod catalog;
 pub mod components;
 pub mod error;

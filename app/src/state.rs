@@ -1,6 +1,7 @@
-//! Server state handed to every handler and server function. Nothing mutable lives here: several
-//! `taphuan serve` processes may share one PostgreSQL.
+//! Server state handed to every handler and server function, and the request's viewer. Nothing mutable
+//! lives in memory: several `taphuan serve` processes may share one PostgreSQL.
 
+use crate::auth::{CurrentUser, Role};
 use crate::db::Db;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -10,6 +11,8 @@ use leptos::prelude::*;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Mark cookies `Secure` (when served over https).
+    pub secure_cookies: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -17,6 +20,14 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
         s.leptos_options.clone()
     }
 }
+
+/// The viewer, put into request extensions by the server's `load_user` middleware.
+#[derive(Clone, Debug, Default)]
+pub struct Viewer(pub Option<CurrentUser>);
+
+/// The client's address, put into request extensions by the server.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
 
 /// The database, from the server-function context.
 pub fn db() -> Result<Db, AppError> {
@@ -26,7 +37,88 @@ pub fn db() -> Result<Db, AppError> {
     })
 }
 
-/// The signed-in learner's id. Accounts arrive with the accounts feature; until then everyone is anonymous.
+fn parts() -> Option<axum::http::request::Parts> {
+    use_context::<axum::http::request::Parts>()
+}
+
+/// The signed-in person, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    parts().and_then(|p| p.extensions.get::<Viewer>().cloned()).and_then(|v| v.0)
+}
+
+/// The signed-in person's id, if any.
 pub fn current_user_id() -> Option<String> {
-    None
+    current_user().map(|u| u.id)
+}
+
+/// The signed-in person, or `Unauthorized`.
+pub fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in person if they hold `role`: `Unauthorized` when anonymous, `Forbidden` otherwise.
+pub fn require_role(role: Role) -> Result<CurrentUser, AppError> {
+    let user = require_user()?;
+    if user.has(role) {
+        Ok(user)
+    } else {
+        tracing::warn!(user = %user.id, role = role.as_str(), "forbidden");
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The client address for throttling.
+pub fn client_addr() -> String {
+    parts().and_then(|p| p.extensions.get::<ClientAddr>().cloned()).map(|a| a.0).unwrap_or_else(|| "unknown".into())
+}
+
+/// The request's session.
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// Whether this is a plain form post from a browser (no JavaScript), which wants a page back.
+pub fn wants_html() -> bool {
+    parts()
+        .and_then(|p| p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Finish a form's server function. A browser posting a plain form gets a redirect: to `ok_to` on success,
+/// or back to `back_to` with `?loi=<code>` so the page can say what went wrong in the reader's language.
+/// Other clients get the result as is.
+pub fn finish_form(result: Result<(), AppError>, ok_to: &str, back_to: &str) -> Result<(), AppError> {
+    if !wants_html() {
+        return with_status(result);
+    }
+    match result {
+        Ok(()) => leptos_axum::redirect(ok_to),
+        Err(e) => {
+            let sep = if back_to.contains('?') { '&' } else { '?' };
+            leptos_axum::redirect(&format!("{back_to}{sep}loi={}", e.code()));
+        }
+    }
+    Ok(())
+}
+
+/// Give an error its HTTP status (401, 403, 404, 400…) instead of a generic 500, for API clients.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+        }
+    }
+    result
+}
+
+/// A local path to go back to after a form, never another site.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
 }

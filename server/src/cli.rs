@@ -47,6 +47,36 @@ pub enum Command {
         /// Built site (pkg/ with wasm, js, css).
         #[arg(long, env = "TAPHUAN_SITE_ROOT", default_value = "target/site")]
         site_root: PathBuf,
+        /// Mark session cookies Secure (serve over https, e.g. behind a TLS proxy).
+        #[arg(long, env = "TAPHUAN_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Create one demo account per role (password taphuan-demo) and print them.
+        #[arg(long, env = "TAPHUAN_DEMO")]
+        demo: bool,
+    },
+    /// Create an account with a role; the password is read from standard input or a prompt, never argv.
+    CreateUser {
+        /// learner, trainer, official or admin.
+        #[arg(long)]
+        role: String,
+        /// Mobile number, e.g. 0912345678.
+        #[arg(long)]
+        phone: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Region code (the scope of an official; the home region of others).
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load a region file (CSV: code,name,parent_code,kind); upserts by code and retires vanished codes.
+    ImportRegions {
+        /// The CSV file.
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -77,8 +107,17 @@ pub enum Command {
 /// Run a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
     match cli.command {
-        Command::Serve { bind, db, courses, site_root } => {
-            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root }).await?;
+        Command::Serve { bind, db, courses, site_root, secure_cookies, demo } => {
+            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo }).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreateUser { role, phone, name, region, db } => create_user(&role, &phone, &name, region.as_deref(), &db.database).await,
+        Command::ImportRegions { file, db } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
+            let rows = app::db::region::parse_csv(&text).map_err(|message| ServerError::File { path: file.clone(), message })?;
+            let db = crate::open_database(&db.database).await?;
+            let r = app::db::region::import(&db, &rows).await?;
+            println!("regions: {} new, {} updated, {} retired", r.inserted, r.updated, r.retired);
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {
@@ -98,6 +137,47 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             println!("precompressed {n} files under {}", dir.display());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+async fn create_user(role: &str, phone: &str, name: &str, region: Option<&str>, database: &str) -> Result<ExitCode, ServerError> {
+    use app::auth::{check_password, normalize_phone, Role};
+    let role = Role::parse(role).ok_or_else(|| ServerError::Config(format!("unknown role `{role}`: learner, trainer, official or admin")))?;
+    let phone = normalize_phone(phone).ok_or_else(|| ServerError::Config(format!("`{phone}` is not a Vietnamese mobile number")))?;
+    if role == Role::Official && region.is_none() {
+        return Err(ServerError::Config("an official needs --region (the code of their area)".into()));
+    }
+    let password = read_password()?;
+    check_password(&password).map_err(|_| ServerError::Config("the password needs at least 8 characters".into()))?;
+    let db = crate::open_database(database).await?;
+    crate::ensure_regions(&db).await?;
+    if let Some(code) = region {
+        if app::db::region::describe(&db, code).await?.is_none() {
+            return Err(ServerError::Config(format!("unknown region code `{code}`")));
+        }
+    }
+    if app::db::user::id_by_phone(&db, &phone).await?.is_some() {
+        return Err(ServerError::Config(format!("{phone} already has an account")));
+    }
+    let hash = app::auth::password::hash(password).await.map_err(|e| ServerError::Config(e.to_string()))?;
+    let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "", org_type: "co-quan-nha-nuoc", region_code: region, password_hash: &hash };
+    let id = app::db::user::insert_user(&db.pool, &new).await?;
+    if role != Role::Learner {
+        app::db::user::grant_role(&db, &id, role, if role == Role::Official { region } else { None }).await?;
+    }
+    println!("created {} {phone} ({id})", role.as_str());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password from a terminal prompt, or the first line of standard input when piped.
+fn read_password() -> Result<String, ServerError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Mật khẩu / password: ").map_err(ServerError::Io)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
     }
 }
 

@@ -9,7 +9,10 @@ pub mod telemetry;
 
 use app::app::{shell, App};
 use app::db::{self, Db};
-use app::state::AppState;
+use app::state::{AppState, ClientAddr, Viewer};
+use axum::extract::{ConnectInfo, State};
+use std::net::SocketAddr;
+use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 use axum::body::Body;
 use axum::extract::{Query, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -34,6 +37,21 @@ pub struct ServeConfig {
     pub database: String,
     pub courses: PathBuf,
     pub site_root: PathBuf,
+    pub secure_cookies: bool,
+    pub demo: bool,
+}
+
+/// The default region file, shipped in the binary and loaded into an empty database.
+pub const DEFAULT_REGIONS: &str = include_str!("../data/regions-vn-2025.csv");
+
+/// Load the shipped regions when the database has none.
+pub async fn ensure_regions(db: &Db) -> Result<(), ServerError> {
+    if db::region::count(db).await? == 0 {
+        let rows = db::region::parse_csv(DEFAULT_REGIONS).map_err(ServerError::Config)?;
+        let r = db::region::import(db, &rows).await?;
+        tracing::info!(inserted = r.inserted, "default regions loaded");
+    }
+    Ok(())
 }
 
 /// Connect and migrate.
@@ -100,6 +118,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
     let fallback_state = state.clone();
+    let sessions = SessionManagerLayer::new(db::session::DbSessionStore::new(state.db.clone()))
+        .with_name("taphuan_sid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -125,6 +149,8 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
+        .layer(sessions)
         .layer(middleware::from_fn(same_origin))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -141,6 +167,44 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Put the signed-in person (fresh from the database, so revoked roles apply at once) and the client
+/// address into the request for pages and server functions. Anonymous requests cost no query.
+async fn load_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let mut viewer = Viewer::default();
+    if let Some(session) = req.extensions().get::<Session>().cloned() {
+        if let Ok(Some(uid)) = session.get::<String>("uid").await {
+            match db::user::current_user(&state.db, &uid).await {
+                Ok(Some(u)) => viewer = Viewer(Some(u)),
+                Ok(None) => {
+                    let _ = session.flush().await;
+                }
+                Err(e) => tracing::error!(error = %e, "loading the viewer failed"),
+            }
+        }
+    }
+    let addr = client_addr(&req);
+    req.extensions_mut().insert(viewer);
+    req.extensions_mut().insert(ClientAddr(addr));
+    next.run(req).await
+}
+
+/// The client's address: the socket peer, or with `TAPHUAN_TRUST_PROXY=1` (behind a load balancer that sets
+/// it) the last address in `X-Forwarded-For`.
+fn client_addr(req: &Request) -> String {
+    if std::env::var("TAPHUAN_TRUST_PROXY").is_ok_and(|v| v == "1") {
+        if let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|s| s.trim().to_string())
+        {
+            return ip;
+        }
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// Refuse cross-site state changes: a POST whose Origin (or Referer) names another host. Plain form posts
@@ -185,6 +249,10 @@ async fn switch_language(Query(q): Query<LangQuery>) -> Response {
 /// Run the server until Ctrl-C or SIGTERM.
 pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
     let db = open_database(&cfg.database).await?;
+    ensure_regions(&db).await?;
+    if cfg.demo {
+        create_demo_accounts(&db).await?;
+    }
     if cfg.courses.exists() {
         import_courses(&db, &cfg.courses, false).await?;
     } else {
@@ -194,15 +262,63 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
     if !cfg.site_root.join(leptos_options.site_pkg_dir.as_ref()).exists() {
         tracing::warn!(site_root = %cfg.site_root.display(), "no built site found: pages work, styles and islands need `cargo leptos build`");
     }
-    let state = AppState { leptos_options, db };
+    let state = AppState { leptos_options, db: db.clone(), secure_cookies: cfg.secure_cookies };
     let app = router(state);
+    tokio::spawn(async move {
+        let store = db::session::DbSessionStore::new(db);
+        loop {
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "deleting expired sessions failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
     let listener = tokio::net::TcpListener::bind(&cfg.bind)
         .await
         .map_err(|source| ServerError::Bind { addr: cfg.bind.clone(), source })?;
     let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}");
     println!("Tập Huấn: listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// The demo accounts: one per role, all with the password `taphuan-demo`, for trying the platform locally.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 4] = [
+    ("0900000001", "Nguyễn Văn Học", "learner"),
+    ("0900000002", "Trần Thị Tập Huấn", "trainer"),
+    ("0900000003", "Lê Văn Theo Dõi", "official"),
+    ("0900000004", "Phạm Thị Quản Trị", "admin"),
+];
+
+/// Create the demo accounts that are missing and print them.
+pub async fn create_demo_accounts(db: &Db) -> Result<(), ServerError> {
+    let hash = app::auth::password::hash("taphuan-demo".into()).await.map_err(|e| ServerError::Config(e.to_string()))?;
+    println!("Demo accounts (password: taphuan-demo):");
+    for (phone, name, role) in DEMO_ACCOUNTS {
+        let phone_n = app::auth::normalize_phone(phone).unwrap_or_default();
+        let id = match db::user::id_by_phone(db, &phone_n).await? {
+            Some(id) => id,
+            None => {
+                let new = db::user::NewUser {
+                    phone: &phone_n,
+                    full_name: name,
+                    org_name: "HTX Dừa Xanh (demo)",
+                    org_type: "hop-tac-xa",
+                    region_code: Some("28756"),
+                    password_hash: &hash,
+                };
+                db::user::insert_user(&db.pool, &new).await?
+            }
+        };
+        if let Some(r) = app::auth::Role::parse(role).filter(|r| *r != app::auth::Role::Learner) {
+            let scope = (r == app::auth::Role::Official).then_some("86");
+            db::user::grant_role(db, &id, r, scope).await?;
+        }
+        println!("  {role:<9} {phone}  {name}");
+    }
     Ok(())
 }
 

@@ -19,12 +19,18 @@ pub async fn list_courses(q: String) -> Result<Vec<CourseCard>, AppError> {
 pub async fn get_course(slug: String) -> Result<CourseDetail, AppError> {
     use crate::{db, state};
     let user = state::current_user_id();
-    db::course::course_detail(&state::db()?, &slug, user.as_deref()).await?.ok_or(AppError::NotFound)
+    let r = db::course::course_detail(&state::db()?, &slug, user.as_deref()).await
+        .map_err(AppError::from)
+        .and_then(|o| o.ok_or(AppError::NotFound));
+    state::with_status(r)
 }
 
 /// A course's glossary: (course title, html).
 #[server(endpoint = "glossary", input = server_fn::codec::GetUrl)]
 pub async fn get_glossary(slug: String) -> Result<(String, String), AppError> {
     use crate::{db, state};
-    db::course::glossary(&state::db()?, &slug).await?.ok_or(AppError::NotFound)
+    let r = db::course::glossary(&state::db()?, &slug).await
+        .map_err(AppError::from)
+        .and_then(|o| o.ok_or(AppError::NotFound));
+    state::with_status(r)
 }

@@ -16,12 +16,20 @@ pub fn Layout(children: Children) -> impl IntoView {
     let path = location.pathname.get_untracked();
     let here = if search.is_empty() { path } else { format!("{path}?{}", search.trim_start_matches('?')) };
     let switch = format!("/ngon-ngu?lang={}&next={}", locale.other().code(), urlencode(&here));
+    let viewer = viewer();
+    let staff = viewer.as_ref().is_some_and(|u| u.roles.iter().any(|g| g.role != crate::auth::Role::Learner));
+    let account = match &viewer {
+        Some(u) => view! { <a href="/tai-khoan">{first_name(&u.full_name)}</a> }.into_any(),
+        None => view! { <a href=format!("/dang-nhap?next={}", urlencode(&here))>{t(locale, "auth.login")}</a> }.into_any(),
+    };
     view! {
         <a class="skip" href="#main">{t(locale, "nav.skip")}</a>
         <header class="top">
             <a class="brand" href="/">{t(locale, "app.name")}</a>
             <nav aria-label=t(locale, "nav.courses")>
                 <a href="/">{t(locale, "nav.courses")}</a>
+                {staff.then(|| view! { <a href="/quan-tri">{t(locale, "admin.short")}</a> })}
+                {account}
                 <a href=switch hreflang=locale.other().code() lang=locale.other().code() aria-label=t(locale, "lang.switch_label")>
                     {t(locale, "lang.switch")}
                 </a>
@@ -33,6 +41,36 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>{t(locale, "footer.light")}</p>
         </footer>
     }
+}
+
+/// The signed-in viewer while rendering on the server; None in the browser.
+pub fn viewer() -> Option<crate::auth::CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::state::current_user()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The given name: Vietnamese names end with it ("Nguyễn Thị Ánh Tuyết" → "Tuyết").
+fn first_name(full: &str) -> String {
+    full.split_whitespace().last().unwrap_or(full).to_string()
+}
+
+/// The message for `?loi=<code>` after a form came back, in the reader's language.
+#[component]
+pub fn FormError() -> impl IntoView {
+    let locale = use_locale();
+    let code = leptos_router::hooks::use_query_map().read_untracked().get("loi");
+    code.map(|c| {
+        let key = format!("form.{}", c.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
+        let msg = t(locale, &key);
+        let msg = if msg == key { t(locale, "error.invalid") } else { msg };
+        view! { <p class="error" role="alert">{msg}</p> }
+    })
 }
 
 /// Percent-encode a path for a query value.

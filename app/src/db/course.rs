@@ -363,6 +363,7 @@ pub async fn lesson_view(db: &Db, course_slug: &str, lesson_slug: &str, user_id:
         prev: idx.checked_sub(1).and_then(|i| all.get(i)).map(link),
         next: all.get(idx + 1).map(link),
         status: all.get(idx).map(|i| i.status).unwrap_or(ItemStatus::NotStarted),
+        signed_in: user_id.is_some(),
     }))
 }
 

@@ -6,6 +6,8 @@
 
 pub mod course;
 pub mod progress;
+pub mod region;
+pub mod session;
 pub mod user;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -1,8 +1,11 @@
-//! People: accounts and roles.
+//! People: accounts, roles, one-time password links, login throttling, and a person's own data.
 
 use super::{new_id, now_ms, Db};
+use crate::auth::{CurrentUser, Role, RoleGrant};
+use sqlx::Row as _;
 
-/// The fields a new account is created with.
+/// The fields a new account is created with. An empty `password_hash` means "no password yet": such an
+/// account cannot sign in until its one-time link is used.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
     pub phone: &'a str,
@@ -14,7 +17,10 @@ pub struct NewUser<'a> {
 }
 
 /// Insert an account and return its id.
-pub async fn insert_user(db: &Db, u: &NewUser<'_>) -> Result<String, sqlx::Error> {
+pub async fn insert_user<'e, E>(ex: E, u: &NewUser<'_>) -> Result<String, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let id = new_id();
     let name = crate::text::nfc(u.full_name.trim());
     sqlx::query(
@@ -25,12 +31,326 @@ pub async fn insert_user(db: &Db, u: &NewUser<'_>) -> Result<String, sqlx::Error
     .bind(u.phone)
     .bind(&name)
     .bind(crate::text::fold(&name))
-    .bind(u.org_name)
+    .bind(crate::text::nfc(u.org_name.trim()))
     .bind(u.org_type)
     .bind(u.region_code)
     .bind(u.password_hash)
     .bind(now_ms())
-    .execute(&db.pool)
+    .execute(ex)
     .await?;
     Ok(id)
+}
+
+/// (id, password hash) of the live account with this normalised phone.
+pub async fn login_record(db: &Db, phone: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash FROM app_user WHERE phone = $1 AND deleted_at IS NULL")
+        .bind(phone)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Id of the account with this phone, live or not (phones are unique).
+pub async fn id_by_phone(db: &Db, phone: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM app_user WHERE phone = $1").bind(phone).fetch_optional(&db.pool).await
+}
+
+/// The signed-in person with their roles, or None if the account is gone.
+pub async fn current_user(db: &Db, id: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let Some(full_name) = sqlx::query_scalar::<_, String>("SELECT full_name FROM app_user WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentUser { id: id.to_string(), full_name, roles: roles(db, id).await? }))
+}
+
+/// A person's granted roles.
+pub async fn roles(db: &Db, id: &str) -> Result<Vec<RoleGrant>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT ur.role, ur.scope_region_code, r.path FROM user_role ur LEFT JOIN region r ON r.code = ur.scope_region_code
+         WHERE ur.user_id = $1 ORDER BY ur.role",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let role = Role::parse(&r.try_get::<String, _>(0).ok()?)?;
+            Some(RoleGrant { role, scope_code: r.try_get(1).ok()?, scope_path: r.try_get(2).ok()? })
+        })
+        .collect())
+}
+
+/// Grant a role (replacing the same role's scope).
+pub async fn grant_role(db: &Db, user_id: &str, role: Role, scope: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO user_role (user_id, role, scope_region_code) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, role) DO UPDATE SET scope_region_code = excluded.scope_region_code",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(scope)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Remove a role.
+pub async fn revoke_role(db: &Db, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_role WHERE user_id = $1 AND role = $2").bind(user_id).bind(role.as_str()).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Replace a password hash.
+pub async fn set_password(db: &Db, user_id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&db.pool).await?;
+    Ok(())
+}
+
+fn token_hash(raw: &str) -> String {
+    crate::content::sha256_hex(raw.as_bytes())
+}
+
+/// A new one-time link token for `user_id`, valid `ttl_ms`; only its hash is stored.
+pub async fn create_token<'e, E>(ex: E, user_id: &str, purpose: &str, created_by: Option<&str>, ttl_ms: i64) -> Result<String, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    use rand::RngCore;
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    let raw: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO password_token (token_hash, user_id, purpose, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash(&raw))
+    .bind(user_id)
+    .bind(purpose)
+    .bind(created_by)
+    .bind(now)
+    .bind(now + ttl_ms)
+    .execute(ex)
+    .await?;
+    Ok(raw)
+}
+
+/// The holder's (id, name) of a live, unused token.
+pub async fn token_holder(db: &Db, raw: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.full_name FROM password_token t JOIN app_user u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL",
+    )
+    .bind(token_hash(raw))
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Use a token and set the password in one transaction; a second use (a double submit) finds it spent.
+pub async fn consume_token(db: &Db, raw: &str, password_hash: &str) -> Result<Option<String>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let now = now_ms();
+    let user: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM password_token WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash(raw))
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user) = user else { return Ok(None) };
+    let used = sqlx::query("UPDATE password_token SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(token_hash(raw))
+        .execute(&mut *tx)
+        .await?;
+    if used.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(&user).execute(&mut *tx).await?;
+    // Every other session of this person ends: whoever had the old password is out.
+    sqlx::query("DELETE FROM session WHERE data LIKE $1").bind(format!("%\"uid\":\"{user}\"%")).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Some(user))
+}
+
+/// Failures before a key is locked, and the longest lock.
+const PAIR_LIMIT: i64 = 5;
+const IP_LIMIT: i64 = 50;
+const MAX_LOCK_MS: i64 = 15 * 60 * 1000;
+const FORGET_AFTER_MS: i64 = 60 * 60 * 1000;
+
+/// Milliseconds to wait before any of `keys` may try again, if locked.
+pub async fn throttle_wait(db: &Db, keys: &[String]) -> Result<Option<i64>, sqlx::Error> {
+    let now = now_ms();
+    let mut wait = 0;
+    for k in keys {
+        let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = $1")
+            .bind(k)
+            .fetch_optional(&db.pool)
+            .await?;
+        wait = wait.max(until.unwrap_or(0) - now);
+    }
+    Ok((wait > 0).then_some(wait))
+}
+
+/// Count a failure on each key; past its limit a key locks for 1 s, 2 s, 4 s … up to 15 minutes.
+pub async fn throttle_fail(db: &Db, keys: &[String]) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    for k in keys {
+        let limit = if k.starts_with("ip:") { IP_LIMIT } else { PAIR_LIMIT };
+        let prev: Option<(i64, i64)> = sqlx::query_as("SELECT failures, updated_at FROM login_throttle WHERE key = $1")
+            .bind(k)
+            .fetch_optional(&db.pool)
+            .await?;
+        let failures = match prev {
+            Some((f, at)) if now - at < FORGET_AFTER_MS => f + 1,
+            _ => 1,
+        };
+        let locked_until = if failures >= limit {
+            now + (1000i64 << (failures - limit).min(20)).min(MAX_LOCK_MS)
+        } else {
+            0
+        };
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+        )
+        .bind(k)
+        .bind(failures)
+        .bind(locked_until)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Forget the failures of a key after a successful sign-in.
+pub async fn throttle_clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Everything stored about a person, for "download my data".
+pub async fn export(db: &Db, id: &str) -> Result<serde_json::Value, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT phone, full_name, org_name, org_type, region_code, locale, created_at FROM app_user WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
+    let progress = sqlx::query(
+        "SELECT c.slug, l.slug, p.done_at FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id JOIN course c ON c.id = l.course_id
+         WHERE p.user_id = $1 ORDER BY p.done_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let enrolments = sqlx::query(
+        "SELECT c.slug, e.enrolled_at, e.source FROM enrolment e JOIN course c ON c.id = e.course_id WHERE e.user_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let roles = roles(db, id).await?;
+    let s = |n: usize| row.try_get::<String, _>(n).unwrap_or_default();
+    Ok(serde_json::json!({
+        "id": id,
+        "phone": s(0),
+        "full_name": s(1),
+        "organisation": s(2),
+        "organisation_type": s(3),
+        "region_code": row.try_get::<Option<String>, _>(4).unwrap_or_default(),
+        "language": s(5),
+        "created_at_ms": row.try_get::<i64, _>(6).unwrap_or_default(),
+        "roles": roles.iter().map(|g| serde_json::json!({"role": g.role.as_str(), "scope": g.scope_code})).collect::<Vec<_>>(),
+        "enrolments": enrolments.iter().map(|r| serde_json::json!({
+            "course": r.try_get::<String, _>(0).unwrap_or_default(),
+            "enrolled_at_ms": r.try_get::<i64, _>(1).unwrap_or_default(),
+            "source": r.try_get::<String, _>(2).unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+        "lessons_done": progress.iter().map(|r| serde_json::json!({
+            "course": r.try_get::<String, _>(0).unwrap_or_default(),
+            "lesson": r.try_get::<String, _>(1).unwrap_or_default(),
+            "done_at_ms": r.try_get::<i64, _>(2).unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// Delete an account: personal fields are erased and every session ends. Anonymous learning records stay
+/// for the programme's statistics; issued certificates keep their own snapshot of the name.
+pub async fn delete_account(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE app_user SET phone = $1, full_name = '', name_key = '', org_name = '', password_hash = '', deleted_at = $2 WHERE id = $3",
+    )
+    .bind(format!("deleted:{id}"))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM user_role WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM password_token WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM session WHERE data LIKE $1").bind(format!("%\"uid\":\"{id}\"%")).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// One line of the admin's people list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub phone: String,
+    pub full_name: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub region: Option<String>,
+    pub roles: Vec<String>,
+}
+
+/// People matching a folded name or phone search, newest first, inside `scope` (a region path) if given.
+pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let pattern = format!("%{}%", crate::text::fold(query).replace(['%', '_'], ""));
+    let rows = sqlx::query(
+        "SELECT u.id, u.phone, u.full_name, u.org_name, u.org_type, r.name
+         FROM app_user u LEFT JOIN region r ON r.code = u.region_code
+         WHERE u.deleted_at IS NULL AND (u.name_key LIKE $1 OR u.phone LIKE $1)
+           AND ($2 = '' OR r.path = $2 OR r.path LIKE $3)
+         ORDER BY u.created_at DESC LIMIT $4",
+    )
+    .bind(&pattern)
+    .bind(scope.unwrap_or(""))
+    .bind(format!("{}/%", scope.unwrap_or("")))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let id: String = r.try_get(0)?;
+        let roles = roles(db, &id).await?.iter().map(|g| g.role.as_str().to_string()).collect();
+        out.push(UserSummary {
+            id,
+            phone: r.try_get(1)?,
+            full_name: r.try_get(2)?,
+            org_name: r.try_get(3)?,
+            org_type: r.try_get(4)?,
+            region: r.try_get(5)?,
+            roles,
+        });
+    }
+    Ok(out)
+}
+
+/// A person's region path, for scoping checks.
+pub async fn region_path(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let p: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT r.path FROM app_user u LEFT JOIN region r ON r.code = u.region_code WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(p.flatten())
 }

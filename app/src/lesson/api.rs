@@ -9,7 +9,10 @@ use leptos::prelude::*;
 pub async fn get_lesson(course: String, lesson: String) -> Result<LessonView, AppError> {
     use crate::{db, state};
     let user = state::current_user_id();
-    db::course::lesson_view(&state::db()?, &course, &lesson, user.as_deref()).await?.ok_or(AppError::NotFound)
+    let r = db::course::lesson_view(&state::db()?, &course, &lesson, user.as_deref()).await
+        .map_err(AppError::from)
+        .and_then(|o| o.ok_or(AppError::NotFound));
+    state::with_status(r)
 }
 
 /// Mark a lesson done for the signed-in learner. A plain form post works without JavaScript: the server
@@ -17,10 +20,15 @@ pub async fn get_lesson(course: String, lesson: String) -> Result<LessonView, Ap
 #[server(endpoint = "mark_lesson_done")]
 pub async fn mark_lesson_done(course: String, lesson: String) -> Result<(), AppError> {
     use crate::{db, state};
-    let user = state::current_user_id().ok_or(AppError::Unauthorized)?;
-    if db::progress::mark_lesson_done(&state::db()?, &user, &course, &lesson).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+    let back = format!("/khoa-hoc/{}/bai/{}", crate::components::urlencode(&course), crate::components::urlencode(&lesson));
+    let result = async {
+        let user = state::require_user()?;
+        if db::progress::mark_lesson_done(&state::db()?, &user.id, &course, &lesson).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
+    .await;
+    state::finish_form(result, &back, &back)
 }

@@ -1,6 +1,7 @@
 //! `/khoa-hoc/:course/bai/:lesson`: comfortable reading at 360 px, previous/next, mark as done. No JavaScript.
 
 use super::api::{get_lesson, MarkLessonDone};
+use leptos::server_fn::ServerFn;
 use super::LessonView;
 use crate::catalog::ItemStatus;
 use crate::components::ErrorView;
@@ -35,8 +36,8 @@ pub fn LessonPage() -> impl IntoView {
 fn LessonBody(lesson: LessonView) -> impl IntoView {
     let locale = use_locale();
     let course_href = format!("/khoa-hoc/{}", lesson.course_slug);
-    let signed_in = cfg!(feature = "ssr") && signed_in();
-    let mark = ServerAction::<MarkLessonDone>::new();
+    let signed_in = lesson.signed_in;
+    let login = format!("/dang-nhap?next={}", crate::components::urlencode(&format!("/khoa-hoc/{}/bai/{}", lesson.course_slug, lesson.slug)));
     view! {
         <Title text=format!("{} · {}", lesson.title, lesson.course_title)/>
         <nav class="crumbs" aria-label="breadcrumb">
@@ -54,13 +55,16 @@ fn LessonBody(lesson: LessonView) -> impl IntoView {
             {match (lesson.status, signed_in) {
                 (ItemStatus::Done, _) => view! { <p class="ok">"✓ " {t(locale, "lesson.is_done")}</p> }.into_any(),
                 (_, true) => view! {
-                    <ActionForm action=mark>
+                    <form method="post" action=MarkLessonDone::url()>
                         <input type="hidden" name="course" value=lesson.course_slug.clone()/>
                         <input type="hidden" name="lesson" value=lesson.slug.clone()/>
-                        <button class="button primary" type="submit">{t(locale, "lesson.mark_done")}</button>
-                    </ActionForm>
+                        <button type="submit">{t(locale, "lesson.mark_done")}</button>
+                    </form>
                 }.into_any(),
-                (_, false) => view! { <p class="muted">{t(locale, "lesson.sign_in_to_save")}</p> }.into_any(),
+                (_, false) => view! {
+                    <p>{t(locale, "lesson.sign_in_to_save")}</p>
+                    <a class="button" href=login>{t(locale, "auth.login")}</a>
+                }.into_any(),
             }}
         </section>
         <nav class="pager" aria-label=t(locale, "course.contents")>
@@ -78,16 +82,5 @@ fn LessonBody(lesson: LessonView) -> impl IntoView {
             })}
         </nav>
         <p><a href=course_href>{t(locale, "lesson.back")}</a></p>
-    }
-}
-
-fn signed_in() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        crate::state::current_user_id().is_some()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        false
     }
 }

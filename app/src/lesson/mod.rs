@@ -30,4 +30,6 @@ pub struct LessonView {
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,
     pub status: ItemStatus,
+    /// Whether a learner is signed in (so "mark as done" can be offered).
+    pub signed_in: bool,
 }

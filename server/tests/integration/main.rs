@@ -2,6 +2,7 @@
 //! Every test runs on SQLite; when `TAPHUAN_TEST_POSTGRES_URL` is set, the database tests run on a fresh
 //! PostgreSQL database too.
 
+mod accounts;
 mod reading;
 mod storage;
 mod util;

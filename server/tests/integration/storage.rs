@@ -6,7 +6,7 @@ use app::db::{progress, user};
 
 async fn learner(db: &app::db::Db) -> String {
     user::insert_user(
-        db,
+        &db.pool,
         &user::NewUser {
             phone: "+84912345678",
             full_name: "Nguyễn Thị Ánh Tuyết",

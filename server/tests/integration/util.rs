@@ -76,15 +76,72 @@ impl TestApp {
         let courses = tmp.path().join("courses");
         copy_dir(&fixtures(), &courses);
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../courses"), &courses);
+        server::ensure_regions(&db).await.unwrap();
         server::import_courses(&db, &courses, false).await.unwrap();
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-        let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone() };
+        let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone(), secure_cookies: false };
         let router = server::router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+        });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         TestApp { base: format!("http://{addr}"), db, client, _tmp: tmp }
+    }
+
+    /// A browser-like client: its own cookie jar, no automatic redirects.
+    pub(crate) fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// A plain form post as a browser without JavaScript sends it; returns (status, Location).
+    pub(crate) async fn post_form(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        self.post_form_from(client, path, form, None).await
+    }
+
+    /// The same, from a given client address (`X-Forwarded-For`, honoured with TAPHUAN_TRUST_PROXY=1).
+    pub(crate) async fn post_form_from(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)], from: Option<&str>) -> (u16, String) {
+        let mut req = client
+            .post(format!("{}{path}", self.base))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("origin", self.base.clone())
+            .header("referer", format!("{}/", self.base))
+            .form(form);
+        if let Some(ip) = from {
+            req = req.header("x-forwarded-for", ip);
+        }
+        let res = req.send().await.unwrap();
+        let loc = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        (res.status().as_u16(), loc)
+    }
+
+    /// GET with a client; returns (status, body, Location).
+    pub(crate) async fn get_with(&self, client: &reqwest::Client, path: &str) -> (u16, String, String) {
+        let res = client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let loc = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap(), loc)
+    }
+
+    /// Create an account directly, with a role (and an official's scope), returning its id.
+    pub(crate) async fn person(&self, phone: &str, name: &str, region: &str, role: Option<(&str, Option<&str>)>) -> String {
+        let hash = app::auth::password::hash("mat khau dung".into()).await.unwrap();
+        let phone = app::auth::normalize_phone(phone).unwrap();
+        let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "HTX", org_type: "hop-tac-xa", region_code: Some(region), password_hash: &hash };
+        let id = app::db::user::insert_user(&self.db.pool, &new).await.unwrap();
+        if let Some((role, scope)) = role {
+            app::db::user::grant_role(&self.db, &id, app::auth::Role::parse(role).unwrap(), scope).await.unwrap();
+        }
+        id
+    }
+
+    /// A signed-in browser for `phone` (password "mat khau dung").
+    pub(crate) async fn signed_in(&self, phone: &str) -> reqwest::Client {
+        let c = self.browser();
+        let (status, loc) = self.post_form(&c, "/api/login", &[("phone", phone), ("password", "mat khau dung"), ("next", "/")]).await;
+        assert_eq!((status, loc.as_str()), (302, "/"), "sign-in of {phone}");
+        c
     }
 
     /// GET a path; returns (status, body).

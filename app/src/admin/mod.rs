@@ -1,0 +1,8 @@
+//! People administration: finding people, granting roles, and one-time password links. Admins see
+//! everyone; trainers see everyone (to help learners at workshops) but may only make links for learners;
+//! officials see only people inside their region subtree.
+
+pub mod api;
+pub mod admin_page;
+
+pub use admin_page::AdminPage;

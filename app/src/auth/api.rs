@@ -1,0 +1,231 @@
+//! Server functions for accounts. Each checks who is asking before touching data; forms work without
+//! JavaScript through [`crate::state::finish_form`].
+
+use super::{CurrentUser, RegionOption};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the account page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub full_name: String,
+    pub phone: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub region: Option<String>,
+    pub roles: Vec<String>,
+}
+
+/// The signed-in viewer for page headers (None when anonymous).
+#[server(endpoint = "me", input = server_fn::codec::GetUrl)]
+pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
+    Ok(crate::state::current_user())
+}
+
+/// Regions under `parent` (provinces when empty), for the sign-up picker.
+#[server(endpoint = "regions", input = server_fn::codec::GetUrl)]
+pub async fn list_regions(parent: String) -> Result<Vec<RegionOption>, AppError> {
+    use crate::{db, state};
+    let parent = (!parent.is_empty()).then_some(parent.as_str());
+    Ok(db::region::children(&state::db()?, parent).await?)
+}
+
+/// Create an account and sign in.
+#[server(endpoint = "register")]
+#[allow(clippy::too_many_arguments)]
+pub async fn register(
+    full_name: String,
+    phone: String,
+    password: String,
+    org_name: String,
+    org_type: String,
+    region: String,
+) -> Result<(), AppError> {
+    let back = format!("/dang-ky?tinh={}", region.split('/').next().unwrap_or(""));
+    let result = register_inner(full_name, phone, password, org_name, org_type, region).await;
+    crate::state::finish_form(result, "/tai-khoan", &back)
+}
+
+#[cfg(feature = "ssr")]
+async fn register_inner(full_name: String, phone: String, password: String, org_name: String, org_type: String, region: String) -> Result<(), AppError> {
+    use crate::{db, state};
+    let db = state::db()?;
+    let name = crate::text::nfc(full_name.trim());
+    if name.chars().count() < 2 || name.chars().count() > 100 {
+        return Err(AppError::invalid("full_name", "name_invalid"));
+    }
+    let phone = super::normalize_phone(&phone).ok_or_else(|| AppError::invalid("phone", "phone_invalid"))?;
+    super::check_password(&password).map_err(|c| AppError::invalid("password", c))?;
+    if !super::ORG_TYPES.contains(&org_type.as_str()) {
+        return Err(AppError::invalid("org_type", "org_type_invalid"));
+    }
+    if org_name.chars().count() > 200 {
+        return Err(AppError::invalid("org_name", "org_invalid"));
+    }
+    let region = region.rsplit('/').next().unwrap_or("").to_string();
+    if db::region::describe(&db, &region).await?.is_none() {
+        return Err(AppError::invalid("region", "region_invalid"));
+    }
+    if db::user::id_by_phone(&db, &phone).await?.is_some() {
+        return Err(AppError::invalid("phone", "phone_taken"));
+    }
+    let hash = super::password::hash(password).await?;
+    let new = db::user::NewUser {
+        phone: &phone,
+        full_name: &name,
+        org_name: &org_name,
+        org_type: &org_type,
+        region_code: Some(&region),
+        password_hash: &hash,
+    };
+    let id = match db::user::insert_user(&db.pool, &new).await {
+        Ok(id) => id,
+        // Two submits at once: the unique phone decides, the second gets the same clear message.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(AppError::invalid("phone", "phone_taken")),
+        Err(e) => return Err(e.into()),
+    };
+    sign_in(&id).await?;
+    tracing::info!(user = %id, "account created");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in(user_id: &str) -> Result<(), AppError> {
+    let session = crate::state::session().await?;
+    // A new session id at every sign-in, so an id planted before sign-in is worthless.
+    session.cycle_id().await.map_err(|_| AppError::Internal)?;
+    session.insert("uid", user_id).await.map_err(|_| AppError::Internal)?;
+    Ok(())
+}
+
+/// Sign in with phone and password. Unknown numbers and wrong passwords get the same message; repeated
+/// failures from one address for one number are slowed down, without locking the owner out elsewhere.
+#[server(endpoint = "login")]
+pub async fn login(phone: String, password: String, next: String) -> Result<(), AppError> {
+    let next = crate::state::safe_next(&next);
+    let back = format!("/dang-nhap?next={}", crate::components::urlencode(&next));
+    let result = login_inner(phone, password).await;
+    crate::state::finish_form(result, &next, &back)
+}
+
+#[cfg(feature = "ssr")]
+async fn login_inner(phone: String, password: String) -> Result<(), AppError> {
+    use crate::{db, state};
+    let db = state::db()?;
+    let addr = state::client_addr();
+    let phone = super::normalize_phone(&phone).unwrap_or_else(|| format!("?{}", phone.chars().take(20).collect::<String>()));
+    let keys = [format!("ip:{addr}"), format!("pair:{phone}|{addr}")];
+    if db::user::throttle_wait(&db, &keys).await?.is_some() {
+        tracing::warn!(addr = %addr, "sign-in throttled");
+        return Err(AppError::invalid("phone", "throttled"));
+    }
+    let record = db::user::login_record(&db, &phone).await?;
+    let (id, hash) = record.clone().unwrap_or_default();
+    if !super::password::verify(password, hash).await || record.is_none() {
+        db::user::throttle_fail(&db, &keys).await?;
+        return Err(AppError::invalid("phone", "login_failed"));
+    }
+    db::user::throttle_clear(&db, &keys[1]).await?;
+    sign_in(&id).await?;
+    tracing::info!(user = %id, "signed in");
+    Ok(())
+}
+
+/// End the session on the server.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let result = async {
+        let session = crate::state::session().await?;
+        session.flush().await.map_err(|_| AppError::Internal)
+    }
+    .await;
+    crate::state::finish_form(result, "/", "/")
+}
+
+/// Set a password with a one-time link (a new learner's first password, or a reset).
+#[server(endpoint = "set_password")]
+pub async fn set_password(token: String, password: String) -> Result<(), AppError> {
+    let back = format!("/mat-khau/{}", token.chars().filter(|c| c.is_ascii_hexdigit()).collect::<String>());
+    let result = async {
+        use crate::{db, state};
+        super::check_password(&password).map_err(|c| AppError::invalid("password", c))?;
+        let db = state::db()?;
+        if db::user::token_holder(&db, &token).await?.is_none() {
+            return Err(AppError::invalid("token", "link_invalid"));
+        }
+        let hash = super::password::hash(password).await?;
+        let user = db::user::consume_token(&db, &token, &hash).await?.ok_or_else(|| AppError::invalid("token", "link_invalid"))?;
+        sign_in(&user).await?;
+        tracing::info!(user = %user, "password set with a one-time link");
+        Ok(())
+    }
+    .await;
+    crate::state::finish_form(result, "/tai-khoan", &back)
+}
+
+/// The holder's name for a one-time link, so the page can greet them; NotFound when spent or expired.
+#[server(endpoint = "link", input = server_fn::codec::GetUrl)]
+pub async fn link_holder(token: String) -> Result<String, AppError> {
+    use crate::{db, state};
+    db::user::token_holder(&state::db()?, &token).await?.map(|(_, name)| name).ok_or(AppError::NotFound)
+}
+
+/// The signed-in person's profile.
+#[server(endpoint = "account", input = server_fn::codec::GetUrl)]
+pub async fn get_account() -> Result<AccountView, AppError> {
+    crate::state::with_status(get_account_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn get_account_inner() -> Result<AccountView, AppError> {
+    use crate::{db, state};
+    let user = state::require_user()?;
+    let data = db::user::export(&state::db()?, &user.id).await?;
+    let region = match data["region_code"].as_str() {
+        Some(code) => db::region::describe(&state::db()?, code).await?.map(|(_, name)| name),
+        None => None,
+    };
+    let s = |k: &str| data[k].as_str().unwrap_or_default().to_string();
+    Ok(AccountView {
+        full_name: s("full_name"),
+        phone: super::display_phone(&s("phone")),
+        org_name: s("organisation"),
+        org_type: s("organisation_type"),
+        region,
+        roles: user.roles.iter().map(|g| g.role.as_str().to_string()).collect(),
+    })
+}
+
+/// Everything stored about the signed-in person, as a JSON download.
+#[server(endpoint = "my_data", input = server_fn::codec::GetUrl)]
+pub async fn export_my_data() -> Result<serde_json::Value, AppError> {
+    use crate::{db, state};
+    let user = state::with_status(state::require_user())?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            axum::http::header::CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_static("attachment; filename=\"du-lieu-cua-toi.json\""),
+        );
+    }
+    Ok(db::user::export(&state::db()?, &user.id).await?)
+}
+
+/// Delete the signed-in person's account after they typed the confirmation word.
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(confirm: String) -> Result<(), AppError> {
+    let result = async {
+        use crate::{db, state};
+        let user = state::require_user()?;
+        if crate::text::fold(&confirm) != "xoa" {
+            return Err(AppError::invalid("confirm", "confirm_delete"));
+        }
+        db::user::delete_account(&state::db()?, &user.id).await?;
+        let session = state::session().await?;
+        session.flush().await.map_err(|_| AppError::Internal)?;
+        tracing::info!(user = %user.id, "account deleted");
+        Ok(())
+    }
+    .await;
+    crate::state::finish_form(result, "/?da-xoa=1", "/tai-khoan")
+}

@@ -1,0 +1,155 @@
+//! Accounts: sign-up with a Vietnamese mobile number, sign-in, sessions, one-time password links, roles.
+//! The rules that both browser and server need (phone forms, password length) live here; hashing and
+//! sessions are server-only.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod password;
+
+pub use pages::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
+
+use serde::{Deserialize, Serialize};
+
+/// The four roles. Everyone signed in is a learner; the others are granted by an admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Learner,
+    Trainer,
+    Official,
+    Admin,
+}
+
+impl Role {
+    /// Stable name stored in `user_role.role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Trainer => "trainer",
+            Role::Official => "official",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parse a stored or submitted name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "learner" => Role::Learner,
+            "trainer" => Role::Trainer,
+            "official" => Role::Official,
+            "admin" => Role::Admin,
+            _ => return None,
+        })
+    }
+}
+
+/// One granted role; officials carry the region subtree they may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub scope_code: Option<String>,
+    pub scope_path: Option<String>,
+}
+
+/// The signed-in person, loaded fresh from the database on every request (so a revoked role takes effect
+/// at once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub full_name: String,
+    pub roles: Vec<RoleGrant>,
+}
+
+impl CurrentUser {
+    /// Whether the user holds `role` (admins hold every role's powers).
+    pub fn has(&self, role: Role) -> bool {
+        role == Role::Learner || self.roles.iter().any(|g| g.role == role || g.role == Role::Admin)
+    }
+
+    /// Whether the user is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.roles.iter().any(|g| g.role == Role::Admin)
+    }
+}
+
+/// Organisation types, as the OCOP programme names its subjects.
+pub const ORG_TYPES: [&str; 6] = ["hop-tac-xa", "to-hop-tac", "doanh-nghiep", "ho-san-xuat", "co-quan-nha-nuoc", "khac"];
+
+/// A region for a picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionOption {
+    pub code: String,
+    pub name: String,
+}
+
+/// Normalise a Vietnamese mobile number as people type it (`0912 345 678`, `+84912345678`,
+/// `84-912-345-678`, `(091) 234.5678`) to `+84912345678`. Mobile numbers have 9 digits after the
+/// country code and start with 3, 5, 7, 8 or 9.
+pub fn normalize_phone(input: &str) -> Option<String> {
+    let mut digits = String::new();
+    for (i, c) in input.trim().chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => {}
+            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    let national = if let Some(rest) = digits.strip_prefix("84").filter(|r| r.len() == 9) {
+        rest.to_string()
+    } else if let Some(rest) = digits.strip_prefix('0').filter(|r| r.len() == 9) {
+        rest.to_string()
+    } else if digits.len() == 9 && !input.trim().starts_with('+') {
+        digits.clone()
+    } else {
+        return None;
+    };
+    matches!(national.as_bytes()[0], b'3' | b'5' | b'7' | b'8' | b'9').then(|| format!("+84{national}"))
+}
+
+/// `+84912345678` as `0912 345 678` for people.
+pub fn display_phone(stored: &str) -> String {
+    match stored.strip_prefix("+84") {
+        Some(n) if n.len() == 9 => format!("0{} {} {}", &n[..3], &n[3..6], &n[6..]),
+        _ => stored.to_string(),
+    }
+}
+
+/// The minimum password length (OWASP: at least 8; no composition rules).
+pub const MIN_PASSWORD: usize = 8;
+
+/// `Ok` or the error code for the form (`password_short`, `password_long`).
+pub fn check_password(p: &str) -> Result<(), &'static str> {
+    let n = p.chars().count();
+    if n < MIN_PASSWORD {
+        Err("password_short")
+    } else if n > 128 {
+        Err("password_long")
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_in_the_forms_people_type() {
+        for input in ["0912 345 678", "+84912345678", "84-912-345-678", "0912.345.678", "(091) 234 5678", " 0912345678 "] {
+            assert_eq!(normalize_phone(input).as_deref(), Some("+84912345678"), "{input}");
+        }
+        assert_eq!(normalize_phone("0356 123 456").as_deref(), Some("+84356123456"));
+        for bad in ["", "12345", "0212345678", "+1 912 345 678", "09123456789", "0912a45678", "+84 12 345 678"] {
+            assert_eq!(normalize_phone(bad), None, "{bad}");
+        }
+        assert_eq!(display_phone("+84912345678"), "0912 345 678");
+    }
+
+    #[test]
+    fn password_policy() {
+        assert_eq!(check_password("ngắn"), Err("password_short"));
+        assert_eq!(check_password("mật khẩu dài"), Ok(()));
+        assert_eq!(check_password(&"x".repeat(129)), Err("password_long"));
+    }
+}

@@ -1,0 +1,195 @@
+//! `/dang-ky`, `/dang-nhap`, `/tai-khoan`, `/mat-khau/:token`: plain forms that post to server functions and
+//! work without JavaScript; errors come back as `?loi=<code>` and are shown in the reader's language.
+
+use super::api::{get_account, link_holder, list_regions, DeleteAccount, ExportMyData, Login, Logout, Register, SetPassword};
+use super::ORG_TYPES;
+use crate::components::{ErrorView, FormError};
+use crate::i18n::{t, use_locale};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Sign-up: first the province (34 big links), then the form with that province's communes. Two steps keep
+/// the page small (a commune list for the whole country would be 150 KB) and need no JavaScript.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let locale = use_locale();
+    let province = use_query_map().read_untracked().get("tinh").unwrap_or_default();
+    view! {
+        <Title text=t(locale, "auth.register")/>
+        <h1>{t(locale, "auth.register")}</h1>
+        <FormError/>
+        <Suspense>
+            {move || {
+                let province = province.clone();
+                Suspend::new(async move {
+                    if province.is_empty() {
+                        return match list_regions(String::new()).await {
+                            Ok(list) => view! {
+                                <p>{t(locale, "auth.pick_province")}</p>
+                                <ul class="picker">
+                                    {list.into_iter().map(|r| view! {
+                                        <li><a class="button" href=format!("/dang-ky?tinh={}", r.code)>{r.name}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                                <p><a href="/dang-nhap">{t(locale, "auth.have_account")}</a></p>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        };
+                    }
+                    match list_regions(province.clone()).await {
+                        Ok(communes) if !communes.is_empty() => view! { <RegisterForm communes=communes/> }.into_any(),
+                        Ok(_) => view! { <ErrorView error=crate::AppError::NotFound/> }.into_any(),
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RegisterForm(communes: Vec<super::RegionOption>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <form method="post" action=Register::url() class="stack">
+            <label for="full_name">{t(locale, "auth.full_name")}</label>
+            <input id="full_name" name="full_name" required minlength="2" maxlength="100" autocomplete="name"/>
+            <label for="phone">{t(locale, "auth.phone")}</label>
+            <input id="phone" name="phone" type="tel" inputmode="tel" required autocomplete="tel" placeholder="0912 345 678"/>
+            <label for="password">{t(locale, "auth.password")}</label>
+            <input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" aria-describedby="password-hint"/>
+            <p id="password-hint" class="hint">{t(locale, "auth.password_hint")}</p>
+            <label for="org_name">{t(locale, "auth.org_name")}</label>
+            <input id="org_name" name="org_name" maxlength="200" autocomplete="organization"/>
+            <label for="org_type">{t(locale, "auth.org_type")}</label>
+            <select id="org_type" name="org_type" required>
+                {ORG_TYPES.iter().map(|o| view! { <option value=*o>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
+            </select>
+            <label for="region">{t(locale, "auth.commune")}</label>
+            <select id="region" name="region" required>
+                <option value="">{t(locale, "auth.pick_commune")}</option>
+                {communes.into_iter().map(|r| view! { <option value=r.code>{r.name}</option> }).collect_view()}
+            </select>
+            <p class="hint"><a href="/dang-ky">{t(locale, "auth.change_province")}</a></p>
+            <p class="hint">{t(locale, "auth.privacy")}</p>
+            <button type="submit">{t(locale, "auth.register")}</button>
+        </form>
+    }
+}
+
+/// Sign-in with phone and password.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let next = query.read_untracked().get("next").unwrap_or_else(|| "/".into());
+    let done = query.read_untracked().get("xong").is_some();
+    view! {
+        <Title text=t(locale, "auth.login")/>
+        <h1>{t(locale, "auth.login")}</h1>
+        <FormError/>
+        {done.then(|| view! { <p class="ok" role="status">{t(locale, "auth.signed_out")}</p> })}
+        <form method="post" action=Login::url() class="stack">
+            <input type="hidden" name="next" value=next/>
+            <label for="phone">{t(locale, "auth.phone")}</label>
+            <input id="phone" name="phone" type="tel" inputmode="tel" required autocomplete="username" placeholder="0912 345 678"/>
+            <label for="password">{t(locale, "auth.password")}</label>
+            <input id="password" name="password" type="password" required autocomplete="current-password"/>
+            <button type="submit">{t(locale, "auth.login")}</button>
+        </form>
+        <p class="hint">{t(locale, "auth.forgot")}</p>
+        <p><a href="/dang-ky">{t(locale, "auth.no_account")}</a></p>
+    }
+}
+
+/// The signed-in person's page: profile, their data, sign-out, deleting the account.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Title text=t(locale, "auth.account")/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match get_account().await {
+                    Ok(a) => view! {
+                        <h1>{a.full_name.clone()}</h1>
+                        <FormError/>
+                        <dl class="facts">
+                            <dt>{t(locale, "auth.phone")}</dt><dd>{a.phone.clone()}</dd>
+                            <dt>{t(locale, "auth.org_name")}</dt><dd>{a.org_name.clone()}</dd>
+                            <dt>{t(locale, "auth.org_type")}</dt><dd>{t(locale, &format!("org.{}", a.org_type))}</dd>
+                            <dt>{t(locale, "auth.commune")}</dt><dd>{a.region.clone().unwrap_or_default()}</dd>
+                            <dt>{t(locale, "auth.roles")}</dt>
+                            <dd>{a.roles.iter().map(|r| t(locale, &format!("role.{r}"))).chain(std::iter::once(t(locale, "role.learner"))).collect::<Vec<_>>().join(", ")}</dd>
+                        </dl>
+                        <p><a class="button primary" href="/">{t(locale, "nav.courses")}</a></p>
+                        <form method="post" action=Logout::url()>
+                            <button type="submit" class="secondary">{t(locale, "auth.logout")}</button>
+                        </form>
+                        <h2>{t(locale, "auth.your_data")}</h2>
+                        <p>{t(locale, "auth.your_data_text")}</p>
+                        <p><a class="button" href=ExportMyData::url() download="du-lieu-cua-toi.json">{t(locale, "auth.download_data")}</a></p>
+                        <h2>{t(locale, "auth.delete")}</h2>
+                        <p>{t(locale, "auth.delete_text")}</p>
+                        <form method="post" action=DeleteAccount::url() class="stack">
+                            <label for="confirm">{t(locale, "auth.delete_confirm")}</label>
+                            <input id="confirm" name="confirm" autocomplete="off" required/>
+                            <button type="submit" class="danger">{t(locale, "auth.delete")}</button>
+                        </form>
+                    }.into_any(),
+                    Err(crate::AppError::Unauthorized) => {
+                        redirect_to_login("/tai-khoan");
+                        view! { <p><a href="/dang-nhap">{t(locale, "auth.login")}</a></p> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Send an anonymous visitor to the sign-in page, coming back here afterwards.
+pub fn redirect_to_login(back: &str) {
+    #[cfg(feature = "ssr")]
+    {
+        leptos_axum::redirect(&format!("/dang-nhap?next={}", crate::components::urlencode(back)));
+        // The data call already set 401; a browser only follows a redirect status.
+        crate::components::set_status(302);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = back;
+}
+
+/// Choose a password with a one-time link.
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let locale = use_locale();
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    view! {
+        <Title text=t(locale, "auth.set_password")/>
+        <h1>{t(locale, "auth.set_password")}</h1>
+        <FormError/>
+        <Suspense>
+            {move || {
+                let token = token.clone();
+                Suspend::new(async move {
+                    match link_holder(token.clone()).await {
+                        Ok(name) => view! {
+                            <p>{t(locale, "auth.hello")} " " <strong>{name}</strong></p>
+                            <form method="post" action=SetPassword::url() class="stack">
+                                <input type="hidden" name="token" value=token/>
+                                <label for="password">{t(locale, "auth.new_password")}</label>
+                                <input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" aria-describedby="password-hint"/>
+                                <p id="password-hint" class="hint">{t(locale, "auth.password_hint")}</p>
+                                <button type="submit">{t(locale, "auth.save_password")}</button>
+                            </form>
+                        }.into_any(),
+                        Err(_) => view! { <p role="alert">{t(locale, "form.link_invalid")}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
