@@ -1,6 +1,6 @@
 //! The HTML shell and the one route table.
 
-use crate::admin::AdminPage;
+use crate::admin::{AdminPage, ClassListPage};
 use crate::auth::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
 use crate::components::{Layout, NotFound};
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/mat-khau/:token") view=SetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri/nhap-lop") view=ClassListPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

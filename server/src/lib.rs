@@ -2,6 +2,7 @@
 //! command-line actions. `router` is what both `serve` and the integration tests run.
 
 pub mod assets;
+pub mod class_list;
 pub mod cli;
 pub mod error;
 pub mod health;
@@ -129,6 +130,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/ngon-ngu", get(switch_language))
         .route("/khoa-hoc/{course}/tep/{*path}", get(assets::course_file))
+        .route(
+            "/quan-tri/nhap-lop/gui",
+            axum::routing::post(class_list::upload).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -19,6 +19,7 @@ pub fn AdminPage() -> impl IntoView {
         <Title text=t(locale, "admin.title")/>
         <h1>{t(locale, "admin.title")}</h1>
         <FormError/>
+        <p><a class="button" href="/quan-tri/nhap-lop">{t(locale, "classlist.title")}</a></p>
         <form method="get" action="/quan-tri" role="search" class="search">
             <label for="q">{t(locale, "admin.search")}</label>
             <div class="row">
@@ -99,4 +100,49 @@ fn Person(person: PersonRow, can_grant: bool) -> impl IntoView {
             })}
         </li>
     }
+}
+
+/// `/quan-tri/nhap-lop`: upload a class list and choose the courses to enrol it in.
+#[component]
+pub fn ClassListPage() -> impl IntoView {
+    let locale = use_locale();
+    let allowed = crate::components::viewer().is_some_and(|u| u.has(crate::auth::Role::Trainer));
+    if !allowed {
+        crate::components::set_status(if crate::components::viewer().is_some() { 403 } else { 401 });
+        return view! {
+            <Title text=t(locale, "classlist.title")/>
+            <h1>{t(locale, "classlist.title")}</h1>
+            <p role="alert">{t(locale, "error.forbidden")}</p>
+            <p><a href="/dang-nhap?next=/quan-tri/nhap-lop">{t(locale, "auth.login")}</a></p>
+        }
+        .into_any();
+    }
+    view! {
+        <Title text=t(locale, "classlist.title")/>
+        <h1>{t(locale, "classlist.title")}</h1>
+        <p>{t(locale, "classlist.intro")}</p>
+        <p class="hint">{t(locale, "classlist.columns")}</p>
+        <form method="post" action="/quan-tri/nhap-lop/gui" enctype="multipart/form-data" class="stack">
+            <label for="file">{t(locale, "classlist.file")}</label>
+            <input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required/>
+            <fieldset>
+                <legend>{t(locale, "classlist.enrol_in")}</legend>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        match crate::catalog::api::list_courses(String::new()).await {
+                            Ok(list) => list.into_iter().map(|c| view! {
+                                <label class="check">
+                                    <input type="checkbox" name="course" value=c.slug.clone()/>
+                                    " " {c.title.clone()}
+                                </label>
+                            }).collect_view().into_any(),
+                            Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </fieldset>
+            <button type="submit">{t(locale, "classlist.upload")}</button>
+        </form>
+    }
+    .into_any()
 }

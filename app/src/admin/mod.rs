@@ -3,6 +3,8 @@
 //! officials see only people inside their region subtree.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod class_list;
 pub mod admin_page;
 
-pub use admin_page::AdminPage;
+pub use admin_page::{AdminPage, ClassListPage};

@@ -391,3 +391,18 @@ pub async fn asset(db: &Db, course_slug: &str, path: &str) -> Result<Option<(Str
     .await?;
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
+
+/// Ids of the courses with these slugs (unknown slugs are left out).
+pub async fn ids_by_slug(db: &Db, slugs: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    let mut ids = Vec::new();
+    for s in slugs {
+        if let Some(id) = sqlx::query_scalar::<_, String>("SELECT id FROM course WHERE slug = $1 AND retired_at IS NULL")
+            .bind(s)
+            .fetch_optional(&db.pool)
+            .await?
+        {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}

@@ -139,3 +139,12 @@ pub async fn describe(db: &Db, code: &str) -> Result<Option<(String, String)>, s
     })
     .transpose()
 }
+
+/// Every active region with its parent's name: (code, name, parent name).
+pub async fn all_with_parent(db: &Db) -> Result<Vec<(String, String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.code, r.name, p.name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.retired_at IS NULL",
+    )
+    .fetch_all(&db.pool)
+    .await
+}

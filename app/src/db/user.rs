@@ -354,3 +354,48 @@ pub async fn region_path(db: &Db, id: &str) -> Result<Option<String>, sqlx::Erro
     .await?;
     Ok(p.flatten())
 }
+
+/// Create the new people of a checked class list, enrol everyone in `course_ids`, and make a one-time link
+/// (valid 7 days) for each new person; all in one transaction. Returns (line, token) for new people.
+pub async fn import_class(
+    db: &Db,
+    rows: &[crate::admin::class_list::Planned],
+    course_ids: &[String],
+    created_by: &str,
+) -> Result<Vec<(usize, String)>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let mut links = Vec::new();
+    let now = now_ms();
+    for r in rows {
+        let id = match &r.existing {
+            Some(id) => id.clone(),
+            None => {
+                let new = NewUser {
+                    phone: &r.phone,
+                    full_name: &r.full_name,
+                    org_name: &r.org_name,
+                    org_type: &r.org_type,
+                    region_code: Some(&r.region_code),
+                    password_hash: "",
+                };
+                let id = insert_user(&mut *tx, &new).await?;
+                let token = create_token(&mut *tx, &id, "invite", Some(created_by), 7 * 24 * 3600 * 1000).await?;
+                links.push((r.line, token));
+                id
+            }
+        };
+        for c in course_ids {
+            sqlx::query(
+                "INSERT INTO enrolment (user_id, course_id, enrolled_at, source) VALUES ($1, $2, $3, 'class_list')
+                 ON CONFLICT (user_id, course_id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(c)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(links)
+}

@@ -3,6 +3,7 @@
 //! PostgreSQL database too.
 
 mod accounts;
+mod class_list;
 mod reading;
 mod storage;
 mod util;

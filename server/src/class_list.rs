@@ -1,0 +1,178 @@
+//! `POST /quan-tri/nhap-lop`: a trainer uploads a class list (CSV or XLSX). The answer is a printable page:
+//! the row-by-row report and, for each new learner, a card with a QR code of their one-time link.
+
+use app::admin::class_list::{plan, read_table, Planned};
+use app::auth::Role;
+use app::i18n::{t, Locale};
+use app::state::{AppState, Viewer};
+use axum::extract::{Multipart, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
+
+const MAX_FILE: usize = 2 * 1024 * 1024;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(locale: Locale, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>\
+         body{{font:16px/1.5 system-ui,sans-serif;margin:1rem;color:#1d2321}}table{{border-collapse:collapse;width:100%}}\
+         td,th{{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}}.refused{{color:#a11}}\
+         .cards{{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}}\
+         .card{{border:1px dashed #555;padding:.75rem;break-inside:avoid}}.card svg{{width:10rem;height:10rem}}\
+         .card code{{font-size:.7rem;word-break:break-all}}a{{color:#0b6e4f}}@media print{{.noprint{{display:none}}}}\
+         </style></head><body>{}</body></html>",
+        locale.code(),
+        esc(title),
+        body
+    )
+}
+
+fn public_base(headers: &HeaderMap) -> String {
+    if let Ok(url) = std::env::var("TAPHUAN_PUBLIC_URL") {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Handle an upload.
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let locale = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
+    let title = t(locale, "classlist.title");
+    let Some(me) = viewer.0 else {
+        return (StatusCode::UNAUTHORIZED, Html(page(locale, &title, &format!("<p>{}</p><p><a href=\"/dang-nhap?next=/quan-tri/nhap-lop\">{}</a></p>", esc(&t(locale, "error.unauthorized")), esc(&t(locale, "auth.login")))))).into_response();
+    };
+    if !me.has(Role::Trainer) {
+        return (StatusCode::FORBIDDEN, Html(page(locale, &title, &format!("<p>{}</p>", esc(&t(locale, "error.forbidden")))))).into_response();
+    }
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut courses: Vec<String> = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("lop.csv").to_string();
+                match field.bytes().await {
+                    Ok(b) if b.len() <= MAX_FILE => file = Some((name, b.to_vec())),
+                    _ => return fail(locale, &title, &t(locale, "classlist.too_big")),
+                }
+            }
+            Some("course") => {
+                if let Ok(s) = field.text().await {
+                    courses.push(s);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return fail(locale, &title, &t(locale, "classlist.no_file"));
+    };
+    let table = match read_table(&name, &bytes) {
+        Ok(t) => t,
+        Err(e) => return fail(locale, &title, &format!("{}: {e}", t(locale, "classlist.unreadable"))),
+    };
+    let rows = match plan(&state.db, &table).await {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(e)) => return fail(locale, &title, &format!("{}: {e}", t(locale, "classlist.unreadable"))),
+        Err(e) => {
+            tracing::error!(error = %e, "class list check failed");
+            return fail(locale, &title, &t(locale, "error.internal"));
+        }
+    };
+    let course_ids = match app::db::course::ids_by_slug(&state.db, &courses).await {
+        Ok(ids) => ids,
+        Err(_) => return fail(locale, &title, &t(locale, "error.internal")),
+    };
+    let refused = rows.iter().filter(|r| r.refusal.is_some()).count();
+    let links = if refused == 0 {
+        match app::db::user::import_class(&state.db, &rows, &course_ids, &me.id).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(error = %e, "class list import failed");
+                return fail(locale, &title, &t(locale, "error.internal"));
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
+    let base = public_base(&headers);
+    Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response()
+}
+
+fn fail(locale: Locale, title: &str, message: &str) -> Response {
+    let body = format!(
+        "<h1>{}</h1><p class=\"refused\" role=\"alert\">{}</p><p><a href=\"/quan-tri/nhap-lop\">{}</a></p>",
+        esc(title),
+        esc(message),
+        esc(&t(locale, "classlist.again"))
+    );
+    (StatusCode::BAD_REQUEST, Html(page(locale, title, &body))).into_response()
+}
+
+fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[(usize, String)], base: &str, courses: usize) -> String {
+    let mut b = format!("<h1>{}</h1>", esc(&t(locale, "classlist.title")));
+    if refused > 0 {
+        b += &format!("<p class=\"refused\" role=\"alert\">{}</p>", esc(&t(locale, "classlist.nothing_done").replace("%{n}", &refused.to_string())));
+    } else {
+        b += &format!(
+            "<p role=\"status\">{}</p>",
+            esc(&t(locale, "classlist.done")
+                .replace("%{created}", &links.len().to_string())
+                .replace("%{existing}", &(rows.len() - links.len()).to_string())
+                .replace("%{courses}", &courses.to_string()))
+        );
+    }
+    b += &format!(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(&t(locale, "classlist.line")),
+        esc(&t(locale, "auth.full_name")),
+        esc(&t(locale, "auth.phone")),
+        esc(&t(locale, "classlist.result"))
+    );
+    for r in rows {
+        let result = match (&r.refusal, &r.existing, refused) {
+            (Some(f), _, _) => format!("<span class=\"refused\">{}: {}</span>", esc(&t(locale, &format!("classlist.{}", f.key))), esc(&f.detail)),
+            (None, Some(_), _) => esc(&t(locale, "classlist.existing")),
+            (None, None, 0) => esc(&t(locale, "classlist.created")),
+            (None, None, _) => esc(&t(locale, "classlist.ok")),
+        };
+        b += &format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.line, esc(&r.full_name), esc(&app::auth::display_phone(&r.phone)), result);
+    }
+    b += "</tbody></table>";
+    if !links.is_empty() {
+        b += &format!("<h2>{}</h2><p>{}</p><div class=\"cards\">", esc(&t(locale, "classlist.cards")), esc(&t(locale, "classlist.cards_note")));
+        for (line, token) in links {
+            let Some(r) = rows.iter().find(|r| r.line == *line) else { continue };
+            let url = format!("{base}/mat-khau/{token}");
+            b += &format!(
+                "<div class=\"card\"><strong>{}</strong><br>{}<br>{}<br><code>{}</code></div>",
+                esc(&r.full_name),
+                esc(&app::auth::display_phone(&r.phone)),
+                qr_svg(&url),
+                esc(&url)
+            );
+        }
+        b += "</div>";
+    }
+    b += &format!("<p class=\"noprint\"><a href=\"/quan-tri/nhap-lop\">{}</a> · <a href=\"/quan-tri\">{}</a></p>", esc(&t(locale, "classlist.again")), esc(&t(locale, "admin.title")));
+    b
+}
