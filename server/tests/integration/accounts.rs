@@ -5,7 +5,12 @@ use crate::util::TestApp;
 
 #[tokio::test]
 async fn a_manager_signs_up_signs_in_and_out_without_javascript() {
-    let app = TestApp::start().await;
+    for (_, app) in TestApp::each_backend().await {
+        sign_up_journey(&app).await;
+    }
+}
+
+async fn sign_up_journey(app: &TestApp) {
     let c = app.browser();
     let (_, provinces, _) = app.get_with(&c, "/dang-ky").await;
     assert!(provinces.contains("href=\"/dang-ky?tinh=86\"") && provinces.contains("Vĩnh Long"));
@@ -40,7 +45,7 @@ async fn a_manager_signs_up_signs_in_and_out_without_javascript() {
     assert!(loc.contains("loi=phone_taken"), "{loc}");
 
     // Sign out ends the session on the server: the old cookie is worth nothing.
-    let cookie = session_cookie(&app, &c).await;
+    let cookie = session_cookie(app, &c).await;
     let (status, loc) = app.post_form(&c, "/api/logout", &[]).await;
     assert_eq!((status, loc.as_str()), (302, "/"));
     let replay = app.client.get(format!("{}/tai-khoan", app.base)).header("cookie", cookie).send().await.unwrap();
@@ -50,9 +55,9 @@ async fn a_manager_signs_up_signs_in_and_out_without_javascript() {
     let c2 = app.browser();
     let (status, loc) = app.post_form(&c2, "/api/login", &[("phone", "+84 912 345 678"), ("password", "dừa xanh Bến Tre"), ("next", "/tai-khoan")]).await;
     assert_eq!((status, loc.as_str()), (302, "/tai-khoan"));
-    let first = session_cookie(&app, &c2).await;
+    let first = session_cookie(app, &c2).await;
     app.post_form(&c2, "/api/login", &[("phone", "84-912-345-678"), ("password", "dừa xanh Bến Tre"), ("next", "/")]).await;
-    let second = session_cookie(&app, &c2).await;
+    let second = session_cookie(app, &c2).await;
     assert_ne!(first, second, "the session id rotates at sign-in");
 }
 
@@ -217,7 +222,12 @@ async fn a_signed_in_learner_marks_a_lesson_done_without_javascript() {
 /// another region, and admin. API clients (no `Accept: text/html`) get the status itself.
 #[tokio::test]
 async fn authorisation_matrix() {
-    let app = TestApp::start().await;
+    for (backend, app) in TestApp::each_backend().await {
+        authorisation_matrix_on(&backend, &app).await;
+    }
+}
+
+async fn authorisation_matrix_on(backend: &str, app: &TestApp) {
     let target = app.person("0955 000 001", "Người Học Vĩnh Long", "28756", None).await;
     app.person("0955 000 002", "Trainer", "86", Some(("trainer", None))).await;
     app.person("0955 000 003", "Official Hà Nội", "01", Some(("official", Some("01")))).await;
@@ -246,7 +256,7 @@ async fn authorisation_matrix() {
             let url = format!("{}{path}", app.base);
             let req = if *method == "GET" { client.get(url) } else { client.post(url).header("origin", app.base.clone()).form(form) };
             let status = req.send().await.unwrap().status().as_u16();
-            assert_eq!(status, *want, "{method} {path} as {who}");
+            assert_eq!(status, *want, "{backend}: {method} {path} as {who}");
         }
     }
     // The official of another region sees nobody from Vĩnh Long.

@@ -71,6 +71,20 @@ impl TestApp {
         Self::start_with(db, tmp).await
     }
 
+    /// One app per database leg: SQLite, and PostgreSQL when configured.
+    pub(crate) async fn each_backend() -> Vec<(String, TestApp)> {
+        let mut apps = Vec::new();
+        let probe = tempfile::tempdir().unwrap();
+        for (name, _) in database_urls(probe.path()) {
+            // Each app owns the folder its SQLite file lives in, so the file outlives this function.
+            let tmp = tempfile::tempdir().unwrap();
+            let url = database_urls(tmp.path()).into_iter().find(|(n, _)| *n == name).unwrap().1;
+            let db = fresh_db(&url).await;
+            apps.push((name, TestApp::start_with(db, tmp).await));
+        }
+        apps
+    }
+
     /// Start with a database of the caller's choice.
     pub(crate) async fn start_with(db: Db, tmp: tempfile::TempDir) -> TestApp {
         let courses = tmp.path().join("courses");
