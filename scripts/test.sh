@@ -42,7 +42,7 @@ fi
 say "browser tests (Playwright, $CHROME, 360x740)"
 PORT="${E2E_PORT:-3217}"
 TMP=$(mktemp -d)
-target/release/taphuan serve --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/e2e.db" --courses courses > "$TMP/server.log" 2>&1 &
+target/release/taphuan serve --demo --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/e2e.db" --courses courses > "$TMP/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 100); do

@@ -41,8 +41,10 @@ pub async fn register(
     org_name: String,
     org_type: String,
     region: String,
+    province: String,
 ) -> Result<(), AppError> {
-    let back = format!("/dang-ky?tinh={}", region.split('/').next().unwrap_or(""));
+    let province: String = province.chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
+    let back = format!("/dang-ky?tinh={province}");
     let result = register_inner(full_name, phone, password, org_name, org_type, region).await;
     crate::state::finish_form(result, "/tai-khoan", &back)
 }

@@ -39,7 +39,7 @@ pub fn RegisterPage() -> impl IntoView {
                         };
                     }
                     match list_regions(province.clone()).await {
-                        Ok(communes) if !communes.is_empty() => view! { <RegisterForm communes=communes/> }.into_any(),
+                        Ok(communes) if !communes.is_empty() => view! { <RegisterForm communes=communes province=province.clone()/> }.into_any(),
                         Ok(_) => view! { <ErrorView error=crate::AppError::NotFound/> }.into_any(),
                         Err(e) => view! { <ErrorView error=e/> }.into_any(),
                     }
@@ -50,10 +50,11 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 #[component]
-fn RegisterForm(communes: Vec<super::RegionOption>) -> impl IntoView {
+fn RegisterForm(communes: Vec<super::RegionOption>, province: String) -> impl IntoView {
     let locale = use_locale();
     view! {
         <form method="post" action=Register::url() class="stack">
+            <input type="hidden" name="province" value=province/>
             <label for="full_name">{t(locale, "auth.full_name")}</label>
             <input id="full_name" name="full_name" required minlength="2" maxlength="100" autocomplete="name"/>
             <label for="phone">{t(locale, "auth.phone")}</label>

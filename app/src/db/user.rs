@@ -313,7 +313,11 @@ pub struct UserSummary {
 
 /// People matching a folded name or phone search, newest first, inside `scope` (a region path) if given.
 pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Result<Vec<UserSummary>, sqlx::Error> {
-    let pattern = format!("%{}%", crate::text::fold(query).replace(['%', '_'], ""));
+    // A phone number in any typed form finds its account; anything else searches folded names.
+    let pattern = match crate::auth::normalize_phone(query) {
+        Some(phone) => phone,
+        None => format!("%{}%", crate::text::fold(query).replace(['%', '_'], "")),
+    };
     let rows = sqlx::query(
         "SELECT u.id, u.phone, u.full_name, u.org_name, u.org_type, r.name
          FROM app_user u LEFT JOIN region r ON r.code = u.region_code

@@ -24,6 +24,7 @@ async fn sign_up_journey(app: &TestApp) {
         ("org_name", "HTX Dừa Xanh"),
         ("org_type", "hop-tac-xa"),
         ("region", "28756"),
+        ("province", "86"),
     ];
     let (status, loc) = app.post_form(&c, "/api/register", &reg).await;
     assert_eq!((status, loc.as_str()), (302, "/tai-khoan"));
@@ -73,7 +74,7 @@ async fn sign_up_refuses_bad_input_with_messages_in_vietnamese() {
     let app = TestApp::start().await;
     let c = app.browser();
     let base = |phone: &'static str, password: &'static str, region: &'static str| {
-        vec![("full_name", "Trần Văn Nam"), ("phone", phone), ("password", password), ("org_name", ""), ("org_type", "ho-san-xuat"), ("region", region)]
+        vec![("full_name", "Trần Văn Nam"), ("phone", phone), ("password", password), ("org_name", ""), ("org_type", "ho-san-xuat"), ("region", region), ("province", "86")]
     };
     let cases = [
         (base("0912 345 679", "ngắn", "28756"), "password_short", "Mật khẩu cần ít nhất 8 ký tự."),
@@ -83,7 +84,7 @@ async fn sign_up_refuses_bad_input_with_messages_in_vietnamese() {
     for (form, code, message) in cases {
         let (status, loc) = app.post_form(&c, "/api/register", &form).await;
         assert_eq!(status, 302);
-        assert!(loc.contains(&format!("loi={code}")), "{loc}");
+        assert!(loc.starts_with("/dang-ky?tinh=86&") && loc.contains(&format!("loi={code}")), "{loc}");
         let (_, page, _) = app.get_with(&c, &loc).await;
         assert!(page.contains(message), "{code}: {page}");
     }
