@@ -6,6 +6,7 @@ use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
 use crate::components::{Layout, NotFound};
 use crate::i18n::{t, Locale};
 use crate::lesson::LessonPage;
+use crate::quiz::{AttemptPage, QuizPage, QuizStatsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
@@ -85,6 +86,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/khoa-hoc/:course") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/thuat-ngu") view=GlossaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/bai/:lesson") view=LessonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz") view=QuizPage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/lan/:attempt") view=AttemptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/thong-ke") view=QuizStatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>

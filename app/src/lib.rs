@@ -12,6 +12,7 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod lesson;
+pub mod quiz;
 pub mod text;
 
 #[cfg(feature = "ssr")]

@@ -42,7 +42,8 @@ fn a_good_fixture_course_loads_with_links_images_and_quiz() {
     assert_eq!(c.lessons.iter().map(|l| l.slug.as_str()).collect::<Vec<_>>(), ["mot", "hai", "ba"]);
     assert!(c.lessons[0].html.contains("href=\"/khoa-hoc/mini/bai/hai\""), "{}", c.lessons[0].html);
     assert!(c.lessons[0].html.contains("width=\"40\" height=\"30\""), "{}", c.lessons[0].html);
-    assert_eq!(c.quizzes[0].questions.len(), 1);
+    assert_eq!(c.quizzes[0].questions.len(), 5);
+    assert_eq!(c.quizzes[1].settings.draw, Some(2));
     assert_eq!(c.assets.len(), 1);
 }
 

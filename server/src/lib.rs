@@ -6,6 +6,7 @@ pub mod class_list;
 pub mod cli;
 pub mod error;
 pub mod health;
+pub mod quiz;
 pub mod telemetry;
 
 use app::app::{shell, App};
@@ -130,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/ngon-ngu", get(switch_language))
         .route("/khoa-hoc/{course}/tep/{*path}", get(assets::course_file))
+        .route("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{attempt}/nop", axum::routing::post(quiz::submit))
         .route(
             "/quan-tri/nhap-lop/gui",
             axum::routing::post(class_list::upload).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)),

@@ -89,10 +89,12 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
                             </li>
                         }.into_any(),
                         ItemKind::Quiz => view! {
-                            <li class="item quiz" id=format!("kiem-tra-{}", item.slug)>
-                                <span class="title">{item.title.clone()}</span>
-                                <span class="meta">{tf(locale, "course.questions", &[("n", item.questions.to_string())])}</span>
-                                <span class="meta">{t(locale, "course.quiz_soon")}</span>
+                            <li class="item quiz">
+                                <a href=item.href(&slug)>
+                                    <span class="title">{item.title.clone()}</span>
+                                    <span class="meta">{tf(locale, "course.questions", &[("n", item.questions.to_string())])}</span>
+                                    {(item.status == ItemStatus::Done).then(|| view! { <span class="badge done">{t(locale, "quiz.passed_badge")}</span> })}
+                                </a>
                             </li>
                         }.into_any(),
                     }

@@ -76,7 +76,7 @@ impl CourseItem {
     pub fn href(&self, course: &str) -> String {
         match self.kind {
             ItemKind::Lesson => format!("/khoa-hoc/{course}/bai/{}", self.slug),
-            ItemKind::Quiz => format!("/khoa-hoc/{course}#kiem-tra-{}", self.slug),
+            ItemKind::Quiz => format!("/khoa-hoc/{course}/kiem-tra/{}", self.slug),
         }
     }
 }

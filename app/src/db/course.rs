@@ -302,7 +302,8 @@ async fn items(db: &Db, rev: &str, user_id: Option<&str>) -> Result<Vec<CourseIt
          WHERE lr.course_revision_id = $1
          UNION ALL
          SELECT 'quiz', q.slug, qr.title, CAST(0 AS BIGINT), qr.position,
-           (SELECT COUNT(*) FROM question x WHERE x.quiz_revision_id = qr.id), CAST(0 AS BIGINT)
+           (SELECT COUNT(*) FROM question x WHERE x.quiz_revision_id = qr.id),
+           CAST(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.quiz_id = q.id AND a.user_id = $2 AND a.passed = 1) THEN 1 ELSE 0 END AS BIGINT)
          FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
          WHERE qr.course_revision_id = $1
          ORDER BY 5",

@@ -4,6 +4,7 @@
 //! placeholders, timestamps as BIGINT Unix milliseconds, ids as TEXT. Only the DDL differs, in
 //! `app/migrations/{sqlite,postgres}`. User input only ever travels as bound parameters.
 
+pub mod attempt;
 pub mod course;
 pub mod progress;
 pub mod region;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod class_list;
+mod quiz;
 mod reading;
 mod storage;
 mod util;

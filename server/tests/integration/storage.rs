@@ -47,7 +47,7 @@ async fn reimport_after_editing_one_lesson_keeps_progress_on_the_others() {
         let two = dir.join("02-hai.md");
         std::fs::write(&two, std::fs::read_to_string(&two).unwrap() + "\nThêm một đoạn mới.\n").unwrap();
         std::fs::remove_file(dir.join("03-ba.md")).unwrap();
-        std::fs::write(dir.join("05-bon.md"), "---\ntitle: Bài bốn\nminutes: 2\n---\n\nMới.\n").unwrap();
+        std::fs::write(dir.join("06-bon.md"), "---\ntitle: Bài bốn\nminutes: 2\n---\n\nMới.\n").unwrap();
         std::fs::rename(dir.join("01-mot.md"), dir.join("00-mot.md")).unwrap();
         let edited = app::content::load_course(&dir).unwrap();
         let o = import_course(&db, &edited).await.unwrap();

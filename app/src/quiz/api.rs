@@ -1,0 +1,337 @@
+//! Server functions for quizzes. Submitting is a plain form post handled by the server crate
+//! (`server/src/quiz.rs`), because an attempt's fields depend on its questions.
+
+use super::{AttemptView, QuizIntro, QuizStats};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The quiz's front page, with the learner's attempts.
+#[server(endpoint = "quiz", input = server_fn::codec::GetUrl)]
+pub async fn get_quiz(course: String, quiz: String) -> Result<QuizIntro, AppError> {
+    crate::state::with_status(inner::intro(course, quiz).await)
+}
+
+/// Start an attempt (or go back to the open one) and go to it.
+#[server(endpoint = "start_attempt")]
+pub async fn start_attempt(course: String, quiz: String) -> Result<(), AppError> {
+    let back = format!("/khoa-hoc/{}/kiem-tra/{}", crate::components::urlencode(&course), crate::components::urlencode(&quiz));
+    match inner::start(course, quiz).await {
+        Ok(id) => crate::state::finish_form(Ok(()), &format!("{back}/lan/{id}"), &back),
+        Err(e) => crate::state::finish_form(Err(e), &back, &back),
+    }
+}
+
+/// An attempt of the signed-in learner: questions while open, the result once submitted.
+#[server(endpoint = "attempt", input = server_fn::codec::GetUrl)]
+pub async fn get_attempt(id: String) -> Result<AttemptView, AppError> {
+    crate::state::with_status(inner::attempt_view(id).await)
+}
+
+/// Figures for trainers: attempts, pass rate, average; per question the share right and the most chosen
+/// wrong answer.
+#[server(endpoint = "quiz_stats", input = server_fn::codec::GetUrl)]
+pub async fn get_quiz_stats(course: String, quiz: String) -> Result<QuizStats, AppError> {
+    crate::state::with_status(inner::stats(course, quiz).await)
+}
+
+#[cfg(feature = "ssr")]
+pub mod inner {
+    //! The bodies, shared with the server crate's submit handler.
+    use super::super::grade::{grade, question_seed, shuffle, Response};
+    use super::super::*;
+    use crate::auth::Role;
+    use crate::content::{AnswerKey, QuestionOption};
+    use crate::db::{self, attempt::AttemptRow};
+    use crate::error::AppError;
+    use crate::state;
+
+    /// Submissions this long after the deadline still count (slow networks).
+    pub const GRACE_MS: i64 = 30_000;
+
+    pub(super) async fn intro(course: String, quiz: String) -> Result<QuizIntro, AppError> {
+        let db = state::db()?;
+        let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
+        let total = db::attempt::questions(&db, &q.revision_id).await?.len() as i64;
+        let user = state::current_user();
+        let history = match &user {
+            Some(u) => db::attempt::attempts_for(&db, &u.id, &q.quiz_id).await?,
+            None => vec![],
+        };
+        let now = db::now_ms();
+        let open = history.iter().find(|a| a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| d + GRACE_MS > now));
+        Ok(QuizIntro {
+            course_slug: course,
+            course_title: q.course_title,
+            quiz_slug: quiz,
+            title: q.title,
+            questions: q.settings.draw.map(i64::from).unwrap_or(total).min(total),
+            pass: q.settings.pass,
+            attempts_max: q.settings.attempts,
+            attempts_used: history.len() as i64,
+            time_limit: q.settings.time_limit,
+            best_percent: history.iter().filter_map(|a| a.percent).reduce(f64::max),
+            passed: history.iter().any(|a| a.passed),
+            open_attempt: open.map(|a| a.id.clone()),
+            signed_in: user.is_some(),
+            is_trainer: user.as_ref().is_some_and(|u| u.has(Role::Trainer)),
+            history: history
+                .iter()
+                .filter(|a| a.submitted_at.is_some())
+                .map(|a| AttemptSummary { id: a.id.clone(), submitted_at: a.submitted_at, percent: a.percent, passed: a.passed })
+                .collect(),
+        })
+    }
+
+    pub(super) async fn start(course: String, quiz: String) -> Result<String, AppError> {
+        let user = state::require_user()?;
+        let db = state::db()?;
+        let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
+        let history = db::attempt::attempts_for(&db, &user.id, &q.quiz_id).await?;
+        let now = db::now_ms();
+        if let Some(open) = history.iter().find(|a| a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| d + GRACE_MS > now)) {
+            return Ok(open.id.clone());
+        }
+        if q.settings.attempts > 0 && history.len() as u32 >= q.settings.attempts {
+            return Err(AppError::invalid("attempt", "no_attempts_left"));
+        }
+        let seed: i64 = { use rand::Rng; rand::rng().random::<i64>() };
+        let mut ids: Vec<String> = db::attempt::questions(&db, &q.revision_id).await?.into_iter().map(|q| q.id).collect();
+        if let Some(n) = q.settings.draw {
+            let mut drawn: Vec<usize> = (0..ids.len()).collect();
+            shuffle(&mut drawn, seed as u64);
+            drawn.truncate(n as usize);
+            drawn.sort_unstable();
+            ids = drawn.into_iter().map(|i| ids[i].clone()).collect();
+        }
+        if q.settings.shuffle {
+            shuffle(&mut ids, (seed as u64).rotate_left(17));
+        }
+        let id = db::attempt::insert_attempt(&db, &user.id, &q, seed, &ids).await?;
+        tracing::info!(user = %user.id, attempt = %id, "attempt started");
+        Ok(id)
+    }
+
+    /// The options of a question in this attempt's order. True/false questions get two options, 1 = đúng, 2 = sai.
+    pub fn options_for(a: &AttemptRow, shuffle_on: bool, q: &db::attempt::QuestionRow) -> Vec<QuestionOption> {
+        let mut options: Vec<QuestionOption> = serde_json::from_str(&q.options_json).unwrap_or_default();
+        if q.kind == "true_false" {
+            options = vec![QuestionOption { id: 1, html: "đúng".into() }, QuestionOption { id: 2, html: "sai".into() }];
+        } else if shuffle_on {
+            shuffle(&mut options, question_seed(a.seed as u64, &q.id));
+        }
+        options
+    }
+
+    pub(super) async fn attempt_view(id: String) -> Result<AttemptView, AppError> {
+        let user = state::require_user()?;
+        let db = state::db()?;
+        let a = db::attempt::attempt(&db, &id).await?.filter(|a| a.user_id == user.id).ok_or(AppError::NotFound)?;
+        let (course_slug, quiz_slug, course_title, title, settings) = quiz_of(&db, &a).await?;
+        let all = db::attempt::questions(&db, &a.revision_id).await?;
+        let ordered: Vec<&db::attempt::QuestionRow> = a.question_ids.iter().filter_map(|qid| all.iter().find(|q| &q.id == qid)).collect();
+        let questions = ordered
+            .iter()
+            .map(|q| QuestionForLearner {
+                id: q.id.clone(),
+                kind: q.kind.clone(),
+                prompt_html: q.prompt_html.clone(),
+                options: options_for(&a, settings.shuffle, q),
+                points: q.points,
+            })
+            .collect::<Vec<_>>();
+        let result = match a.submitted_at {
+            None => None,
+            Some(submitted) => {
+                let keys = db::attempt::question_keys(&db, &a.revision_id).await?;
+                let answers = db::attempt::answers(&db, &a.id).await?;
+                let history = db::attempt::attempts_for(&db, &user.id, &a.quiz_id).await?;
+                let items = questions
+                    .iter()
+                    .map(|q| {
+                        let ans = answers.iter().find(|x| x.question_id == q.id);
+                        let key: Option<AnswerKey> = keys.get(&q.id).and_then(|k| serde_json::from_str(&k.key_json).ok());
+                        let response: Option<Response> = ans.and_then(|x| serde_json::from_str(&x.response).ok());
+                        let verdict = match ans {
+                            Some(x) if x.points >= x.max_points - 1e-9 && x.max_points > 0.0 => Verdict::Right,
+                            Some(x) if x.points > 0.0 => Verdict::Partial,
+                            _ => Verdict::Wrong,
+                        };
+                        let your_answer = match &response {
+                            Some(Response::Choices(c)) => q
+                                .options
+                                .iter()
+                                .filter(|o| c.contains(&o.id))
+                                .map(|o| o.html.clone())
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            Some(Response::Text(t)) => crate::text::nfc(t).replace('&', "&amp;").replace('<', "&lt;"),
+                            None => String::new(),
+                        };
+                        let feedback_html = match (&key, &response) {
+                            (Some(AnswerKey::Single { feedback, .. }) | Some(AnswerKey::Multiple { feedback, .. }), Some(Response::Choices(c))) => {
+                                feedback.iter().filter(|(id, _)| c.contains(id)).map(|(_, h)| h.clone()).collect()
+                            }
+                            _ => vec![],
+                        };
+                        ResultItem {
+                            prompt_html: q.prompt_html.clone(),
+                            verdict,
+                            your_answer,
+                            explanation_html: keys.get(&q.id).map(|k| k.explanation_html.clone()).unwrap_or_default(),
+                            feedback_html,
+                        }
+                    })
+                    .collect();
+                Some(AttemptResult {
+                    percent: a.percent.unwrap_or(0.0),
+                    passed: a.passed,
+                    pass_mark: settings.pass,
+                    attempts_left: (settings.attempts > 0).then(|| i64::from(settings.attempts) - history.len() as i64),
+                    best_percent: history.iter().filter_map(|h| h.percent).fold(0.0, f64::max),
+                    timed_out: a.deadline_at.is_some_and(|d| submitted > d + GRACE_MS),
+                    items,
+                })
+            }
+        };
+        Ok(AttemptView { id: a.id, course_slug, course_title, quiz_slug, title, deadline_at: a.deadline_at, questions, result })
+    }
+
+    async fn quiz_of(db: &db::Db, a: &AttemptRow) -> Result<(String, String, String, String, crate::content::QuizSettings), AppError> {
+        let (course_slug, quiz_slug, course_title, title, settings): (String, String, String, String, String) = sqlx::query_as(
+            "SELECT c.slug, q.slug, r.title, qr.title, qr.settings_json FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
+             JOIN course c ON c.id = q.course_id JOIN course_revision r ON r.id = qr.course_revision_id WHERE qr.id = $1",
+        )
+        .bind(&a.revision_id)
+        .fetch_one(&db.pool)
+        .await?;
+        Ok((course_slug, quiz_slug, course_title, title, serde_json::from_str(&settings).unwrap_or_default()))
+    }
+
+    /// Why a submission was refused; the attempt stays open.
+    #[derive(Debug, PartialEq)]
+    pub enum Refused {
+        NotInAttempt(String),
+        BadOption(String),
+        TooLong(String),
+    }
+
+    /// Grade and record a submission from form fields (`q_<question id>` = option id or text). A second
+    /// submission of the same attempt records nothing and returns Ok, so the same result is shown.
+    pub async fn submit(db: &db::Db, user_id: &str, attempt_id: &str, fields: &[(String, String)]) -> Result<Result<(), Refused>, AppError> {
+        let a = db::attempt::attempt(db, attempt_id).await?.filter(|a| a.user_id == user_id).ok_or(AppError::NotFound)?;
+        if a.submitted_at.is_some() {
+            return Ok(Ok(()));
+        }
+        let (_, _, _, _, settings) = quiz_of(db, &a).await?;
+        let all = db::attempt::questions(db, &a.revision_id).await?;
+        let keys = db::attempt::question_keys(db, &a.revision_id).await?;
+        let mut responses: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (name, value) in fields {
+            let Some(qid) = name.strip_prefix("q_") else { continue };
+            if !a.question_ids.iter().any(|x| x == qid) {
+                return Ok(Err(Refused::NotInAttempt(qid.to_string())));
+            }
+            responses.entry(qid.to_string()).or_default().push(value.clone());
+        }
+        let now = db::now_ms();
+        let late = a.deadline_at.is_some_and(|d| now > d + GRACE_MS);
+        let mut answers = Vec::new();
+        let (mut points, mut max) = (0.0, 0.0);
+        for qid in &a.question_ids {
+            let Some(q) = all.iter().find(|q| &q.id == qid) else { continue };
+            let given = responses.get(qid).cloned().unwrap_or_default();
+            let response = match q.kind.as_str() {
+                "text" | "number" => {
+                    let t = given.first().cloned().unwrap_or_default();
+                    if t.chars().count() > 500 || given.len() > 1 {
+                        return Ok(Err(Refused::TooLong(qid.clone())));
+                    }
+                    Response::Text(t)
+                }
+                kind => {
+                    let valid: Vec<u32> = options_for(&a, settings.shuffle, q).iter().map(|o| o.id).collect();
+                    let mut chosen = Vec::new();
+                    for v in &given {
+                        match v.parse::<u32>() {
+                            Ok(id) if valid.contains(&id) => chosen.push(id),
+                            _ => return Ok(Err(Refused::BadOption(qid.clone()))),
+                        }
+                    }
+                    if kind != "multiple" && chosen.len() > 1 {
+                        return Ok(Err(Refused::BadOption(qid.clone())));
+                    }
+                    Response::Choices(chosen)
+                }
+            };
+            let weight = q.points as f64;
+            let earned = match (late, keys.get(qid).and_then(|k| serde_json::from_str::<AnswerKey>(&k.key_json).ok())) {
+                (false, Some(key)) => grade(&key, &response, weight),
+                _ => 0.0,
+            };
+            points += earned;
+            max += weight;
+            answers.push(db::attempt::AnswerRow {
+                question_id: qid.clone(),
+                response: serde_json::to_string(&response).unwrap_or_default(),
+                points: earned,
+                max_points: weight,
+            });
+        }
+        let percent = if max > 0.0 { (points / max * 1000.0).round() / 10.0 } else { 0.0 };
+        let passed = percent + 1e-9 >= f64::from(settings.pass);
+        if db::attempt::submit(db, &a.id, &answers, points, max, percent, passed).await? {
+            tracing::info!(user = %user_id, attempt = %a.id, percent, passed, "attempt submitted");
+        }
+        Ok(Ok(()))
+    }
+
+    pub(super) async fn stats(course: String, quiz: String) -> Result<QuizStats, AppError> {
+        state::require_role(Role::Trainer)?;
+        let db = state::db()?;
+        let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
+        let (attempts, learners, passed, average) = db::attempt::totals(&db, &q.quiz_id).await?;
+        let mut questions = Vec::new();
+        for row in db::attempt::questions(&db, &q.revision_id).await? {
+            let answers = db::attempt::answers_to(&db, &row.id).await?;
+            let right = answers.iter().filter(|(_, c)| *c).count();
+            let options: Vec<QuestionOption> = serde_json::from_str(&row.options_json).unwrap_or_default();
+            let mut wrong: std::collections::BTreeMap<String, i64> = Default::default();
+            for (resp, correct) in &answers {
+                if *correct {
+                    continue;
+                }
+                match serde_json::from_str::<Response>(resp) {
+                    Ok(Response::Choices(c)) => {
+                        for id in c {
+                            let label = if row.kind == "true_false" {
+                                if id == 1 { "đúng".to_string() } else { "sai".to_string() }
+                            } else {
+                                options.iter().find(|o| o.id == id).map(|o| o.html.clone()).unwrap_or_default()
+                            };
+                            *wrong.entry(label).or_default() += 1;
+                        }
+                    }
+                    Ok(Response::Text(t)) if !t.trim().is_empty() => {
+                        *wrong.entry(crate::text::nfc(t.trim()).replace('<', "&lt;")).or_default() += 1;
+                    }
+                    _ => {}
+                }
+            }
+            questions.push(QuestionStats {
+                prompt_html: row.prompt_html,
+                answers: answers.len() as i64,
+                percent_right: if answers.is_empty() { 0.0 } else { right as f64 * 100.0 / answers.len() as f64 },
+                common_wrong: wrong.into_iter().max_by_key(|(_, n)| *n),
+            });
+        }
+        Ok(QuizStats {
+            course_slug: course,
+            title: q.title,
+            attempts,
+            learners,
+            pass_rate: if attempts > 0 { passed as f64 * 100.0 / attempts as f64 } else { 0.0 },
+            average,
+            questions,
+        })
+    }
+}
