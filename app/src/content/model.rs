@@ -143,12 +143,7 @@ impl QuestionKind {
     }
 }
 
-/// What a learner may see of an option before submitting.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct QuestionOption {
-    pub id: u32,
-    pub html: String,
-}
+pub use crate::quiz::QuestionOption;
 
 /// How text answers are compared.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

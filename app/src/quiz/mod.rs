@@ -5,12 +5,19 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod grade;
+pub mod progress_island;
 pub mod quiz_page;
 
 pub use quiz_page::{AttemptPage, QuizPage, QuizStatsPage};
 
-use crate::content::QuestionOption;
 use serde::{Deserialize, Serialize};
+
+/// What a learner may see of an option before submitting: its id and text, never whether it is right.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QuestionOption {
+    pub id: u32,
+    pub html: String,
+}
 
 /// A past attempt in the history list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

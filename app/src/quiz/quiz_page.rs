@@ -3,7 +3,8 @@
 
 use super::api::{get_attempt, get_quiz, get_quiz_stats, StartAttempt};
 use super::{AttemptView, QuestionForLearner, QuizIntro, Verdict};
-use crate::components::{ErrorView, FormError};
+use crate::components::{ErrorView, FormError, Interactive};
+use super::progress_island::QuizProgress;
 use crate::i18n::{format_date, t, tf, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -127,10 +128,17 @@ fn Questions(attempt: AttemptView) -> impl IntoView {
         <h1>{attempt.title.clone()}</h1>
         <FormError/>
         {attempt.deadline_at.map(|d| view! { <p class="muted">{tf(locale, "quiz.deadline", &[("t", format_time(d))])}</p> })}
-        <form method="post" action=action class="quiz">
+        <QuizProgress
+            total=attempt.questions.len()
+            deadline_ms=attempt.deadline_at
+            answered_label=t(locale, "quiz.answered")
+            left_label=t(locale, "quiz.left")
+        />
+        <form method="post" action=action class="quiz" data-live="off">
             {attempt.questions.iter().enumerate().map(|(i, q)| view! { <Question n=i + 1 q=q.clone()/> }).collect_view()}
             <button type="submit">{t(locale, "quiz.submit")}</button>
         </form>
+        <Interactive/>
     }
 }
 
