@@ -167,7 +167,7 @@ pub fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", id = %id, method = %req.method(), route = %req.uri().path())
+                    tracing::info_span!("request", id = %id, method = %req.method(), route = %log_path(req.uri().path()))
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
         )
@@ -214,6 +214,15 @@ fn client_addr(req: &Request) -> String {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
+/// The path as logged: one-time password links are secrets, so their token is cut out. (Query strings are
+/// never logged.)
+pub fn log_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/mat-khau/") {
+        Some(_) => "/mat-khau/…".into(),
+        None => path.into(),
+    }
+}
+
 /// Refuse cross-site state changes: a POST whose Origin (or Referer) names another host. Plain form posts
 /// from our own pages carry our Origin, so they work without JavaScript.
 async fn same_origin(req: Request, next: Next) -> Response {
@@ -241,9 +250,15 @@ struct LangQuery {
     next: Option<String>,
 }
 
-/// `/ngon-ngu?lang=en&next=/path`: remember the language in a cookie for a year and go back.
-async fn switch_language(Query(q): Query<LangQuery>) -> Response {
+/// `/ngon-ngu?lang=en&next=/path`: remember the language in a cookie for a year (and on the account, so it
+/// follows the person to another phone) and go back.
+async fn switch_language(State(state): State<AppState>, axum::Extension(viewer): axum::Extension<Viewer>, Query(q): Query<LangQuery>) -> Response {
     let locale = app::i18n::Locale::from_code(&q.lang);
+    if let Some(u) = viewer.0 {
+        if let Err(e) = db::user::set_locale(&state.db, &u.id, locale.code()).await {
+            tracing::warn!(error = %e, "saving the language failed");
+        }
+    }
     let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.code());
     let mut res = Redirect::to(&next).into_response();

@@ -98,6 +98,13 @@ async fn sign_in(user_id: &str) -> Result<(), AppError> {
     // A new session id at every sign-in, so an id planted before sign-in is worthless.
     session.cycle_id().await.map_err(|_| AppError::Internal)?;
     session.insert("uid", user_id).await.map_err(|_| AppError::Internal)?;
+    // The language saved on the account wins over this phone's cookie.
+    let locale = crate::db::user::locale(&crate::state::db()?, user_id).await?;
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&format!("lang={locale}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")) {
+            res.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    }
     Ok(())
 }
 
@@ -119,7 +126,7 @@ async fn login_inner(phone: String, password: String) -> Result<(), AppError> {
     let phone = super::normalize_phone(&phone).unwrap_or_else(|| format!("?{}", phone.chars().take(20).collect::<String>()));
     let keys = [format!("ip:{addr}"), format!("pair:{phone}|{addr}")];
     if db::user::throttle_wait(&db, &keys).await?.is_some() {
-        tracing::warn!(addr = %addr, "sign-in throttled");
+        tracing::warn!("sign-in throttled");
         return Err(AppError::invalid("phone", "throttled"));
     }
     let record = db::user::login_record(&db, &phone).await?;

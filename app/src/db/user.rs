@@ -403,3 +403,14 @@ pub async fn import_class(
     tx.commit().await?;
     Ok(links)
 }
+
+/// Remember a person's language.
+pub async fn set_locale(db: &Db, id: &str, locale: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_user SET locale = $1 WHERE id = $2").bind(locale).bind(id).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// A person's saved language.
+pub async fn locale(db: &Db, id: &str) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT locale FROM app_user WHERE id = $1").bind(id).fetch_one(&db.pool).await
+}

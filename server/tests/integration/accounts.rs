@@ -266,3 +266,22 @@ async fn authorisation_matrix_on(backend: &str, app: &TestApp) {
     let (_, body, _) = app.get_with(&clients[4].1, "/api/people?q=vinh%20long&link=").await;
     assert!(body.contains("Người Học Vĩnh Long"), "admins see everyone: {body}");
 }
+
+#[tokio::test]
+async fn the_language_follows_the_account_to_another_phone() {
+    let app = TestApp::start().await;
+    app.person("0912 111 222", "Người Dùng Tiếng Anh", "28756", None).await;
+    let phone_a = app.signed_in("0912111222").await;
+    let res = phone_a.get(format!("{}/ngon-ngu?lang=en&next=/", app.base)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    // Another phone, no cookie yet: signing in brings English back.
+    let phone_b = app.signed_in("0912111222").await;
+    let (_, home, _) = app.get_with(&phone_b, "/").await;
+    assert!(home.contains("<html lang=\"en\""), "{home}");
+}
+
+#[test]
+fn one_time_links_never_reach_the_logs() {
+    assert_eq!(server::log_path("/mat-khau/abcdef0123"), "/mat-khau/…");
+    assert_eq!(server::log_path("/khoa-hoc/x"), "/khoa-hoc/x");
+}

@@ -109,3 +109,56 @@ async fn both_migration_folders_define_the_same_tables_and_columns() {
         assert!(!shape(&s).is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_new_region_file_retires_old_codes_and_people_keep_theirs() {
+    for (backend, url) in database_urls(tempfile::tempdir().unwrap().keep().as_path()) {
+        let db = fresh_db(&url).await;
+        let v1 = app::db::region::parse_csv("code,name,parent_code,kind\n86,Vĩnh Long,,tỉnh\n28756,Phường Phú Khương,86,phường\n29000,Xã Cũ,86,xã\n").unwrap();
+        let r = app::db::region::import(&db, &v1).await.unwrap();
+        assert_eq!((r.inserted, r.updated, r.retired), (3, 0, 0), "{backend}");
+        let hash = "$argon2id$test";
+        let new = user::NewUser { phone: "+84912000111", full_name: "Ở Xã Cũ", org_name: "", org_type: "khac", region_code: Some("29000"), password_hash: hash };
+        let id = user::insert_user(&db.pool, &new).await.unwrap();
+        let v2 = app::db::region::parse_csv("code,name,parent_code,kind\n86,Tỉnh Vĩnh Long,,tỉnh\n28756,Phường Phú Khương,86,phường\n").unwrap();
+        let r = app::db::region::import(&db, &v2).await.unwrap();
+        assert_eq!((r.inserted, r.updated, r.retired), (0, 2, 1), "{backend}");
+        let code: Option<String> = sqlx::query_scalar("SELECT region_code FROM app_user WHERE id = $1").bind(&id).fetch_one(&db.pool).await.unwrap();
+        assert_eq!(code.as_deref(), Some("29000"), "{backend}: the person keeps their code");
+        let provinces = app::db::region::children(&db, None).await.unwrap();
+        assert_eq!(provinces[0].name, "Tỉnh Vĩnh Long", "{backend}");
+        assert!(app::db::region::children(&db, Some("86")).await.unwrap().iter().all(|r| r.code != "29000"), "retired codes leave the pickers");
+        assert!(app::db::region::parse_csv("code,name,parent_code,kind\n1,A,99,xã\n").unwrap_err().contains("line 2"));
+    }
+}
+
+#[tokio::test]
+async fn create_user_reads_the_password_from_stdin_never_argv() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/cli.db", tmp.path().display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_taphuan"))
+        .args(["create-user", "--role", "admin", "--phone", "0912 999 888", "--name", "Quản Trị Đầu Tiên", "--database", &url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("mật khẩu quản trị\n".as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let db = server::open_database(&url).await.unwrap();
+    let (id, hash) = user::login_record(&db, "+84912999888").await.unwrap().unwrap();
+    assert!(app::auth::password::verify("mật khẩu quản trị".into(), hash).await);
+    assert!(user::current_user(&db, &id).await.unwrap().unwrap().is_admin());
+    // A short password is refused.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_taphuan"))
+        .args(["create-user", "--role", "trainer", "--phone", "0912999777", "--name", "X", "--database", &url])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+}
