@@ -4,7 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A person as the admin list shows them.
+/// A person as the admin list shows them (phone already formatted for people).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonRow {
     pub id: String,
@@ -52,18 +52,7 @@ async fn list_people_inner(q: String, link: String) -> Result<PeoplePage, AppErr
     };
     Ok(PeoplePage {
         can_grant: me.is_admin(),
-        people: people
-            .into_iter()
-            .map(|p| PersonRow {
-                id: p.id,
-                phone: crate::auth::display_phone(&p.phone),
-                full_name: p.full_name,
-                org_name: p.org_name,
-                org_type: p.org_type,
-                region: p.region,
-                roles: p.roles,
-            })
-            .collect(),
+        people,
         new_link,
     })
 }

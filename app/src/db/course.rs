@@ -104,17 +104,7 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
     .await?;
 
     for l in &course.lessons {
-        sqlx::query("INSERT INTO lesson (id, course_id, slug) VALUES ($1, $2, $3) ON CONFLICT (course_id, slug) DO NOTHING")
-            .bind(new_id())
-            .bind(&course_id)
-            .bind(&l.slug)
-            .execute(&mut *tx)
-            .await?;
-        let lesson_id: String = sqlx::query_scalar("SELECT id FROM lesson WHERE course_id = $1 AND slug = $2")
-            .bind(&course_id)
-            .bind(&l.slug)
-            .fetch_one(&mut *tx)
-            .await?;
+        let lesson_id = stable_id(&mut tx, Child::Lesson, &course_id, &l.slug).await?;
         sqlx::query(
             "INSERT INTO lesson_revision (id, lesson_id, course_revision_id, position, title, minutes, html, search_key, content_hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -133,17 +123,7 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
     }
 
     for q in &course.quizzes {
-        sqlx::query("INSERT INTO quiz (id, course_id, slug) VALUES ($1, $2, $3) ON CONFLICT (course_id, slug) DO NOTHING")
-            .bind(new_id())
-            .bind(&course_id)
-            .bind(&q.slug)
-            .execute(&mut *tx)
-            .await?;
-        let quiz_id: String = sqlx::query_scalar("SELECT id FROM quiz WHERE course_id = $1 AND slug = $2")
-            .bind(&course_id)
-            .bind(&q.slug)
-            .fetch_one(&mut *tx)
-            .await?;
+        let quiz_id = stable_id(&mut tx, Child::Quiz, &course_id, &q.slug).await?;
         let quiz_rev = new_id();
         sqlx::query(
             "INSERT INTO quiz_revision (id, quiz_id, course_revision_id, position, title, settings_json, content_hash)
@@ -215,6 +195,29 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
         }
     }
     Ok(outcome)
+}
+
+/// Lessons and quizzes: the children of a course that keep one id across revisions.
+#[derive(Clone, Copy)]
+enum Child {
+    Lesson,
+    Quiz,
+}
+
+/// The stable id of a course's lesson or quiz with this slug, created the first time it is seen.
+async fn stable_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>, child: Child, course_id: &str, slug: &str) -> Result<String, sqlx::Error> {
+    let (insert, select) = match child {
+        Child::Lesson => (
+            "INSERT INTO lesson (id, course_id, slug) VALUES ($1, $2, $3) ON CONFLICT (course_id, slug) DO NOTHING",
+            "SELECT id FROM lesson WHERE course_id = $1 AND slug = $2",
+        ),
+        Child::Quiz => (
+            "INSERT INTO quiz (id, course_id, slug) VALUES ($1, $2, $3) ON CONFLICT (course_id, slug) DO NOTHING",
+            "SELECT id FROM quiz WHERE course_id = $1 AND slug = $2",
+        ),
+    };
+    sqlx::query(insert).bind(new_id()).bind(course_id).bind(slug).execute(&mut **tx).await?;
+    sqlx::query_scalar(select).bind(course_id).bind(slug).fetch_one(&mut **tx).await
 }
 
 /// Load every course under `dir` and import those that load; problems are returned for logging.

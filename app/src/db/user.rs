@@ -299,20 +299,8 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
-/// One line of the admin's people list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UserSummary {
-    pub id: String,
-    pub phone: String,
-    pub full_name: String,
-    pub org_name: String,
-    pub org_type: String,
-    pub region: Option<String>,
-    pub roles: Vec<String>,
-}
-
 /// People matching a folded name or phone search, newest first, inside `scope` (a region path) if given.
-pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Result<Vec<UserSummary>, sqlx::Error> {
+pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Result<Vec<crate::admin::api::PersonRow>, sqlx::Error> {
     // A phone number in any typed form finds its account; anything else searches folded names.
     let pattern = match crate::auth::normalize_phone(query) {
         Some(phone) => phone,
@@ -335,9 +323,9 @@ pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Resu
     for r in rows {
         let id: String = r.try_get(0)?;
         let roles = roles(db, &id).await?.iter().map(|g| g.role.as_str().to_string()).collect();
-        out.push(UserSummary {
+        out.push(crate::admin::api::PersonRow {
             id,
-            phone: r.try_get(1)?,
+            phone: crate::auth::display_phone(&r.try_get::<String, _>(1)?),
             full_name: r.try_get(2)?,
             org_name: r.try_get(3)?,
             org_type: r.try_get(4)?,
