@@ -10,6 +10,11 @@ scripts/setup.sh
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 CHROME="${CHROME_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
+if ! command -v pdftotext >/dev/null; then
+  echo "pdftotext is missing (certificate tests read PDFs back): sudo apt-get install -y poppler-utils" >&2
+  exit 1
+fi
+
 if [ -z "$CHROME" ] && [ "${TAPHUAN_SKIP_BROWSER:-}" != "1" ]; then
   cat >&2 <<'MSG'
 
@@ -42,7 +47,11 @@ fi
 say "browser tests (Playwright, $CHROME, 360x740)"
 PORT="${E2E_PORT:-3217}"
 TMP=$(mktemp -d)
-target/release/taphuan serve --demo --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/e2e.db" --courses courses > "$TMP/server.log" 2>&1 &
+# The shipped courses plus the small fixture course whose quiz answers the certificate journey knows.
+mkdir -p "$TMP/courses"
+cp -r courses/* app/tests/fixtures/courses/mini "$TMP/courses/"
+target/release/taphuan serve --demo --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/e2e.db" --courses "$TMP/courses" \
+  --signing-key "$TMP/signing-key" > "$TMP/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 100); do

@@ -3,6 +3,7 @@
 use crate::admin::{AdminPage, ClassListPage};
 use crate::auth::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
+use crate::certificate::VerifyPage;
 use crate::components::{Layout, NotFound};
 use crate::i18n::{t, Locale};
 use crate::lesson::LessonPage;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz") view=QuizPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/lan/:attempt") view=AttemptPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/thong-ke") view=QuizStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/tai-khoan") view=AccountPage ssr=SsrMode::Async/>

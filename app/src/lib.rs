@@ -8,6 +8,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod catalog;
+pub mod certificate;
 pub mod components;
 pub mod error;
 pub mod i18n;

@@ -13,6 +13,8 @@ pub struct AppState {
     pub db: Db,
     /// Mark cookies `Secure` (when served over https).
     pub secure_cookies: bool,
+    /// The certificate signing key.
+    pub signer: std::sync::Arc<crate::certificate::signing::Signer>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -7,17 +7,19 @@ test("the search island hydrates and filters live", async ({ page }) => {
   page.on("response", (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
   await page.goto("/");
   const cards = page.locator(".card:visible");
-  await expect(cards).toHaveCount(3);
+  const all = await page.locator(".card").count();
+  expect(all).toBeGreaterThanOrEqual(3);
+  await expect(cards).toHaveCount(all);
   // The island marks itself live once the wasm has run: that needs working hydration.
   await expect(page.locator("form.search")).toHaveAttribute("data-live", "on", { timeout: 15_000 });
-  await page.getByLabel("Tìm khoá học").pressSequentially("CHUYEN DOI");
+  await page.getByLabel("Tìm khoá học").pressSequentially("CHUYEN DOI SO CHO");
   await expect(cards).toHaveCount(1);
   await expect(cards.locator("h3")).toHaveText(/Chuyển đổi số/);
   expect(page.url()).not.toContain("?q=");
   await page.getByLabel("Tìm khoá học").fill("");
   await page.getByLabel("Tìm khoá học").pressSequentially("x");
   await page.getByLabel("Tìm khoá học").press("Backspace");
-  await expect(cards).toHaveCount(3);
+  await expect(cards).toHaveCount(all);
   await page.getByLabel("Tìm khoá học").pressSequentially("khong co gi");
   await expect(cards).toHaveCount(0);
   await expect(page.locator("[data-none]")).toBeVisible();

@@ -53,6 +53,20 @@ pub enum Command {
         /// Create one demo account per role (password taphuan-demo) and print them.
         #[arg(long, env = "TAPHUAN_DEMO")]
         demo: bool,
+        /// The certificate signing key (Ed25519, hex); created with owner-only permissions if missing.
+        #[arg(long, env = "TAPHUAN_SIGNING_KEY", default_value = "data/signing-key")]
+        signing_key: PathBuf,
+    },
+    /// Check a certificate credential (JSON file) or a certificate's QR text against the published key.
+    VerifyCredential {
+        /// A credential JSON file, or the text of a certificate's QR code.
+        input: String,
+        /// The issuer's key: /.well-known/taphuan-issuer.json saved as a file, or a did:key.
+        #[arg(long)]
+        key: String,
+        /// The issuer's revocation list (/.well-known/taphuan-revocations.json saved as a file).
+        #[arg(long)]
+        revocations: Option<PathBuf>,
     },
     /// Create an account with a role; the password is read from standard input or a prompt, never argv.
     CreateUser {
@@ -107,10 +121,11 @@ pub enum Command {
 /// Run a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
     match cli.command {
-        Command::Serve { bind, db, courses, site_root, secure_cookies, demo } => {
-            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo }).await?;
+        Command::Serve { bind, db, courses, site_root, secure_cookies, demo, signing_key } => {
+            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo, signing_key }).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::VerifyCredential { input, key, revocations } => Ok(verify_credential(&input, &key, revocations.as_deref())),
         Command::CreateUser { role, phone, name, region, db } => create_user(&role, &phone, &name, region.as_deref(), &db.database).await,
         Command::ImportRegions { file, db } => {
             let text = std::fs::read_to_string(&file).map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
@@ -179,6 +194,58 @@ fn read_password() -> Result<String, ServerError> {
         std::io::stdin().read_line(&mut line)?;
         Ok(line.trim_end_matches(['\n', '\r']).to_string())
     }
+}
+
+/// `taphuan verify-credential`: exit 0 when valid, 1 when forged, changed or revoked.
+fn verify_credential(input: &str, key: &str, revocations: Option<&std::path::Path>) -> ExitCode {
+    use app::certificate::signing::{key_from_did, verify_credential, verify_qr, verify_revocation_list};
+    let pk = if key.starts_with("did:key:") {
+        key_from_did(key)
+    } else {
+        std::fs::read_to_string(key)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["id"].as_str().and_then(key_from_did))
+    };
+    let Some(pk) = pk else {
+        eprintln!("cannot read the issuer key from `{key}`");
+        return ExitCode::FAILURE;
+    };
+    let result = if input.contains("/verify/") && input.contains("&s=") {
+        verify_qr(input, &pk)
+    } else {
+        match std::fs::read_to_string(input).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
+            Ok(doc) => verify_credential(&doc, &pk),
+            Err(e) => Err(format!("{input}: {e}")),
+        }
+    };
+    let vouched = match result {
+        Ok(v) => v,
+        Err(e) => {
+            println!("INVALID: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(path) = revocations {
+        let list = std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        match list.map(|l| verify_revocation_list(&l, &pk)) {
+            Some(Ok(codes)) if codes.contains(&vouched.code) => {
+                println!("REVOKED: {} ({}, {})", vouched.code, vouched.holder, vouched.course);
+                return ExitCode::FAILURE;
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                println!("INVALID revocation list: {e}");
+                return ExitCode::FAILURE;
+            }
+            None => {
+                eprintln!("cannot read {}", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("VALID: {} · {} · {} · {}", vouched.code, vouched.holder, vouched.course, vouched.date);
+    ExitCode::SUCCESS
 }
 
 fn check_courses(dir: &std::path::Path) -> ExitCode {

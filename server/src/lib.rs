@@ -2,6 +2,7 @@
 //! command-line actions. `router` is what both `serve` and the integration tests run.
 
 pub mod assets;
+pub mod certificate;
 pub mod class_list;
 pub mod cli;
 pub mod error;
@@ -41,6 +42,7 @@ pub struct ServeConfig {
     pub site_root: PathBuf,
     pub secure_cookies: bool,
     pub demo: bool,
+    pub signing_key: PathBuf,
 }
 
 /// The default region file, shipped in the binary and loaded into an empty database.
@@ -132,6 +134,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ngon-ngu", get(switch_language))
         .route("/khoa-hoc/{course}/tep/{*path}", get(assets::course_file))
         .route("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{attempt}/nop", axum::routing::post(quiz::submit))
+        .route("/chung-nhan/{code}/pdf", get(certificate::pdf))
+        .route("/chung-nhan/{code}/credential.json", get(certificate::credential_json))
+        .route("/.well-known/taphuan-issuer.json", get(certificate::issuer))
+        .route("/.well-known/taphuan-revocations.json", get(certificate::revocations))
         .route(
             "/quan-tri/nhap-lop/gui",
             axum::routing::post(class_list::upload).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)),
@@ -284,7 +290,9 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
     if !cfg.site_root.join(leptos_options.site_pkg_dir.as_ref()).exists() {
         tracing::warn!(site_root = %cfg.site_root.display(), "no built site found: pages work, styles and islands need `cargo leptos build`");
     }
-    let state = AppState { leptos_options, db: db.clone(), secure_cookies: cfg.secure_cookies };
+    let signer = app::certificate::signing::Signer::load_or_create(&cfg.signing_key)
+        .map_err(|e| ServerError::File { path: cfg.signing_key.clone(), message: e.to_string() })?;
+    let state = AppState { leptos_options, db: db.clone(), secure_cookies: cfg.secure_cookies, signer: std::sync::Arc::new(signer) };
     let app = router(state);
     tokio::spawn(async move {
         let store = db::session::DbSessionStore::new(db);

@@ -126,6 +126,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dd>{a.roles.iter().map(|r| t(locale, &format!("role.{r}"))).chain(std::iter::once(t(locale, "role.learner"))).collect::<Vec<_>>().join(", ")}</dd>
                         </dl>
                         <p><a class="button primary" href="/">{t(locale, "nav.courses")}</a></p>
+                        <crate::certificate::MyCertificates/>
                         <form method="post" action=Logout::url()>
                             <button type="submit" class="secondary">{t(locale, "auth.logout")}</button>
                         </form>

@@ -5,6 +5,7 @@
 //! `app/migrations/{sqlite,postgres}`. User input only ever travels as bound parameters.
 
 pub mod attempt;
+pub mod certificate;
 pub mod course;
 pub mod progress;
 pub mod region;

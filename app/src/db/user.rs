@@ -402,3 +402,27 @@ pub async fn set_locale(db: &Db, id: &str, locale: &str) -> Result<(), sqlx::Err
 pub async fn locale(db: &Db, id: &str) -> Result<String, sqlx::Error> {
     sqlx::query_scalar("SELECT locale FROM app_user WHERE id = $1").bind(id).fetch_one(&db.pool).await
 }
+
+/// Count a hit on `key`; false once it has had `limit` hits within `window_ms` (for rate limits shared by
+/// every app process).
+pub async fn rate_hit(db: &Db, key: &str, limit: i64, window_ms: i64) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let prev: Option<(i64, i64)> = sqlx::query_as("SELECT failures, updated_at FROM login_throttle WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+    let (count, since) = match prev {
+        Some((n, at)) if now - at < window_ms => (n + 1, at),
+        _ => (1, now),
+    };
+    sqlx::query(
+        "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES ($1, $2, 0, $3)
+         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(count)
+    .bind(since)
+    .execute(&db.pool)
+    .await?;
+    Ok(count <= limit)
+}

@@ -23,7 +23,11 @@ pub async fn mark_lesson_done(course: String, lesson: String) -> Result<(), AppE
     let back = format!("/khoa-hoc/{}/bai/{}", crate::components::urlencode(&course), crate::components::urlencode(&lesson));
     let result = async {
         let user = state::require_user()?;
-        if db::progress::mark_lesson_done(&state::db()?, &user.id, &course, &lesson).await? {
+        let db = state::db()?;
+        if db::progress::mark_lesson_done(&db, &user.id, &course, &lesson).await? {
+            if let Some(course_id) = db::certificate::course_id(&db, &course).await? {
+                db::certificate::check_and_issue(&db, &user.id, &course_id).await?;
+            }
             Ok(())
         } else {
             Err(AppError::NotFound)

@@ -222,7 +222,7 @@ pub mod inner {
         if a.submitted_at.is_some() {
             return Ok(Ok(()));
         }
-        let (_, _, _, _, settings) = quiz_of(db, &a).await?;
+        let (course_slug, _, _, _, settings) = quiz_of(db, &a).await?;
         let all = db::attempt::questions(db, &a.revision_id).await?;
         let keys = db::attempt::question_keys(db, &a.revision_id).await?;
         let mut responses: std::collections::HashMap<String, Vec<String>> = Default::default();
@@ -281,6 +281,9 @@ pub mod inner {
         let passed = percent + 1e-9 >= f64::from(settings.pass);
         if db::attempt::submit(db, &a.id, &answers, points, max, percent, passed).await? {
             tracing::info!(user = %user_id, attempt = %a.id, percent, passed, "attempt submitted");
+            if let Some(course_id) = db::certificate::course_id(db, &course_slug).await? {
+                db::certificate::check_and_issue(db, user_id, &course_id).await?;
+            }
         }
         Ok(Ok(()))
     }

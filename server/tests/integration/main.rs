@@ -3,6 +3,7 @@
 //! PostgreSQL database too.
 
 mod accounts;
+mod certificates;
 mod class_list;
 mod quiz;
 mod reading;

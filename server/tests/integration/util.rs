@@ -59,6 +59,7 @@ pub(crate) struct TestApp {
     pub(crate) base: String,
     pub(crate) db: Db,
     pub(crate) client: reqwest::Client,
+    pub(crate) signer: std::sync::Arc<app::certificate::signing::Signer>,
     _tmp: tempfile::TempDir,
 }
 
@@ -93,7 +94,9 @@ impl TestApp {
         server::ensure_regions(&db).await.unwrap();
         server::import_courses(&db, &courses, false).await.unwrap();
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-        let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone(), secure_cookies: false };
+        let signer = app::certificate::signing::Signer::load_or_create(&tmp.path().join("signing-key")).unwrap();
+        let signer = std::sync::Arc::new(signer);
+        let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone(), secure_cookies: false, signer: signer.clone() };
         let router = server::router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -101,7 +104,7 @@ impl TestApp {
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), db, client, _tmp: tmp }
+        TestApp { base: format!("http://{addr}"), db, client, signer, _tmp: tmp }
     }
 
     /// A browser-like client: its own cookie jar, no automatic redirects.

@@ -1,0 +1,33 @@
+//! Certificates: issued when a course's completion rule is met, downloadable as PDF and as a signed Open
+//! Badges 3.0 credential, verifiable by anyone at `/verify/<code>`, revocable by an admin or an official of
+//! the holder's region.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod signing;
+pub mod verify_page;
+
+pub use verify_page::{MyCertificates, VerifyPage};
+
+use serde::{Deserialize, Serialize};
+
+/// An issued certificate: holder name and course title are snapshots taken at issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub code: String,
+    pub holder_name: String,
+    pub course_title: String,
+    pub course_slug: String,
+    pub hours: f64,
+    pub issued_at: i64,
+    pub revoked_at: Option<i64>,
+    pub revoke_reason: Option<String>,
+}
+
+/// What the public verification page shows: nothing personal beyond the name on the certificate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub certificate: Certificate,
+    /// Whether the viewer may revoke it (an admin, or an official of the holder's region).
+    pub can_revoke: bool,
+}

@@ -1,0 +1,319 @@
+//! The platform's Ed25519 key and what it signs: the QR code's text and the Open Badges 3.0 credential
+//! (a W3C Verifiable Credential with a `DataIntegrityProof`, cryptosuite `eddsa-jcs-2022`). Server-only.
+
+use super::Certificate;
+use base64::Engine as _;
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The deployment's signing key.
+#[derive(Debug)]
+pub struct Signer {
+    key: SigningKey,
+}
+
+impl Signer {
+    /// Read the key from `path` (64 hex characters), or create it there with owner-only permissions on first run.
+    pub fn load_or_create(path: &Path) -> std::io::Result<Signer> {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return Signer::from_hex(text.trim())
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: not an Ed25519 key in hex", path.display())));
+        }
+        use rand::RngCore;
+        let mut secret = [0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        let signer = Signer { key: SigningKey::from_bytes(&secret) };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        use std::io::Write;
+        opts.open(path)?.write_all(format!("{hex}\n").as_bytes())?;
+        tracing::info!(path = %path.display(), "created the certificate signing key");
+        Ok(signer)
+    }
+
+    /// A key from 64 hex characters.
+    pub fn from_hex(hex: &str) -> Option<Signer> {
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut secret = [0u8; 32];
+        for (i, b) in secret.iter_mut().enumerate() {
+            *b = u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?;
+        }
+        Some(Signer { key: SigningKey::from_bytes(&secret) })
+    }
+
+    /// The public half.
+    pub fn public(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// The public key as a `did:key`.
+    pub fn did(&self) -> String {
+        did_key(&self.public())
+    }
+
+    fn sign(&self, msg: &[u8]) -> Signature {
+        self.key.sign(msg)
+    }
+}
+
+/// `did:key:z6Mk…`: multibase base58btc of the ed25519-pub multicodec (0xed 0x01) and the key.
+pub fn did_key(pk: &VerifyingKey) -> String {
+    let mut bytes = vec![0xed, 0x01];
+    bytes.extend_from_slice(pk.as_bytes());
+    format!("did:key:z{}", bs58::encode(bytes).into_string())
+}
+
+/// The key of a `did:key` (with or without a `#fragment`).
+pub fn key_from_did(did: &str) -> Option<VerifyingKey> {
+    let z = did.strip_prefix("did:key:z")?.split('#').next()?;
+    let bytes = bs58::decode(z).into_vec().ok()?;
+    let raw: [u8; 32] = bytes.strip_prefix(&[0xed, 0x01])?.try_into().ok()?;
+    VerifyingKey::from_bytes(&raw).ok()
+}
+
+/// `yyyy-mm-dd` in Vietnam's time from Unix milliseconds.
+pub fn iso_date(ms: i64) -> String {
+    let d = crate::i18n::format_date(ms);
+    let p: Vec<&str> = d.split('/').collect();
+    format!("{}-{}-{}", p[2], p[1], p[0])
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the QR code's signature covers.
+fn qr_message(code: &str, date: &str, holder: &str, course: &str) -> String {
+    format!("taphuan-cert:v1|{code}|{date}|{holder}|{course}")
+}
+
+/// The QR code's text: the verification URL carrying the certificate's data and a signature over it, so
+/// the paper can be checked offline against the published key as well as online.
+pub fn qr_text(base: &str, cert: &Certificate, signer: &Signer) -> String {
+    let date = iso_date(cert.issued_at);
+    let sig = signer.sign(qr_message(&cert.code, &date, &cert.holder_name, &cert.course_title).as_bytes());
+    format!(
+        "{base}/verify/{}?d={date}&n={}&c={}&s={}",
+        cert.code,
+        crate::components::urlencode(&cert.holder_name),
+        crate::components::urlencode(&cert.course_title),
+        b64(&sig.to_bytes())
+    )
+}
+
+/// What a valid signature vouches for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vouched {
+    pub code: String,
+    pub holder: String,
+    pub course: String,
+    pub date: String,
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                out.push(u8::from_str_radix(s.get(i + 1..i + 3)?, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Check a QR code's text against the public key.
+pub fn verify_qr(text: &str, pk: &VerifyingKey) -> Result<Vouched, String> {
+    let (path, query) = text.trim().split_once('?').ok_or("not a certificate QR code")?;
+    let code = path.rsplit('/').next().unwrap_or("").to_string();
+    let get = |k: &str| -> Option<String> {
+        query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(percent_decode)
+    };
+    let (date, holder, course, sig) = (
+        get("d").ok_or("missing date")?,
+        get("n").ok_or("missing holder")?,
+        get("c").ok_or("missing course")?,
+        get("s").ok_or("missing signature")?,
+    );
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sig).map_err(|_| "bad signature encoding")?;
+    let sig = Signature::from_slice(&sig).map_err(|_| "bad signature length")?;
+    pk.verify(qr_message(&code, &date, &holder, &course).as_bytes(), &sig).map_err(|_| "the signature does not match".to_string())?;
+    Ok(Vouched { code, holder, course, date })
+}
+
+fn jcs_hash(v: &Value) -> Result<[u8; 32], String> {
+    let canon = serde_jcs::to_string(v).map_err(|e| e.to_string())?;
+    Ok(Sha256::digest(canon.as_bytes()).into())
+}
+
+/// The learner's signed Open Badges 3.0 credential.
+pub fn credential(base: &str, cert: &Certificate, issuer_name: &str, signer: &Signer) -> Value {
+    let did = signer.did();
+    let when = format!("{}T00:00:00Z", iso_date(cert.issued_at));
+    let mut doc = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": format!("{base}/verify/{}", cert.code),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": { "id": did, "type": ["Profile"], "name": issuer_name, "url": base },
+        "validFrom": when,
+        "name": cert.course_title,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": cert.holder_name,
+            "achievement": {
+                "id": format!("{base}/khoa-hoc/{}", cert.course_slug),
+                "type": ["Achievement"],
+                "name": cert.course_title,
+                "description": format!("Hoàn thành khoá học \"{}\" ({} giờ) trên Tập Huấn.", cert.course_title, crate::i18n::format_hours(cert.hours, crate::i18n::Locale::Vi)),
+                "criteria": { "narrative": "Học hết các bài và đạt các bài kiểm tra của khoá học." }
+            }
+        }
+    });
+    let mut proof = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": when,
+        "verificationMethod": format!("{did}#{}", did.trim_start_matches("did:key:")),
+        "proofPurpose": "assertionMethod",
+        "@context": doc["@context"].clone(),
+    });
+    let mut data = jcs_hash(&proof).unwrap_or_default().to_vec();
+    data.extend_from_slice(&jcs_hash(&doc).unwrap_or_default());
+    let sig = signer.sign(&data);
+    if let Some(p) = proof.as_object_mut() {
+        p.remove("@context");
+        p.insert("proofValue".into(), Value::String(format!("z{}", bs58::encode(sig.to_bytes()).into_string())));
+    }
+    doc["proof"] = proof;
+    doc
+}
+
+/// Check a credential's proof against `pk` (the published key). Returns what it vouches for.
+pub fn verify_credential(doc: &Value, pk: &VerifyingKey) -> Result<Vouched, String> {
+    let mut doc = doc.clone();
+    let obj = doc.as_object_mut().ok_or("not a JSON object")?;
+    let mut proof = obj.remove("proof").ok_or("no proof")?;
+    let p = proof.as_object_mut().ok_or("proof is not an object")?;
+    if p.get("cryptosuite").and_then(Value::as_str) != Some("eddsa-jcs-2022") {
+        return Err("unsupported cryptosuite".into());
+    }
+    let value = p.remove("proofValue").and_then(|v| v.as_str().map(str::to_string)).ok_or("no proofValue")?;
+    let method = p.get("verificationMethod").and_then(Value::as_str).unwrap_or("");
+    if key_from_did(method).as_ref() != Some(pk) {
+        return Err("the credential was not signed with the published key".into());
+    }
+    p.insert("@context".into(), obj.get("@context").cloned().unwrap_or(Value::Null));
+    let sig = bs58::decode(value.strip_prefix('z').ok_or("proofValue is not base58btc")?).into_vec().map_err(|_| "bad proofValue")?;
+    let sig = Signature::from_slice(&sig).map_err(|_| "bad signature length")?;
+    let mut data = jcs_hash(&proof)?.to_vec();
+    data.extend_from_slice(&jcs_hash(&doc)?);
+    pk.verify(&data, &sig).map_err(|_| "the signature does not match: the credential was changed or forged".to_string())?;
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    Ok(Vouched {
+        code: s(&doc["id"]).rsplit('/').next().unwrap_or("").to_string(),
+        holder: s(&doc["credentialSubject"]["name"]),
+        course: s(&doc["name"]),
+        date: s(&doc["validFrom"]).chars().take(10).collect(),
+    })
+}
+
+/// The published list of revoked codes, signed like a QR code: `taphuan-revocations:v1|CODE@ms,…`.
+pub fn revocation_list(revoked: &[(String, i64)], signer: &Signer) -> Value {
+    let body = revoked.iter().map(|(c, at)| format!("{c}@{at}")).collect::<Vec<_>>().join(",");
+    let sig = signer.sign(format!("taphuan-revocations:v1|{body}").as_bytes());
+    json!({
+        "issuer": signer.did(),
+        "revoked": revoked.iter().map(|(c, at)| json!({"code": c, "revoked_at_ms": at})).collect::<Vec<_>>(),
+        "signature": b64(&sig.to_bytes()),
+    })
+}
+
+/// Check a revocation list against `pk`; returns the revoked codes.
+pub fn verify_revocation_list(list: &Value, pk: &VerifyingKey) -> Result<Vec<String>, String> {
+    let items = list["revoked"].as_array().ok_or("no revoked list")?;
+    let pairs: Vec<(String, i64)> = items
+        .iter()
+        .map(|i| (i["code"].as_str().unwrap_or("").to_string(), i["revoked_at_ms"].as_i64().unwrap_or(0)))
+        .collect();
+    let body = pairs.iter().map(|(c, at)| format!("{c}@{at}")).collect::<Vec<_>>().join(",");
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(list["signature"].as_str().unwrap_or("")).map_err(|_| "bad signature")?;
+    let sig = Signature::from_slice(&sig).map_err(|_| "bad signature")?;
+    pk.verify(format!("taphuan-revocations:v1|{body}").as_bytes(), &sig).map_err(|_| "the revocation list's signature does not match".to_string())?;
+    Ok(pairs.into_iter().map(|(c, _)| c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert() -> Certificate {
+        Certificate {
+            code: "ABCD-EFGH-JKMN-PQRS".into(),
+            holder_name: "Nguyễn Thị Ánh Tuyết".into(),
+            course_title: "Quản trị hợp tác xã".into(),
+            course_slug: "quan-tri-hop-tac-xa".into(),
+            hours: 2.0,
+            issued_at: 1_795_982_400_000,
+            revoked_at: None,
+            revoke_reason: None,
+        }
+    }
+
+    #[test]
+    fn credentials_verify_and_tampering_fails() {
+        let s = Signer::from_hex(&"11".repeat(32)).unwrap();
+        let vc = credential("https://th.example", &cert(), "Tập Huấn", &s);
+        let v = verify_credential(&vc, &s.public()).unwrap();
+        assert_eq!((v.holder.as_str(), v.code.as_str(), v.date.as_str()), ("Nguyễn Thị Ánh Tuyết", "ABCD-EFGH-JKMN-PQRS", "2026-11-30"));
+        let mut forged = vc.clone();
+        forged["credentialSubject"]["name"] = "Người Khác".into();
+        assert!(verify_credential(&forged, &s.public()).unwrap_err().contains("does not match"));
+        let other = Signer::from_hex(&"22".repeat(32)).unwrap();
+        assert!(verify_credential(&vc, &other.public()).is_err());
+        assert_eq!(key_from_did(&s.did()), Some(s.public()));
+    }
+
+    #[test]
+    fn qr_text_verifies_offline() {
+        let s = Signer::from_hex(&"11".repeat(32)).unwrap();
+        let text = qr_text("https://th.example", &cert(), &s);
+        assert!(text.starts_with("https://th.example/verify/ABCD-EFGH-JKMN-PQRS?"));
+        assert_eq!(verify_qr(&text, &s.public()).unwrap().holder, "Nguyễn Thị Ánh Tuyết");
+        let tampered = text.replace("Tuy", "Tuz");
+        assert!(verify_qr(&tampered, &s.public()).is_err());
+    }
+
+    #[test]
+    fn revocation_lists_are_signed() {
+        let s = Signer::from_hex(&"11".repeat(32)).unwrap();
+        let list = revocation_list(&[("ABCD-EFGH-JKMN-PQRS".into(), 5)], &s);
+        assert_eq!(verify_revocation_list(&list, &s.public()).unwrap(), ["ABCD-EFGH-JKMN-PQRS"]);
+        let mut changed = list.clone();
+        changed["revoked"] = serde_json::json!([]);
+        assert!(verify_revocation_list(&changed, &s.public()).is_err());
+    }
+}

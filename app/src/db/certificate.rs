@@ -1,0 +1,185 @@
+//! Completion and certificates: a course's rule checked after each lesson or quiz, a certificate issued
+//! once per learner and course, revocation.
+
+use super::{now_ms, Db};
+use crate::certificate::Certificate;
+use crate::content::{CompletionRule, LessonsRule};
+use sqlx::Row as _;
+
+/// The Crockford base32 alphabet: no I, L, O or U, so a code can be typed from paper.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new certificate code: 80 random bits as `XXXX-XXXX-XXXX-XXXX`.
+pub fn new_code() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 10];
+    rand::rng().fill_bytes(&mut bytes);
+    let mut bits: u128 = 0;
+    for b in bytes {
+        bits = (bits << 8) | u128::from(b);
+    }
+    let chars: Vec<u8> = (0..16).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize]).collect();
+    chars.chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect::<Vec<_>>().join("-")
+}
+
+/// A code as typed (any case, spaces, O for 0, I or L for 1) in its canonical form, if it can be one.
+pub fn normalize_code(input: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in input.chars() {
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            '-' | ' ' => continue,
+            c => c,
+        };
+        if !ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
+            return None;
+        }
+        out.push(c);
+    }
+    (out.len() == 16).then(|| out.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect::<Vec<_>>().join("-"))
+}
+
+/// Check the course's completion rule for this learner; when it is met for the first time, record the
+/// completion and issue the certificate in one transaction. Returns the new certificate's code.
+pub async fn check_and_issue(db: &Db, user_id: &str, course_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT r.id, r.completion_json, r.title, r.hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id WHERE c.id = $1",
+    )
+    .bind(course_id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let rev: String = row.try_get(0)?;
+    let rule: CompletionRule = serde_json::from_str(&row.try_get::<String, _>(1)?).unwrap_or_default();
+    let (lessons, done): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(p.user_id) FROM lesson_revision lr LEFT JOIN lesson_progress p ON p.lesson_id = lr.lesson_id AND p.user_id = $2
+         WHERE lr.course_revision_id = $1",
+    )
+    .bind(&rev)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let lessons_ok = match rule.lessons {
+        LessonsRule::Count(n) => done >= i64::from(n),
+        LessonsRule::Word(_) => done >= lessons,
+    };
+    let (quizzes, passed): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.quiz_id = qr.quiz_id AND a.user_id = $2 AND a.passed = 1) THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM quiz_revision qr WHERE qr.course_revision_id = $1",
+    )
+    .bind(&rev)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let quizzes_ok = rule.quizzes == "none" || passed >= quizzes;
+    if !(lessons_ok && quizzes_ok) {
+        return Ok(None);
+    }
+    let holder: String = sqlx::query_scalar("SELECT full_name FROM app_user WHERE id = $1").bind(user_id).fetch_one(&db.pool).await?;
+    let mut tx = db.pool.begin().await?;
+    let now = now_ms();
+    let first = sqlx::query(
+        "INSERT INTO completion (user_id, course_id, course_revision_id, completed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, course_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .bind(&rev)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if first.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let code = new_code();
+    sqlx::query(
+        "INSERT INTO certificate (code, user_id, course_id, issued_at, holder_name, course_title, hours) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&code)
+    .bind(user_id)
+    .bind(course_id)
+    .bind(now)
+    .bind(&holder)
+    .bind(row.try_get::<String, _>(2)?)
+    .bind(row.try_get::<f64, _>(3)?)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(code))
+}
+
+/// The course id of a slug.
+pub async fn course_id(db: &Db, slug: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM course WHERE slug = $1").bind(slug).fetch_optional(&db.pool).await
+}
+
+const COLUMNS: &str = "c.code, c.user_id, c.holder_name, c.course_title, c.hours, c.issued_at, c.revoked_at, c.revoke_reason, co.slug";
+
+fn from_row(r: &super::Row) -> Result<Certificate, sqlx::Error> {
+    Ok(Certificate {
+        code: r.try_get(0)?,
+        holder_name: r.try_get(2)?,
+        course_title: r.try_get(3)?,
+        hours: r.try_get(4)?,
+        issued_at: r.try_get(5)?,
+        revoked_at: r.try_get(6)?,
+        revoke_reason: r.try_get(7)?,
+        course_slug: r.try_get(8)?,
+    })
+}
+
+/// A certificate and its holder's id.
+pub async fn by_code(db: &Db, code: &str) -> Result<Option<(Certificate, String)>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.code = $1"))
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((from_row(&r)?, r.try_get(1)?))).transpose()
+}
+
+/// A learner's certificates, newest first.
+pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<Certificate>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.user_id = $1 ORDER BY c.issued_at DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Revoke with a reason; returns false when already revoked or unknown.
+pub async fn revoke(db: &Db, code: &str, by: &str, reason: &str) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE certificate SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE code = $4 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(by)
+        .bind(reason)
+        .bind(code)
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Every revoked certificate: (code, revoked_at).
+pub async fn revoked(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT code, revoked_at FROM certificate WHERE revoked_at IS NOT NULL ORDER BY code").fetch_all(&db.pool).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_80_bits_typable_and_forgiving() {
+        let c = new_code();
+        assert_eq!(c.len(), 19);
+        assert!(c.chars().all(|ch| ch == '-' || ALPHABET.contains(&(ch as u8))));
+        assert_ne!(new_code(), c);
+        assert_eq!(normalize_code(&c.to_lowercase().replace('-', " ")).as_deref(), Some(c.as_str()));
+        assert_eq!(normalize_code("OOOO-IIII-LLLL-2345").as_deref(), Some("0000-1111-1111-2345"));
+        assert_eq!(normalize_code("ABCD"), None);
+        assert_eq!(normalize_code("ABCD-EFGH-JKMN-PQRU"), None, "U is not in the alphabet");
+    }
+}

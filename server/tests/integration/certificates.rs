@@ -1,0 +1,142 @@
+//! A learner finishes a course and gets a certificate: a PDF with their exact name, a signed credential,
+//! a public verification page; tampering is detected and revocation shows everywhere.
+
+use crate::util::TestApp;
+use app::content::AnswerKey;
+
+async fn pass_quiz(app: &TestApp, c: &reqwest::Client, quiz: &str) {
+    let (_, loc) = app.post_form(c, "/api/start_attempt", &[("course", "mini"), ("quiz", quiz)]).await;
+    let (_, page, _) = app.get_with(c, &loc).await;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut seen = Vec::new();
+    for part in page.split("name=\"q_").skip(1) {
+        let id = part.split('"').next().unwrap().to_string();
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id.clone());
+        let key: String = sqlx::query_scalar("SELECT key_json FROM question WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        let name = format!("q_{id}");
+        match serde_json::from_str::<AnswerKey>(&key).unwrap() {
+            AnswerKey::Single { correct, .. } => fields.push((name, correct.to_string())),
+            AnswerKey::Multiple { correct, .. } => correct.iter().for_each(|x| fields.push((name.clone(), x.to_string()))),
+            AnswerKey::TrueFalse { answer } => fields.push((name, if answer { "1" } else { "2" }.into())),
+            AnswerKey::Text { accepted, .. } => fields.push((name, accepted[0].clone())),
+            AnswerKey::Number { answer, .. } => fields.push((name, answer.to_string())),
+        }
+    }
+    let res = c.post(format!("{}{loc}/nop", app.base)).header("origin", app.base.clone()).form(&fields).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+}
+
+fn cli(args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_taphuan")).args(args).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+#[tokio::test]
+async fn a_learner_earns_a_certificate_that_anyone_can_verify() {
+    let app = TestApp::start().await;
+    app.person("0999 000 001", "Nguyễn Thị Ánh Tuyết", "28756", None).await;
+    app.person("0999 000 002", "Cán Bộ Vĩnh Long", "86", Some(("official", Some("86")))).await;
+    app.person("0999 000 003", "Cán Bộ Hà Nội", "01", Some(("official", Some("01")))).await;
+    let c = app.signed_in("0999000001").await;
+    for lesson in ["mot", "hai", "ba"] {
+        app.post_form(&c, "/api/mark_lesson_done", &[("course", "mini"), ("lesson", lesson)]).await;
+    }
+    let count = |app: &TestApp| {
+        let pool = app.db.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM certificate").fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(count(&app).await, 0, "quizzes not passed yet");
+    pass_quiz(&app, &c, "kiem-tra").await;
+    assert_eq!(count(&app).await, 0, "one quiz still to pass");
+    pass_quiz(&app, &c, "rut-tham").await;
+    assert_eq!(count(&app).await, 1, "issued at completion");
+    // Passing again or re-marking issues nothing new.
+    pass_quiz(&app, &c, "kiem-tra").await;
+    app.post_form(&c, "/api/mark_lesson_done", &[("course", "mini"), ("lesson", "mot")]).await;
+    assert_eq!(count(&app).await, 1, "once per learner and course");
+    let code: String = sqlx::query_scalar("SELECT code FROM certificate").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(code.len(), 19);
+
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains(&format!("/chung-nhan/{code}/pdf")), "listed on the learner's page");
+
+    // The PDF: the exact name comes back out of it.
+    let res = c.get(format!("{}/chung-nhan/{code}/pdf", app.base)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Nguyễn Thị Ánh Tuyết"), "{text}");
+    assert!(text.contains("Khoá mẫu chuyển đổi số") && text.contains(&code), "{text}");
+    // Only the holder downloads it.
+    let stranger = app.signed_in("0999000003").await;
+    assert_eq!(stranger.get(format!("{}/chung-nhan/{code}/pdf", app.base)).send().await.unwrap().status().as_u16(), 404);
+
+    // The public page: name, course, date, status, nothing else personal.
+    let (status, page, _) = app.get_with(&app.browser(), &format!("/verify/{}", code.to_lowercase())).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Chứng nhận hợp lệ") && page.contains("Nguyễn Thị Ánh Tuyết") && page.contains("Khoá mẫu chuyển đổi số"));
+    assert!(!page.contains("0999") && !page.contains("HTX"), "no phone or organisation");
+    assert_eq!(app.get_with(&app.browser(), "/verify/ABCD-EFGH-JKMN-PQRS").await.0, 404);
+
+    // The credential verifies offline against the published key; a changed one does not.
+    let issuer = app.get_with(&app.browser(), "/.well-known/taphuan-issuer.json").await.1;
+    let key_file = dir.path().join("issuer.json");
+    std::fs::write(&key_file, &issuer).unwrap();
+    let vc = c.get(format!("{}/chung-nhan/{code}/credential.json", app.base)).send().await.unwrap().text().await.unwrap();
+    let vc_file = dir.path().join("vc.json");
+    std::fs::write(&vc_file, &vc).unwrap();
+    let k = key_file.to_str().unwrap();
+    let (ok, out) = cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k]);
+    assert!(ok && out.contains("VALID") && out.contains("Nguyễn Thị Ánh Tuyết"), "{out}");
+    let tampered = dir.path().join("tampered.json");
+    std::fs::write(&tampered, vc.replace("Nguyễn Thị Ánh Tuyết", "Nguyễn Văn Giả")).unwrap();
+    let (ok, out) = cli(&["verify-credential", tampered.to_str().unwrap(), "--key", k]);
+    assert!(!ok && out.contains("INVALID"), "{out}");
+    // The QR code's text verifies offline too.
+    let cert = app::db::certificate::by_code(&app.db, &code).await.unwrap().unwrap().0;
+    let qr = app::certificate::signing::qr_text(&app.base, &cert, &app.signer);
+    let (ok, out) = cli(&["verify-credential", &qr, "--key", k]);
+    assert!(ok && out.contains("VALID"), "{out}");
+    let (ok, _) = cli(&["verify-credential", &qr.replace("&s=", "&s=A"), "--key", k]);
+    assert!(!ok);
+
+    // An official of another region may not revoke; one of the holder's region may, with a reason.
+    let other = app.signed_in("0999000003").await;
+    let (_, loc) = app.post_form(&other, "/api/revoke_certificate", &[("code", &code), ("reason", "Sai thông tin")]).await;
+    assert!(loc.contains("loi=forbidden"), "{loc}");
+    let official = app.signed_in("0999000002").await;
+    let (_, page, _) = app.get_with(&official, &format!("/verify/{code}")).await;
+    assert!(page.contains("Thu hồi chứng nhận"), "the official sees the revoke form");
+    let (_, loc) = app.post_form(&official, "/api/revoke_certificate", &[("code", &code), ("reason", "Học viên khai sai họ tên")]).await;
+    assert_eq!(loc, format!("/verify/{code}"));
+    let (_, page, _) = app.get_with(&app.browser(), &format!("/verify/{code}")).await;
+    assert!(page.contains("Chứng nhận đã bị thu hồi") && page.contains("Thu hồi ngày") && page.contains("Học viên khai sai họ tên"), "{page}");
+    let list = app.get_with(&app.browser(), "/.well-known/taphuan-revocations.json").await.1;
+    let list_file = dir.path().join("revocations.json");
+    std::fs::write(&list_file, list).unwrap();
+    let (ok, out) = cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k, "--revocations", list_file.to_str().unwrap()]);
+    assert!(!ok && out.contains("REVOKED"), "{out}");
+}
+
+#[tokio::test]
+async fn the_verification_page_is_rate_limited() {
+    std::env::set_var("TAPHUAN_TRUST_PROXY", "1");
+    let app = TestApp::start().await;
+    let mut last = 0;
+    for i in 0..31 {
+        let res = app.client.get(format!("{}/verify/ABCD-EFGH-JKMN-PQR{}", app.base, i % 10)).header("x-forwarded-for", "10.9.9.9").send().await.unwrap();
+        last = res.status().as_u16();
+    }
+    assert_eq!(last, 429, "the 31st lookup in ten minutes is refused");
+    let res = app.client.get(format!("{}/verify/ABCD-EFGH-JKMN-PQRS", app.base)).header("x-forwarded-for", "10.9.9.8").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404, "another address is not affected");
+}
