@@ -30,6 +30,9 @@ MSG
 fi
 
 if [ -n "${TAPHUAN_TEST_POSTGRES_URL:-}" ]; then say "database legs: SQLite and PostgreSQL"; else say "database legs: SQLite (set TAPHUAN_TEST_POSTGRES_URL for PostgreSQL)"; fi
+say "lints"
+cargo clippy --workspace --all-targets -- -D warnings
+
 say "unit and integration tests"
 cargo test --workspace
 

@@ -232,7 +232,7 @@ pub async fn import_dir(db: &Db, dir: &std::path::Path) -> Result<(Vec<ImportOut
 
 /// Catalog cards, optionally filtered by a folded search text (matches title, summary, audience, lesson titles).
 pub async fn catalog(db: &Db, query: &str) -> Result<Vec<CourseCard>, sqlx::Error> {
-    let pattern = format!("%{}%", crate::text::fold(query).replace('%', "").replace('_', ""));
+    let pattern = format!("%{}%", crate::text::fold(query).replace(['%', '_'], ""));
     let rows = sqlx::query(
         "SELECT c.slug, r.title, r.summary, r.category, r.hours, r.search_key,
            (SELECT COUNT(*) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS lessons,
