@@ -295,10 +295,13 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
     let state = AppState { leptos_options, db: db.clone(), secure_cookies: cfg.secure_cookies, signer: std::sync::Arc::new(signer) };
     let app = router(state);
     tokio::spawn(async move {
-        let store = db::session::DbSessionStore::new(db);
+        let store = db::session::DbSessionStore::new(db.clone());
         loop {
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "deleting expired sessions failed");
+            }
+            if let Err(e) = db::user::prune_throttle(&db).await {
+                tracing::warn!(error = %e, "pruning throttle counters failed");
             }
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }

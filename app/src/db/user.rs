@@ -426,3 +426,14 @@ pub async fn rate_hit(db: &Db, key: &str, limit: i64, window_ms: i64) -> Result<
     .await?;
     Ok(count <= limit)
 }
+
+/// Forget throttle and rate-limit counters untouched for a day.
+pub async fn prune_throttle(db: &Db) -> Result<u64, sqlx::Error> {
+    let now = now_ms();
+    let r = sqlx::query("DELETE FROM login_throttle WHERE updated_at < $1 AND locked_until < $2")
+        .bind(now - 24 * 3600 * 1000)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected())
+}

@@ -162,3 +162,17 @@ async fn create_user_reads_the_password_from_stdin_never_argv() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
 }
+
+#[tokio::test]
+async fn stale_throttle_counters_are_pruned_and_live_locks_kept() {
+    for (backend, url) in database_urls(tempfile::tempdir().unwrap().keep().as_path()) {
+        let db = fresh_db(&url).await;
+        let keys = ["ip:old".to_string(), "pair:locked".to_string()];
+        for _ in 0..6 {
+            user::throttle_fail(&db, &keys).await.unwrap();
+        }
+        sqlx::query("UPDATE login_throttle SET updated_at = 0").execute(&db.pool).await.unwrap();
+        assert_eq!(user::prune_throttle(&db).await.unwrap(), 1, "{backend}: the unlocked stale row goes");
+        assert!(user::throttle_wait(&db, &keys[1..]).await.unwrap().is_some(), "{backend}: a live lock stays");
+    }
+}
