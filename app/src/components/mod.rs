@@ -27,7 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="top">
             <a class="brand" href="/">{t(locale, "app.name")}</a>
             <nav aria-label=t(locale, "nav.courses")>
-                <a href="/">{t(locale, "nav.courses")}</a>
+                <a class="wide-only" href="/">{t(locale, "nav.courses")}</a>
                 {staff.then(|| view! { <a href="/quan-tri">{t(locale, "admin.short")}</a> })}
                 {account}
                 <a href=switch hreflang=locale.other().code() lang=locale.other().code() aria-label=t(locale, "lang.switch_label")>

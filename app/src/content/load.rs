@@ -287,7 +287,8 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
         assets: assets.iter().map(|a| (a.path.clone(), (a.width, a.height))).collect(),
     };
 
-    let mut hash_input = meta_text.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+    let mut hash_input = format!("render:{}\n", super::RENDER_VERSION);
+    hash_input.push_str(&meta_text.as_ref().map(|t| t.text.clone()).unwrap_or_default());
     let mut lessons = Vec::new();
     for (n, (s, path)) in &lesson_files {
         let Some(file) = read_text(path, &mut problems) else { continue };

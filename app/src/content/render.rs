@@ -50,6 +50,7 @@ pub fn render(md: &str, ctx: &RenderCtx) -> Rendered {
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut heading_at: Option<usize> = None;
     let mut image: Option<(String, String, usize)> = None; // (src, alt, offset)
+    let mut tables = 0;
     for (event, range) in parser(md).into_offset_iter() {
         if let Some((_, alt, _)) = image.as_mut() {
             match &event {
@@ -84,6 +85,18 @@ pub fn render(md: &str, ctx: &RenderCtx) -> Rendered {
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image = Some((dest_url.to_string(), String::new(), range.start));
+            }
+            // Wide tables scroll inside a focusable region, so keyboard users can scroll them too.
+            Event::Start(Tag::Table(align)) => {
+                tables += 1;
+                events.push(Event::Html(
+                    format!("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Bảng {tables}\">").into(),
+                ));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>".into()));
             }
             Event::TaskListMarker(done) => {
                 events.push(Event::Html(
@@ -240,7 +253,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])
             .filter_style_properties(["text-align"].into_iter().collect())
-            .add_allowed_classes("div", ["footnote-definition"])
+            .add_allowed_classes("div", ["footnote-definition", "table-wrap"])
+            .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
             .add_allowed_classes("span", ["task", "done"])
             .url_relative(ammonia::UrlRelative::PassThrough)
@@ -266,7 +280,7 @@ mod tests {
         let md = "## Chuyển đổi số\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] xong\n- [ ] chưa\n\nText[^1]\n\n[^1]: Ghi chú\n\n~~cũ~~\n";
         let r = render(md, &ctx());
         assert!(r.html.contains("<h2 id=\"chuyen-doi-so\">"), "{}", r.html);
-        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Bảng 1\"><table>"), "{}", r.html);
         assert!(r.html.contains("class=\"footnote-definition\""), "{}", r.html);
         assert!(r.html.contains("☑") && r.html.contains("☐"));
         assert!(r.html.contains("<del>cũ</del>"));
