@@ -48,6 +48,11 @@ impl Locale {
     }
 }
 
+/// The `Set-Cookie` value that remembers a language for a year.
+pub fn lang_cookie(locale: Locale) -> String {
+    format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.code())
+}
+
 /// Translate `key`.
 pub fn t(locale: Locale, key: &str) -> String {
     rust_i18n::t!(key, locale = locale.code()).into_owned()

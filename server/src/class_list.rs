@@ -32,15 +32,6 @@ fn page(locale: Locale, title: &str, body: &str) -> String {
     )
 }
 
-fn public_base(headers: &HeaderMap) -> String {
-    if let Ok(url) = std::env::var("TAPHUAN_PUBLIC_URL") {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
-    format!("{proto}://{host}")
-}
-
 fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).build(),
@@ -114,7 +105,7 @@ pub async fn upload(
         Vec::new()
     };
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
-    let base = public_base(&headers);
+    let base = crate::certificate::public_base(&headers);
     Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response()
 }
 

@@ -266,7 +266,7 @@ async fn switch_language(State(state): State<AppState>, axum::Extension(viewer):
         }
     }
     let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
-    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.code());
+    let cookie = app::i18n::lang_cookie(locale);
     let mut res = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);

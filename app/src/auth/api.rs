@@ -101,7 +101,7 @@ async fn sign_in(user_id: &str) -> Result<(), AppError> {
     // The language saved on the account wins over this phone's cookie.
     let locale = crate::db::user::locale(&crate::state::db()?, user_id).await?;
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&format!("lang={locale}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&crate::i18n::lang_cookie(crate::i18n::Locale::from_code(&locale))) {
             res.append_header(axum::http::header::SET_COOKIE, v);
         }
     }

@@ -1,30 +1,13 @@
 //! A learner finishes a course and gets a certificate: a PDF with their exact name, a signed credential,
 //! a public verification page; tampering is detected and revocation shows everywhere.
 
+use crate::quiz::{attempt_questions, key_answers};
 use crate::util::TestApp;
-use app::content::AnswerKey;
 
 async fn pass_quiz(app: &TestApp, c: &reqwest::Client, quiz: &str) {
     let (_, loc) = app.post_form(c, "/api/start_attempt", &[("course", "mini"), ("quiz", quiz)]).await;
     let (_, page, _) = app.get_with(c, &loc).await;
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut seen = Vec::new();
-    for part in page.split("name=\"q_").skip(1) {
-        let id = part.split('"').next().unwrap().to_string();
-        if seen.contains(&id) {
-            continue;
-        }
-        seen.push(id.clone());
-        let key: String = sqlx::query_scalar("SELECT key_json FROM question WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
-        let name = format!("q_{id}");
-        match serde_json::from_str::<AnswerKey>(&key).unwrap() {
-            AnswerKey::Single { correct, .. } => fields.push((name, correct.to_string())),
-            AnswerKey::Multiple { correct, .. } => correct.iter().for_each(|x| fields.push((name.clone(), x.to_string()))),
-            AnswerKey::TrueFalse { answer } => fields.push((name, if answer { "1" } else { "2" }.into())),
-            AnswerKey::Text { accepted, .. } => fields.push((name, accepted[0].clone())),
-            AnswerKey::Number { answer, .. } => fields.push((name, answer.to_string())),
-        }
-    }
+    let fields = key_answers(&attempt_questions(app, &page).await);
     let res = c.post(format!("{}{loc}/nop", app.base)).header("origin", app.base.clone()).form(&fields).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 303);
 }

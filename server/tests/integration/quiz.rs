@@ -5,7 +5,7 @@ use crate::util::TestApp;
 use app::content::AnswerKey;
 
 /// (question id, kind, key) of an attempt, in the order the page shows them, read from the page's fields.
-async fn attempt_questions(app: &TestApp, page: &str) -> Vec<(String, String, AnswerKey)> {
+pub(crate) async fn attempt_questions(app: &TestApp, page: &str) -> Vec<(String, String, AnswerKey)> {
     let mut ids: Vec<String> = Vec::new();
     for part in page.split("name=\"q_").skip(1) {
         let id = part.split('"').next().unwrap().to_string();
@@ -21,6 +21,23 @@ async fn attempt_questions(app: &TestApp, page: &str) -> Vec<(String, String, An
     out
 }
 
+/// The right answers exactly as the key states them.
+pub(crate) fn key_answers(qs: &[(String, String, AnswerKey)]) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for (id, _, key) in qs {
+        let name = format!("q_{id}");
+        match key {
+            AnswerKey::Single { correct, .. } => fields.push((name, correct.to_string())),
+            AnswerKey::Multiple { correct, .. } => correct.iter().for_each(|x| fields.push((name.clone(), x.to_string()))),
+            AnswerKey::TrueFalse { answer } => fields.push((name, if *answer { "1" } else { "2" }.into())),
+            AnswerKey::Text { accepted, .. } => fields.push((name, accepted[0].clone())),
+            AnswerKey::Number { answer, .. } => fields.push((name, answer.to_string())),
+        }
+    }
+    fields
+}
+
+/// The right answers of the fixture quiz, typed the way learners do (case, spaces, `22.500`).
 fn right_answers(qs: &[(String, String, AnswerKey)]) -> Vec<(String, String)> {
     let mut f = Vec::new();
     for (id, _, key) in qs {
@@ -222,17 +239,7 @@ async fn every_shipped_quiz_can_be_taken_and_passed() {
         let (_, attempt, _) = app.get_with(&c, &loc).await;
         let qs = attempt_questions(&app, &attempt).await;
         assert!(qs.len() >= 10, "{course}: {} questions", qs.len());
-        let mut fields = Vec::new();
-        for (id, _, key) in &qs {
-            let name = format!("q_{id}");
-            match key {
-                AnswerKey::Single { correct, .. } => fields.push((name, correct.to_string())),
-                AnswerKey::Multiple { correct, .. } => correct.iter().for_each(|x| fields.push((name.clone(), x.to_string()))),
-                AnswerKey::TrueFalse { answer } => fields.push((name, if *answer { "1" } else { "2" }.into())),
-                AnswerKey::Text { accepted, .. } => fields.push((name, accepted[0].clone())),
-                AnswerKey::Number { answer, .. } => fields.push((name, answer.to_string())),
-            }
-        }
+        let fields = key_answers(&qs);
         post(&app, &c, &format!("{loc}/nop"), &fields).await;
         let (_, result, _) = app.get_with(&c, &loc).await;
         assert!(result.contains("100%") && result.contains("Bạn đã đạt."), "{course}: {result}");
