@@ -4,6 +4,7 @@ use crate::admin::{AdminPage, ClassListPage};
 use crate::auth::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
 use crate::certificate::VerifyPage;
+use crate::dashboard::{DashboardPage, LearnersPage, ReportPage};
 use crate::components::{Layout, NotFound};
 use crate::i18n::{t, Locale};
 use crate::lesson::LessonPage;
@@ -97,6 +98,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mat-khau/:token") view=SetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nhap-lop") view=ClassListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/thong-ke") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/thong-ke/nguoi-hoc") view=LearnersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/thong-ke/bao-cao") view=ReportPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -74,18 +74,7 @@ pub fn use_locale() -> Locale {
 
 /// dd/mm/yyyy in Vietnam's time (UTC+7, no daylight saving), from Unix milliseconds.
 pub fn format_date(ms: i64) -> String {
-    let days = (ms + 7 * 3_600_000).div_euclid(86_400_000);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
+    let (y, m, d) = crate::calendar::civil(ms);
     format!("{d:02}/{m:02}/{y}")
 }
 

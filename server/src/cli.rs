@@ -111,6 +111,27 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Fill the database with realistic synthetic learners (names, organisations, communes, enrolments,
+    /// lessons, attempts, certificates) for demos and benchmarks. Adds illustration courses when fewer than
+    /// --courses exist. Seeded learners have no password and cannot sign in.
+    SeedDemo {
+        /// How many learners to add.
+        #[arg(long, default_value_t = 1000)]
+        learners: usize,
+        /// How many courses the learners spread over.
+        #[arg(long, default_value_t = 20)]
+        courses: usize,
+        /// Random seed: the same seed gives the same people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Recompute the dashboard summary from the learning records (after editing records by hand).
+    RebuildStats {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Write .br and .gz copies of the static files under DIR (run after a build).
     PrecompressAssets {
         /// Folder to compress, e.g. target/site.
@@ -133,6 +154,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             let db = crate::open_database(&db.database).await?;
             let r = app::db::region::import(&db, &rows).await?;
             println!("regions: {} new, {} updated, {} retired", r.inserted, r.updated, r.retired);
+            // A commune may have moved to another province: the summary follows the new paths.
+            let s = app::db::summary::rebuild(&db).await?;
+            println!("dashboard summary rebuilt: {} learner-course rows", s.learner_courses);
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {
@@ -146,6 +170,27 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             let db = crate::open_database(&db.database).await?;
             let failed = crate::import_courses(&db, &dir, true).await?;
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::SeedDemo { learners, courses, seed, db } => {
+            let db = crate::open_database(&db.database).await?;
+            let started = std::time::Instant::now();
+            let s = crate::seed::seed_demo(&db, learners, courses, seed).await?;
+            println!(
+                "seeded {} learners, {} enrolments, {} lessons done, {} attempts, {} certificates in {:.1} s",
+                s.learners,
+                s.enrolments,
+                s.progress,
+                s.attempts,
+                s.certificates,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RebuildStats { db } => {
+            let db = crate::open_database(&db.database).await?;
+            let r = app::db::summary::rebuild(&db).await?;
+            println!("dashboard summary: {} learner-course rows, {} cells", r.learner_courses, r.cells);
+            Ok(ExitCode::SUCCESS)
         }
         Command::PrecompressAssets { dir } => {
             let n = crate::assets::precompress_dir(&dir)?;

@@ -5,9 +5,11 @@ pub mod assets;
 pub mod certificate;
 pub mod class_list;
 pub mod cli;
+pub mod dashboard;
 pub mod error;
 pub mod health;
 pub mod quiz;
+pub mod seed;
 pub mod telemetry;
 
 use app::app::{shell, App};
@@ -130,6 +132,8 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)));
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/thong-ke/xuat.csv", get(dashboard::csv))
+        .route("/thong-ke/xuat.xlsx", get(dashboard::xlsx))
         .route("/readyz", get(health::readyz))
         .route("/ngon-ngu", get(switch_language))
         .route("/khoa-hoc/{course}/tep/{*path}", get(assets::course_file))
@@ -278,6 +282,10 @@ async fn switch_language(State(state): State<AppState>, axum::Extension(viewer):
 pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
     let db = open_database(&cfg.database).await?;
     ensure_regions(&db).await?;
+    if db::summary::needs_rebuild(&db).await? {
+        let r = db::summary::rebuild(&db).await?;
+        tracing::info!(learner_courses = r.learner_courses, cells = r.cells, "dashboard summary built from existing records");
+    }
     if cfg.demo {
         create_demo_accounts(&db).await?;
     }

@@ -18,6 +18,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let switch = format!("/ngon-ngu?lang={}&next={}", locale.other().code(), urlencode(&here));
     let viewer = viewer();
     let staff = viewer.as_ref().is_some_and(|u| u.roles.iter().any(|g| g.role != crate::auth::Role::Learner));
+    let official = viewer.as_ref().is_some_and(|u| u.has(crate::auth::Role::Official));
     let account = match &viewer {
         Some(u) => view! { <a href="/tai-khoan">{first_name(&u.full_name)}</a> }.into_any(),
         None => view! { <a href=format!("/dang-nhap?next={}", urlencode(&here))>{t(locale, "auth.login")}</a> }.into_any(),
@@ -29,6 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label=t(locale, "nav.courses")>
                 <a class="wide-only" href="/">{t(locale, "nav.courses")}</a>
                 {staff.then(|| view! { <a href="/quan-tri">{t(locale, "admin.short")}</a> })}
+                {official.then(|| view! { <a href="/thong-ke">{t(locale, "nav.dashboard")}</a> })}
                 {account}
                 <a href=switch hreflang=locale.other().code() lang=locale.other().code() aria-label=t(locale, "lang.switch_label")>
                     {t(locale, "lang.switch")}
@@ -118,10 +120,16 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
     set_status(error.status());
     let locale = use_locale();
+    // An invalid field says which, when the form messages know it.
+    let message = match &error {
+        AppError::Invalid { code, .. } => Some(t(locale, &format!("form.{code}"))).filter(|m| !m.starts_with("form.")),
+        _ => None,
+    }
+    .unwrap_or_else(|| error.message(locale));
     view! {
         <section class="message" role="alert">
             <h1>{t(locale, "app.name")}</h1>
-            <p>{error.message(locale)}</p>
+            <p>{message}</p>
         </section>
     }
     .into_any()

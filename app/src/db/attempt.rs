@@ -164,10 +164,11 @@ pub async fn insert_attempt(db: &Db, user_id: &str, quiz: &QuizRow, seed: i64, q
 /// whether this call recorded it.
 pub async fn submit(db: &Db, attempt_id: &str, answers: &[AnswerRow], points: f64, max: f64, percent: f64, passed: bool) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    let now = now_ms();
     let done = sqlx::query(
         "UPDATE attempt SET submitted_at = $1, points = $2, max_points = $3, percent = $4, passed = $5 WHERE id = $6 AND submitted_at IS NULL",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(points)
     .bind(max)
     .bind(percent)
@@ -189,6 +190,12 @@ pub async fn submit(db: &Db, attempt_id: &str, answers: &[AnswerRow], points: f6
             .execute(&mut *tx)
             .await?;
     }
+    let (user_id, course_id): (String, String) =
+        sqlx::query_as("SELECT a.user_id, q.course_id FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.id = $1")
+            .bind(attempt_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    super::summary::attempt_submitted(&mut tx, &user_id, &course_id, percent, passed, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -106,6 +106,7 @@ pub async fn check_and_issue(db: &Db, user_id: &str, course_id: &str) -> Result<
     .bind(row.try_get::<f64, _>(3)?)
     .execute(&mut *tx)
     .await?;
+    super::summary::completed(&mut tx, user_id, course_id, &code, now).await?;
     tx.commit().await?;
     Ok(Some(code))
 }
@@ -152,14 +153,20 @@ pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<Certificate>, sqlx::
 
 /// Revoke with a reason; returns false when already revoked or unknown.
 pub async fn revoke(db: &Db, code: &str, by: &str, reason: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
     let r = sqlx::query("UPDATE certificate SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE code = $4 AND revoked_at IS NULL")
         .bind(now_ms())
         .bind(by)
         .bind(reason)
         .bind(code)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(r.rows_affected() == 1)
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    super::summary::revoked(&mut tx, code).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Every revoked certificate: (code, revoked_at).

@@ -172,6 +172,9 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
         .bind(&course_id)
         .execute(&mut *tx)
         .await?;
+    if current.is_some() {
+        super::summary::recount_course(&mut tx, &course_id).await?;
+    }
     tx.commit().await?;
 
     let mut outcome = ImportOutcome {

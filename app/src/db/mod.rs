@@ -5,11 +5,14 @@
 //! `app/migrations/{sqlite,postgres}`. User input only ever travels as bound parameters.
 
 pub mod attempt;
+pub mod bulk;
 pub mod certificate;
 pub mod course;
+pub mod dashboard;
 pub mod progress;
 pub mod region;
 pub mod session;
+pub mod summary;
 pub mod user;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

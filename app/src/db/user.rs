@@ -377,15 +377,7 @@ pub async fn import_class(
             }
         };
         for c in course_ids {
-            sqlx::query(
-                "INSERT INTO enrolment (user_id, course_id, enrolled_at, source) VALUES ($1, $2, $3, 'class_list')
-                 ON CONFLICT (user_id, course_id) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(c)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            super::summary::enrol(&mut tx, &id, c, now, "class_list").await?;
         }
     }
     tx.commit().await?;

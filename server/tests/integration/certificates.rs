@@ -4,7 +4,7 @@
 use crate::quiz::{attempt_questions, key_answers};
 use crate::util::TestApp;
 
-async fn pass_quiz(app: &TestApp, c: &reqwest::Client, quiz: &str) {
+pub(crate) async fn pass_quiz(app: &TestApp, c: &reqwest::Client, quiz: &str) {
     let (_, loc) = app.post_form(c, "/api/start_attempt", &[("course", "mini"), ("quiz", quiz)]).await;
     let (_, page, _) = app.get_with(c, &loc).await;
     let fields = key_answers(&attempt_questions(app, &page).await);

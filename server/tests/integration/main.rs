@@ -5,6 +5,7 @@
 mod accounts;
 mod certificates;
 mod class_list;
+mod dashboard;
 mod quiz;
 mod reading;
 mod storage;

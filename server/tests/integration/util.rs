@@ -153,6 +153,14 @@ impl TestApp {
         id
     }
 
+    /// A learner of an organisation type (password "mat khau dung"), returning their id.
+    pub(crate) async fn learner(&self, phone: &str, name: &str, region: &str, org_type: &str) -> String {
+        let hash = app::auth::password::hash("mat khau dung".into()).await.unwrap();
+        let phone = app::auth::normalize_phone(phone).unwrap();
+        let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "Cơ sở mẫu", org_type, region_code: Some(region), password_hash: &hash };
+        app::db::user::insert_user(&self.db.pool, &new).await.unwrap()
+    }
+
     /// A signed-in browser for `phone` (password "mat khau dung").
     pub(crate) async fn signed_in(&self, phone: &str) -> reqwest::Client {
         let c = self.browser();

@@ -1,0 +1,355 @@
+//! Server functions of the dashboard. Every one checks on the server that the caller is an official (inside
+//! their own area) or an admin, before any query.
+
+use super::{Dashboard, Filter, LearnerList};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The dashboard for a filter.
+#[server(endpoint = "dashboard", input = server_fn::codec::GetUrl)]
+pub async fn get_dashboard(filter: Filter) -> Result<Dashboard, AppError> {
+    crate::state::with_status(async { inner::load(&crate::state::db()?, &crate::state::require_user()?, &filter).await }.await)
+}
+
+/// One page of the learner list.
+#[server(endpoint = "dashboard_learners", input = server_fn::codec::GetUrl)]
+pub async fn get_learners(filter: Filter, q: String, sau: String) -> Result<LearnerList, AppError> {
+    crate::state::with_status(async { inner::learners(&crate::state::db()?, &crate::state::require_user()?, &filter, &q, &sau).await }.await)
+}
+
+/// Set a target: `target` people of type `loai` ('' for all) certified in course `khoa` in region `vung` by
+/// `han` (YYYY-MM-DD).
+#[server(endpoint = "add_target")]
+pub async fn add_target(vung: String, khoa: String, loai: String, target: String, han: String) -> Result<(), AppError> {
+    let back = Filter { vung: vung.clone(), ..Filter::default() }.href("/thong-ke");
+    let result = async {
+        let me = crate::state::require_user()?;
+        inner::add_target(&crate::state::db()?, &me, &vung, &khoa, &loai, &target, &han).await
+    }
+    .await;
+    crate::state::finish_form(result, &format!("{back}#chi-tieu"), &back)
+}
+
+/// Remove a target.
+#[server(endpoint = "remove_target")]
+pub async fn remove_target(id: String) -> Result<(), AppError> {
+    let result = async {
+        let me = crate::state::require_user()?;
+        inner::remove_target(&crate::state::db()?, &me, &id).await
+    }
+    .await;
+    crate::state::finish_form(result, "/thong-ke#chi-tieu", "/thong-ke")
+}
+
+/// The work behind the server functions, also called by the CSV and XLSX handlers so an export is exactly
+/// the view it came from.
+#[cfg(feature = "ssr")]
+pub mod inner {
+    use super::super::*;
+    use crate::auth::{CurrentUser, Role, ORG_TYPES};
+    use crate::db::dashboard::{self as q, Scope};
+    use crate::db::{now_ms, Db};
+    use crate::error::AppError;
+    use std::collections::{BTreeMap, HashMap};
+
+    /// The area the viewer may see: `''` for admins, the region path of an official's grant.
+    pub fn area(me: &CurrentUser) -> Result<String, AppError> {
+        if me.is_admin() {
+            return Ok(String::new());
+        }
+        match me.roles.iter().find(|g| g.role == Role::Official) {
+            Some(g) => g.scope_path.clone().ok_or(AppError::Forbidden),
+            None => {
+                tracing::warn!(user = %me.id, "dashboard refused: not an official");
+                Err(AppError::Forbidden)
+            }
+        }
+    }
+
+    fn inside(path: &str, area: &str) -> bool {
+        area.is_empty() || path == area || path.starts_with(&format!("{area}/"))
+    }
+
+    /// A filter checked against the database and the viewer's area, plus the courses for labels.
+    pub struct Checked {
+        pub scope: Scope,
+        pub area: String,
+        pub courses: Vec<(String, String, String, i64)>,
+    }
+
+    /// Check a filter. A region outside the viewer's area is refused, never silently widened or narrowed.
+    pub async fn check(db: &Db, me: &CurrentUser, f: &Filter) -> Result<Checked, AppError> {
+        let area = area(me)?;
+        let path = if f.vung.is_empty() {
+            area.clone()
+        } else {
+            let (path, _) = crate::db::region::describe(db, &f.vung).await?.ok_or_else(|| AppError::invalid("vung", "region_unknown"))?;
+            if !inside(&path, &area) {
+                tracing::warn!(user = %me.id, region = %f.vung, "dashboard refused: region outside the official's area");
+                return Err(AppError::Forbidden);
+            }
+            path
+        };
+        let courses = q::courses(db).await?;
+        let course_id = if f.khoa.is_empty() {
+            None
+        } else {
+            Some(courses.iter().find(|c| c.1 == f.khoa).map(|c| c.0.clone()).ok_or_else(|| AppError::invalid("khoa", "course_unknown"))?)
+        };
+        let org_type = if f.loai.is_empty() {
+            None
+        } else if ORG_TYPES.contains(&f.loai.as_str()) {
+            Some(f.loai.clone())
+        } else {
+            return Err(AppError::invalid("loai", "org_type_invalid"));
+        };
+        let month = |s: &str| -> Result<Option<String>, AppError> {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                crate::calendar::parse_month(s).map(|_| Some(s.to_string())).ok_or_else(|| AppError::invalid("tu", "month_invalid"))
+            }
+        };
+        let (from, to) = (month(&f.tu)?, month(&f.den)?);
+        if let (Some(a), Some(b)) = (&from, &to) {
+            if a > b {
+                return Err(AppError::invalid("den", "month_order"));
+            }
+        }
+        Ok(Checked { scope: Scope { path, course_id, org_type, from, to }, area, courses })
+    }
+
+    fn last_code(path: &str) -> Option<&str> {
+        path.rsplit('/').next().filter(|s| !s.is_empty())
+    }
+
+    /// Everything the dashboard, the report and the exports show for a filter.
+    pub async fn load(db: &Db, me: &CurrentUser, f: &Filter) -> Result<Dashboard, AppError> {
+        let Checked { scope, area, courses } = check(db, me, f).await?;
+        let as_of = now_ms();
+        let cells = q::cells(db, &scope).await?;
+
+        let mut by_course: HashMap<&str, Counts> = HashMap::new();
+        let mut by_org: HashMap<&str, Counts> = HashMap::new();
+        let mut by_month: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        let mut total = Counts::default();
+        for c in &cells {
+            by_course.entry(&c.course_id).or_default().add(c.counts);
+            by_org.entry(&c.org_type).or_default().add(c.counts);
+            let m = by_month.entry(&c.month).or_default();
+            m.0 += c.counts.enrolled;
+            m.1 += c.completions;
+            total.add(c.counts);
+        }
+
+        // Regions right below the one shown, with names; what is not in any of them is shown as its own line.
+        let shown_code = last_code(&scope.path).map(str::to_string);
+        let names = q::region_names(db, shown_code.as_deref()).await?;
+        let kids = q::children(db, &scope).await?;
+        let kid_counts: HashMap<&str, Counts> = kids.iter().filter_map(|(p, c)| last_code(p).map(|k| (k, *c))).collect();
+        let mut by_region: Vec<Line> = names
+            .iter()
+            .filter(|(code, _, _)| kid_counts.contains_key(code.as_str()))
+            .map(|(code, name, drill)| Line { key: code.clone(), label: name.clone(), counts: kid_counts[code.as_str()], drill: *drill })
+            .collect();
+        by_region.sort_by(|a, b| b.counts.enrolled.cmp(&a.counts.enrolled).then(a.label.cmp(&b.label)));
+        let mut rest = total;
+        for l in &by_region {
+            rest.enrolled -= l.counts.enrolled;
+            rest.completed -= l.counts.completed;
+            rest.certified -= l.counts.certified;
+        }
+        if rest.enrolled > 0 && !names.is_empty() {
+            by_region.push(Line { key: String::new(), label: String::new(), counts: rest, drill: false });
+        }
+
+        let subregions = names.iter().map(|(code, name, _)| Choice { value: code.clone(), label: name.clone() }).collect();
+        let mut crumbs = Vec::new();
+        if area.is_empty() {
+            crumbs.push(Choice { value: String::new(), label: String::new() });
+        }
+        let segs: Vec<&str> = scope.path.split('/').filter(|s| !s.is_empty()).collect();
+        let area_depth = area.split('/').filter(|s| !s.is_empty()).count();
+        for (i, code) in segs.iter().enumerate() {
+            if i + 1 >= area_depth {
+                let name = crate::db::region::describe(db, code).await?.map(|(_, n)| n).unwrap_or_else(|| code.to_string());
+                let short = name.split(", ").next().unwrap_or(&name).to_string();
+                crumbs.push(Choice { value: code.to_string(), label: short });
+            }
+        }
+
+        let since = as_of - 30 * 86_400_000;
+        let headline = Headline {
+            learners: q::learners(db, &scope).await?,
+            enrolled: total.enrolled,
+            active: q::active(db, &scope, since).await?,
+            completed: total.completed,
+            certified: total.certified,
+        };
+
+        let course_lines = courses
+            .iter()
+            .filter(|c| scope.course_id.as_deref().is_none_or(|id| id == c.0))
+            .map(|c| Line { key: c.1.clone(), label: c.2.clone(), counts: by_course.get(c.0.as_str()).copied().unwrap_or_default(), drill: false })
+            .collect();
+        let org_lines = ORG_TYPES
+            .iter()
+            .filter(|o| scope.org_type.as_deref().is_none_or(|t| t == **o))
+            .map(|o| Line { key: o.to_string(), label: String::new(), counts: by_org.get(o).copied().unwrap_or_default(), drill: false })
+            .collect();
+        let month_lines = fill_months(&by_month, scope.from.as_deref(), scope.to.as_deref());
+
+        let targets = q::targets(db, &scope.path, scope.course_id.as_deref()).await?;
+        Ok(Dashboard {
+            filter: f.clone(),
+            crumbs,
+            courses: courses.iter().map(|c| Choice { value: c.1.clone(), label: c.2.clone() }).collect(),
+            subregions,
+            headline,
+            by_course: course_lines,
+            by_region,
+            by_org: org_lines,
+            by_month: month_lines,
+            targets,
+            can_set_targets: true,
+            as_of,
+        })
+    }
+
+    /// Every month from the first to the last with data (or the filter's bounds), gaps as zero, so a quiet
+    /// month shows as a gap and not as nothing.
+    fn fill_months(data: &BTreeMap<&str, (i64, i64)>, from: Option<&str>, to: Option<&str>) -> Vec<MonthLine> {
+        use crate::calendar::{next_month, parse_month};
+        let first = from.or_else(|| data.keys().next().copied()).and_then(parse_month);
+        let last = to.or_else(|| data.keys().next_back().copied()).and_then(parse_month);
+        let (Some(mut cur), Some(last)) = (first, last) else { return Vec::new() };
+        let mut out = Vec::new();
+        while cur <= last && out.len() < 240 {
+            let key = format!("{:04}-{:02}", cur.0, cur.1);
+            let (enrolled, completions) = data.get(key.as_str()).copied().unwrap_or_default();
+            out.push(MonthLine { month: key, enrolled, completions });
+            cur = next_month(cur.0, cur.1);
+        }
+        out
+    }
+
+    fn parse_after(sau: &str) -> Option<(String, String)> {
+        let (k, id) = sau.rsplit_once('|')?;
+        Some((k.to_string(), id.to_string()))
+    }
+
+    /// One page of the learner list.
+    pub async fn learners(db: &Db, me: &CurrentUser, f: &Filter, search: &str, sau: &str) -> Result<LearnerList, AppError> {
+        let Checked { scope, courses, .. } = check(db, me, f).await?;
+        let after = parse_after(sau);
+        let mut rows = q::learner_page(db, &scope, search, after.as_ref().map(|(k, i)| (k.as_str(), i.as_str())), PAGE_SIZE as i64 + 1).await?;
+        let next = (rows.len() > PAGE_SIZE).then(|| {
+            rows.truncate(PAGE_SIZE);
+            rows.last().map(|r| format!("{}|{}", r.name_key, r.id)).unwrap_or_default()
+        });
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let enrolments = q::enrolments_of(db, &scope, &ids).await?;
+        let codes: Vec<String> = rows.iter().filter_map(|r| r.region_code.clone()).collect();
+        let labels = q::region_labels(db, &codes).await?;
+        let course_of: HashMap<&str, (&str, i64)> = courses.iter().map(|c| (c.0.as_str(), (c.2.as_str(), c.3))).collect();
+        let mut by_user: HashMap<&str, Vec<LearnerCourse>> = HashMap::new();
+        for e in &enrolments {
+            by_user.entry(&e.user_id).or_default().push(learner_course(e, &course_of));
+        }
+        let learners = rows
+            .iter()
+            .map(|r| {
+                let mut courses = by_user.remove(r.id.as_str()).unwrap_or_default();
+                courses.sort_by(|a, b| a.course.cmp(&b.course));
+                Learner {
+                    name: r.name.clone(),
+                    org_name: r.org_name.clone(),
+                    org_type: r.org_type.clone(),
+                    region: r.region_code.as_ref().and_then(|c| labels.get(c).cloned()).unwrap_or_default(),
+                    courses,
+                }
+            })
+            .collect();
+        let region_name = match scope.path.rsplit('/').next().filter(|s| !s.is_empty()) {
+            Some(code) => crate::db::region::describe(db, code).await?.map(|(_, n)| n).unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(LearnerList { filter: f.clone(), q: search.to_string(), learners, next, region_name })
+    }
+
+    fn learner_course(e: &q::EnrolmentRow, course_of: &HashMap<&str, (&str, i64)>) -> LearnerCourse {
+        let (title, total) = course_of.get(e.course_id.as_str()).copied().unwrap_or(("", 0));
+        LearnerCourse {
+            course: title.to_string(),
+            lessons_done: e.lessons_done.min(total),
+            lessons_total: total,
+            best_score: e.best_score,
+            enrolled_at: e.enrolled_at,
+            completed_at: e.completed_at,
+            certificate: e.certificate_code.clone(),
+        }
+    }
+
+    /// The dashboard and every learner line of a filter, for the CSV and XLSX exports.
+    pub async fn export(db: &Db, me: &CurrentUser, f: &Filter) -> Result<(Dashboard, Vec<(Learner, LearnerCourse)>), AppError> {
+        let dash = load(db, me, f).await?;
+        let Checked { scope, courses, .. } = check(db, me, f).await?;
+        let lines = q::export_lines(db, &scope).await?;
+        let codes: Vec<String> = lines.iter().filter_map(|l| l.region_code.clone()).collect();
+        let labels = q::region_labels(db, &codes).await?;
+        let course_of: HashMap<&str, (&str, i64)> = courses.iter().map(|c| (c.0.as_str(), (c.2.as_str(), c.3))).collect();
+        let rows = lines
+            .iter()
+            .map(|l| {
+                let who = Learner {
+                    name: l.name.clone(),
+                    org_name: l.org_name.clone(),
+                    org_type: l.org_type.clone(),
+                    region: l.region_code.as_ref().and_then(|c| labels.get(c).cloned()).unwrap_or_default(),
+                    courses: Vec::new(),
+                };
+                (who, learner_course(&l.enrolment, &course_of))
+            })
+            .collect();
+        Ok((dash, rows))
+    }
+
+    /// Store a target after checking it.
+    pub async fn add_target(db: &Db, me: &CurrentUser, vung: &str, khoa: &str, loai: &str, target: &str, han: &str) -> Result<(), AppError> {
+        let area = area(me)?;
+        let code = if vung.trim().is_empty() { last_code(&area).unwrap_or("").to_string() } else { vung.trim().to_string() };
+        let (path, _) = crate::db::region::describe(db, &code).await?.ok_or_else(|| AppError::invalid("vung", "target_region"))?;
+        if !inside(&path, &area) {
+            tracing::warn!(user = %me.id, region = %code, "target refused: region outside the official's area");
+            return Err(AppError::Forbidden);
+        }
+        let course_id = crate::db::certificate::course_id(db, khoa.trim()).await?.ok_or_else(|| AppError::invalid("khoa", "course_unknown"))?;
+        let loai = loai.trim();
+        if !loai.is_empty() && !ORG_TYPES.contains(&loai) {
+            return Err(AppError::invalid("loai", "org_type_invalid"));
+        }
+        let n = crate::text::parse_number(target).filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 1_000_000.0).ok_or_else(|| AppError::invalid("target", "target_number"))?;
+        if crate::calendar::day_end_ms(han).is_none() {
+            return Err(AppError::invalid("han", "target_date"));
+        }
+        let id = crate::db::dashboard::insert_target(
+            db,
+            &crate::db::dashboard::NewTarget { region_code: &code, course_id: &course_id, org_type: loai, target: n as i64, due_on: han.trim(), created_by: &me.id },
+        )
+        .await?;
+        tracing::info!(by = %me.id, target = %id, region = %code, "training target set");
+        Ok(())
+    }
+
+    /// Remove a target inside the viewer's area.
+    pub async fn remove_target(db: &Db, me: &CurrentUser, id: &str) -> Result<(), AppError> {
+        let area = area(me)?;
+        let path = crate::db::dashboard::target_path(db, id).await?.ok_or(AppError::NotFound)?;
+        if !inside(&path, &area) {
+            return Err(AppError::Forbidden);
+        }
+        crate::db::dashboard::delete_target(db, id).await?;
+        tracing::info!(by = %me.id, target = %id, "training target removed");
+        Ok(())
+    }
+}

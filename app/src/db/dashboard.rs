@@ -1,0 +1,428 @@
+//! Dashboard queries. Figures come from the roll-up (`stat_cell`: a few thousand cells per view), the
+//! active count and the learner list from `learner_course`; nothing here scans progress or attempts.
+
+use super::bulk::{Sql, Val};
+use super::{new_id, now_ms, Db};
+use crate::dashboard::{Counts, Target};
+use sqlx::Row as _;
+use std::collections::HashMap;
+
+/// A checked filter: ids instead of slugs, the region as a path, months validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Region path; `''` is the whole country.
+    pub path: String,
+    pub course_id: Option<String>,
+    pub org_type: Option<String>,
+    /// First and last enrolment month, `YYYY-MM`, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Scope {
+    /// Enrolment time bounds in ms: [start of `from`, start of the month after `to`).
+    fn bounds(&self) -> (Option<i64>, Option<i64>) {
+        use crate::calendar::{month_start_ms, next_month, parse_month};
+        let from = self.from.as_deref().and_then(parse_month).map(|(y, m)| month_start_ms(y, m));
+        let to = self.to.as_deref().and_then(parse_month).map(|(y, m)| {
+            let (y, m) = next_month(y, m);
+            month_start_ms(y, m)
+        });
+        (from, to)
+    }
+
+    /// Conditions on a `stat_cell` alias for course, type and months.
+    fn cell_filters(&self, q: &mut Sql) {
+        if let Some(c) = &self.course_id {
+            let p = q.val(Val::Text(c.clone()));
+            q.push(&format!(" AND course_id = {p}"));
+        }
+        if let Some(o) = &self.org_type {
+            let p = q.val(Val::Text(o.clone()));
+            q.push(&format!(" AND org_type = {p}"));
+        }
+        if let Some(m) = &self.from {
+            let p = q.val(Val::Text(m.clone()));
+            q.push(&format!(" AND month >= {p}"));
+        }
+        if let Some(m) = &self.to {
+            let p = q.val(Val::Text(m.clone()));
+            q.push(&format!(" AND month <= {p}"));
+        }
+    }
+
+    /// Conditions on a `learner_course` alias `lc`: region subtree as a range (an index serves it on both
+    /// databases; LIKE would not on SQLite), course, type, enrolment months.
+    fn learner_filters(&self, q: &mut Sql) {
+        if !self.path.is_empty() {
+            let a = q.val(Val::Text(self.path.clone()));
+            let b = q.val(Val::Text(format!("{}/", self.path)));
+            // '0' is the character after '/': every path below sorts in [path/, path0).
+            let c = q.val(Val::Text(format!("{}0", self.path)));
+            q.push(&format!(" AND (lc.region_path = {a} OR (lc.region_path >= {b} AND lc.region_path < {c}))"));
+        }
+        if let Some(c) = &self.course_id {
+            let p = q.val(Val::Text(c.clone()));
+            q.push(&format!(" AND lc.course_id = {p}"));
+        }
+        if let Some(o) = &self.org_type {
+            let p = q.val(Val::Text(o.clone()));
+            q.push(&format!(" AND lc.org_type = {p}"));
+        }
+        let (from, to) = self.bounds();
+        if let Some(f) = from {
+            let p = q.val(Val::Int(f));
+            q.push(&format!(" AND lc.enrolled_at >= {p}"));
+        }
+        if let Some(t) = to {
+            let p = q.val(Val::Int(t));
+            q.push(&format!(" AND lc.enrolled_at < {p}"));
+        }
+    }
+}
+
+/// One roll-up cell at the region shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub course_id: String,
+    pub org_type: String,
+    pub month: String,
+    pub counts: Counts,
+    pub completions: i64,
+}
+
+/// The cells of the region shown, filtered.
+pub async fn cells(db: &Db, s: &Scope) -> Result<Vec<Cell>, sqlx::Error> {
+    let mut q = Sql::new("SELECT course_id, org_type, month, enrolled, completed, certified, completions FROM stat_cell WHERE region_path = ");
+    let p = q.val(Val::Text(s.path.clone()));
+    q.push(&p);
+    s.cell_filters(&mut q);
+    let rows = q.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Cell {
+                course_id: r.try_get(0)?,
+                org_type: r.try_get(1)?,
+                month: r.try_get(2)?,
+                counts: Counts { enrolled: r.try_get(3)?, completed: r.try_get(4)?, certified: r.try_get(5)? },
+                completions: r.try_get(6)?,
+            })
+        })
+        .collect()
+}
+
+/// Totals of each region right below the one shown, by region path.
+pub async fn children(db: &Db, s: &Scope) -> Result<Vec<(String, Counts)>, sqlx::Error> {
+    let mut q = Sql::new(
+        "SELECT region_path, CAST(SUM(enrolled) AS BIGINT), CAST(SUM(completed) AS BIGINT), CAST(SUM(certified) AS BIGINT) FROM stat_cell WHERE parent_path = ",
+    );
+    let p = q.val(Val::Text(s.path.clone()));
+    q.push(&p);
+    s.cell_filters(&mut q);
+    q.push(" GROUP BY region_path");
+    let rows = q.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, Counts { enrolled: r.try_get(1)?, completed: r.try_get(2)?, certified: r.try_get(3)? })))
+        .collect()
+}
+
+/// Live learner accounts in the area, of the type, registered in the month range.
+pub async fn learners(db: &Db, s: &Scope) -> Result<i64, sqlx::Error> {
+    // Staff (trainers, officials, admins) are not counted as learners.
+    let mut q = Sql::new("SELECT COUNT(*) FROM app_user u WHERE u.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM user_role g WHERE g.user_id = u.id)");
+    if !s.path.is_empty() {
+        // The region table is small: the codes of the subtree come first, then the index on region_code.
+        let a = q.val(Val::Text(s.path.clone()));
+        let b = q.val(Val::Text(format!("{}/%", s.path)));
+        q.push(&format!(" AND u.region_code IN (SELECT code FROM region WHERE path = {a} OR path LIKE {b})"));
+    }
+    if let Some(o) = &s.org_type {
+        let p = q.val(Val::Text(o.clone()));
+        q.push(&format!(" AND u.org_type = {p}"));
+    }
+    let (from, to) = s.bounds();
+    if let Some(f) = from {
+        let p = q.val(Val::Int(f));
+        q.push(&format!(" AND u.created_at >= {p}"));
+    }
+    if let Some(t) = to {
+        let p = q.val(Val::Int(t));
+        q.push(&format!(" AND u.created_at < {p}"));
+    }
+    q.query().fetch_one(&db.pool).await?.try_get(0)
+}
+
+/// Learners with any activity in the filtered enrolments since `since` (ms).
+pub async fn active(db: &Db, s: &Scope, since: i64) -> Result<i64, sqlx::Error> {
+    let mut q = Sql::new("SELECT COUNT(DISTINCT lc.user_id) FROM learner_course lc WHERE lc.last_active_at >= ");
+    let p = q.val(Val::Int(since));
+    q.push(&p);
+    s.learner_filters(&mut q);
+    q.query().fetch_one(&db.pool).await?.try_get(0)
+}
+
+/// Names of regions by code: the children of `parent` (the top level when None), retired ones included,
+/// since people keep their old codes.
+pub async fn region_names(db: &Db, parent: Option<&str>) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
+    let rows = match parent {
+        Some(p) => sqlx::query(
+            "SELECT r.code, r.name, CASE WHEN EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) THEN 1 ELSE 0 END
+             FROM region r WHERE r.parent_code = $1 ORDER BY r.name_key",
+        )
+        .bind(p)
+        .fetch_all(&db.pool)
+        .await?,
+        None => sqlx::query(
+            "SELECT r.code, r.name, CASE WHEN EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) THEN 1 ELSE 0 END
+             FROM region r WHERE r.parent_code IS NULL ORDER BY r.name_key",
+        )
+        .fetch_all(&db.pool)
+        .await?,
+    };
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? == 1))).collect()
+}
+
+/// Every course: (id, slug, title, lessons in its current revision), by title.
+pub async fn courses(db: &Db) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.slug, r.title, CAST((SELECT COUNT(*) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS BIGINT)
+         FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY r.title",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A learner of the list, as stored.
+#[derive(Debug, Clone)]
+pub struct LearnerRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub region_code: Option<String>,
+}
+
+/// Up to `limit` live learners with an enrolment matching the filter, by folded name, after `after`
+/// (name key, id), whose folded name contains `search`.
+pub async fn learner_page(db: &Db, s: &Scope, search: &str, after: Option<(&str, &str)>, limit: i64) -> Result<Vec<LearnerRow>, sqlx::Error> {
+    let mut q = Sql::new("SELECT u.id, u.full_name, u.name_key, u.org_name, u.org_type, u.region_code FROM app_user u WHERE u.deleted_at IS NULL");
+    let key = crate::text::fold(search).replace(['%', '_'], "");
+    if !key.is_empty() {
+        let p = q.val(Val::Text(format!("%{key}%")));
+        q.push(&format!(" AND u.name_key LIKE {p}"));
+    }
+    if let Some((k, id)) = after {
+        let a = q.val(Val::Text(k.to_string()));
+        let b = q.val(Val::Text(id.to_string()));
+        q.push(&format!(" AND (u.name_key > {a} OR (u.name_key = {a} AND u.id > {b}))"));
+    }
+    q.push(" AND EXISTS (SELECT 1 FROM learner_course lc WHERE lc.user_id = u.id");
+    s.learner_filters(&mut q);
+    q.push(") ORDER BY u.name_key, u.id LIMIT ");
+    let p = q.val(Val::Int(limit));
+    q.push(&p);
+    let rows = q.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LearnerRow {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                name_key: r.try_get(2)?,
+                org_name: r.try_get(3)?,
+                org_type: r.try_get(4)?,
+                region_code: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+/// One learner_course row for the list and exports.
+#[derive(Debug, Clone)]
+pub struct EnrolmentRow {
+    pub user_id: String,
+    pub course_id: String,
+    pub lessons_done: i64,
+    pub best_score: Option<f64>,
+    pub enrolled_at: i64,
+    pub completed_at: Option<i64>,
+    pub certificate_code: Option<String>,
+}
+
+fn enrolment_row(r: &super::Row) -> Result<EnrolmentRow, sqlx::Error> {
+    Ok(EnrolmentRow {
+        user_id: r.try_get(0)?,
+        course_id: r.try_get(1)?,
+        lessons_done: r.try_get(2)?,
+        best_score: r.try_get(3)?,
+        enrolled_at: r.try_get(4)?,
+        completed_at: r.try_get(5)?,
+        certificate_code: r.try_get(6)?,
+    })
+}
+
+const ENROLMENT_COLUMNS: &str = "lc.user_id, lc.course_id, lc.lessons_done, lc.best_score, lc.enrolled_at, lc.completed_at, lc.certificate_code";
+
+/// The filtered enrolments of these learners.
+pub async fn enrolments_of(db: &Db, s: &Scope, user_ids: &[String]) -> Result<Vec<EnrolmentRow>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(&format!("SELECT {ENROLMENT_COLUMNS} FROM learner_course lc WHERE lc.user_id IN ("));
+    for (i, id) in user_ids.iter().enumerate() {
+        let p = q.val(Val::Text(id.clone()));
+        q.push(if i == 0 { "" } else { ", " }).push(&p);
+    }
+    q.push(")");
+    s.learner_filters(&mut q);
+    let rows = q.query().fetch_all(&db.pool).await?;
+    rows.iter().map(enrolment_row).collect()
+}
+
+/// A learner's fields for an export line.
+#[derive(Debug, Clone)]
+pub struct ExportLine {
+    pub name: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub region_code: Option<String>,
+    pub enrolment: EnrolmentRow,
+}
+
+/// Every filtered enrolment of live learners, by name: what the learner list shows, all pages at once.
+pub async fn export_lines(db: &Db, s: &Scope) -> Result<Vec<ExportLine>, sqlx::Error> {
+    let mut q = Sql::new(&format!(
+        "SELECT {ENROLMENT_COLUMNS}, u.full_name, u.org_name, u.org_type, u.region_code
+         FROM learner_course lc JOIN app_user u ON u.id = lc.user_id WHERE u.deleted_at IS NULL"
+    ));
+    s.learner_filters(&mut q);
+    q.push(" ORDER BY u.name_key, u.id, lc.course_id");
+    let rows = q.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ExportLine {
+                enrolment: enrolment_row(r)?,
+                name: r.try_get(7)?,
+                org_name: r.try_get(8)?,
+                org_type: r.try_get(9)?,
+                region_code: r.try_get(10)?,
+            })
+        })
+        .collect()
+}
+
+/// Region names with their parent's name, for labelling learners: code → "Xã …, Tỉnh …".
+pub async fn region_labels(db: &Db, codes: &[String]) -> Result<HashMap<String, String>, sqlx::Error> {
+    let mut out = HashMap::new();
+    let mut unique: Vec<&String> = codes.iter().collect();
+    unique.sort();
+    unique.dedup();
+    for chunk in unique.chunks(500) {
+        let mut q = Sql::new("SELECT r.code, r.name, p.name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.code IN (");
+        for (i, c) in chunk.iter().enumerate() {
+            let p = q.val(Val::Text((*c).clone()));
+            q.push(if i == 0 { "" } else { ", " }).push(&p);
+        }
+        q.push(")");
+        for r in q.query().fetch_all(&db.pool).await? {
+            let name: String = r.try_get(1)?;
+            let parent: Option<String> = r.try_get(2)?;
+            out.insert(r.try_get(0)?, match parent {
+                Some(p) => format!("{name}, {p}"),
+                None => name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Targets set for the region at `path` or below it (all when `path` is empty), and for `course_id` if
+/// given, with their progress: valid certificates of the course, type and region.
+pub async fn targets(db: &Db, path: &str, course_id: Option<&str>) -> Result<Vec<Target>, sqlx::Error> {
+    let mut q = Sql::new(
+        "SELECT t.id, r.name, r.path, t.course_id, cr.title, t.org_type, t.target, t.due_on
+         FROM training_target t JOIN region r ON r.code = t.region_code
+         JOIN course c ON c.id = t.course_id JOIN course_revision cr ON cr.id = c.current_revision_id WHERE 1 = 1",
+    );
+    if !path.is_empty() {
+        let a = q.val(Val::Text(path.to_string()));
+        let b = q.val(Val::Text(format!("{path}/%")));
+        q.push(&format!(" AND (r.path = {a} OR r.path LIKE {b})"));
+    }
+    if let Some(c) = course_id {
+        let p = q.val(Val::Text(c.to_string()));
+        q.push(&format!(" AND t.course_id = {p}"));
+    }
+    q.push(" ORDER BY t.due_on, r.name_key");
+    let rows = q.query().fetch_all(&db.pool).await?;
+    let now = now_ms();
+    let mut out = Vec::new();
+    for r in rows {
+        let (region_path, course_id, org_type): (String, String, String) = (r.try_get(2)?, r.try_get(3)?, r.try_get(5)?);
+        let mut p = Sql::new("SELECT CAST(COALESCE(SUM(certified), 0) AS BIGINT) FROM stat_cell WHERE region_path = ");
+        let a = p.val(Val::Text(region_path));
+        let b = p.val(Val::Text(course_id));
+        p.push(&format!("{a} AND course_id = {b}"));
+        if !org_type.is_empty() {
+            let c = p.val(Val::Text(org_type.clone()));
+            p.push(&format!(" AND org_type = {c}"));
+        }
+        let certified: i64 = p.query().fetch_one(&db.pool).await?.try_get(0)?;
+        let due_on: String = r.try_get(7)?;
+        let target: i64 = r.try_get(6)?;
+        out.push(Target {
+            id: r.try_get(0)?,
+            region: r.try_get(1)?,
+            course: r.try_get(4)?,
+            overdue: certified < target && crate::calendar::day_end_ms(&due_on).is_some_and(|end| end < now),
+            org_type,
+            target,
+            due_on,
+            certified,
+        });
+    }
+    Ok(out)
+}
+
+/// A new target.
+pub struct NewTarget<'a> {
+    pub region_code: &'a str,
+    pub course_id: &'a str,
+    pub org_type: &'a str,
+    pub target: i64,
+    pub due_on: &'a str,
+    pub created_by: &'a str,
+}
+
+/// Store a target; returns its id.
+pub async fn insert_target(db: &Db, t: &NewTarget<'_>) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO training_target (id, region_code, course_id, org_type, target, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(t.region_code)
+    .bind(t.course_id)
+    .bind(t.org_type)
+    .bind(t.target)
+    .bind(t.due_on)
+    .bind(t.created_by)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// The region path of a target, to check who may remove it.
+pub async fn target_path(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT r.path FROM training_target t JOIN region r ON r.code = t.region_code WHERE t.id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Remove a target.
+pub async fn delete_target(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM training_target WHERE id = $1").bind(id).execute(&db.pool).await?;
+    Ok(())
+}

@@ -1,0 +1,407 @@
+//! The per-learner summary (`learner_course`) and its roll-up (`stat_cell`). Every write that changes what a
+//! learner has done calls one of these inside its own transaction, so the dashboard never disagrees with the
+//! records; `rebuild` recomputes both from the records (after a region file moves communes, or for data
+//! loaded in bulk).
+
+use super::bulk::{insert_many, Val};
+use super::Db;
+use crate::calendar::month_key;
+use sqlx::{AnyConnection, Row as _};
+use std::collections::HashMap;
+
+/// Every node from the whole country (`''`) down to `path`, with its parent: `('', None)`, `('86', Some(''))`,
+/// `('86/28756', Some('86'))`.
+pub fn ancestors(path: &str) -> Vec<(String, Option<String>)> {
+    let mut out = vec![(String::new(), None)];
+    let mut acc = String::new();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        let parent = acc.clone();
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(seg);
+        out.push((acc.clone(), Some(parent)));
+    }
+    out
+}
+
+/// Changes to one roll-up cell.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delta {
+    pub enrolled: i64,
+    pub completed: i64,
+    pub certified: i64,
+    pub completions: i64,
+}
+
+/// What the roll-up needs to know of a learner_course row: where it counts.
+struct Placement {
+    region_path: String,
+    org_type: String,
+    enrolled_at: i64,
+}
+
+async fn bump(conn: &mut AnyConnection, course_id: &str, p: &Placement, month: &str, d: Delta) -> Result<(), sqlx::Error> {
+    for (node, parent) in ancestors(&p.region_path) {
+        sqlx::query(
+            "INSERT INTO stat_cell (region_path, parent_path, course_id, org_type, month, enrolled, completed, certified, completions)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (region_path, course_id, org_type, month) DO UPDATE SET
+               enrolled = stat_cell.enrolled + excluded.enrolled, completed = stat_cell.completed + excluded.completed,
+               certified = stat_cell.certified + excluded.certified, completions = stat_cell.completions + excluded.completions",
+        )
+        .bind(&node)
+        .bind(parent)
+        .bind(course_id)
+        .bind(&p.org_type)
+        .bind(month)
+        .bind(d.enrolled)
+        .bind(d.completed)
+        .bind(d.certified)
+        .bind(d.completions)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn placement(conn: &mut AnyConnection, user_id: &str, course_id: &str) -> Result<Option<Placement>, sqlx::Error> {
+    let row = sqlx::query("SELECT region_path, org_type, enrolled_at FROM learner_course WHERE user_id = $1 AND course_id = $2")
+        .bind(user_id)
+        .bind(course_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok(Placement { region_path: r.try_get(0)?, org_type: r.try_get(1)?, enrolled_at: r.try_get(2)? })).transpose()
+}
+
+/// Enrol a learner in a course (idempotent). `source` is `self` when they simply started, `class_list` when a
+/// trainer enrolled them.
+pub async fn enrol(conn: &mut AnyConnection, user_id: &str, course_id: &str, at: i64, source: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO enrolment (user_id, course_id, enrolled_at, source) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, course_id) DO NOTHING")
+        .bind(user_id)
+        .bind(course_id)
+        .bind(at)
+        .bind(source)
+        .execute(&mut *conn)
+        .await?;
+    let added = sqlx::query(
+        "INSERT INTO learner_course (user_id, course_id, region_path, org_type, enrolled_at, last_active_at, lessons_done)
+         SELECT e.user_id, e.course_id, COALESCE(r.path, ''), u.org_type, e.enrolled_at, e.enrolled_at, 0
+         FROM enrolment e JOIN app_user u ON u.id = e.user_id LEFT JOIN region r ON r.code = u.region_code
+         WHERE e.user_id = $1 AND e.course_id = $2
+         ON CONFLICT (user_id, course_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .execute(&mut *conn)
+    .await?;
+    if added.rows_affected() == 1 {
+        if let Some(p) = placement(conn, user_id, course_id).await? {
+            bump(conn, course_id, &p, &month_key(p.enrolled_at), Delta { enrolled: 1, ..Delta::default() }).await?;
+        }
+    }
+    Ok(())
+}
+
+/// After a lesson was marked done at `at`: recount the learner's lessons of the course's current revision.
+pub async fn lesson_done(conn: &mut AnyConnection, user_id: &str, course_id: &str, at: i64) -> Result<(), sqlx::Error> {
+    enrol(conn, user_id, course_id, at, "self").await?;
+    sqlx::query(
+        "UPDATE learner_course SET last_active_at = $3, lessons_done = (
+           SELECT COUNT(*) FROM lesson_progress p
+           JOIN lesson_revision lr ON lr.lesson_id = p.lesson_id
+           JOIN course c ON c.current_revision_id = lr.course_revision_id
+           WHERE p.user_id = $1 AND c.id = $2)
+         WHERE user_id = $1 AND course_id = $2",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// After a quiz attempt of the course was submitted at `at` with `percent`: keep the best score and the first
+/// pass.
+pub async fn attempt_submitted(conn: &mut AnyConnection, user_id: &str, course_id: &str, percent: f64, passed: bool, at: i64) -> Result<(), sqlx::Error> {
+    enrol(conn, user_id, course_id, at, "self").await?;
+    sqlx::query(
+        "UPDATE learner_course SET last_active_at = $5,
+           best_score = CASE WHEN best_score IS NULL OR best_score < $3 THEN $3 ELSE best_score END,
+           passed_at = CASE WHEN passed_at IS NULL AND $4 = 1 THEN $5 ELSE passed_at END
+         WHERE user_id = $1 AND course_id = $2",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .bind(percent)
+    .bind(i64::from(passed))
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// After the course was completed and certificate `code` issued at `at`.
+pub async fn completed(conn: &mut AnyConnection, user_id: &str, course_id: &str, code: &str, at: i64) -> Result<(), sqlx::Error> {
+    enrol(conn, user_id, course_id, at, "self").await?;
+    let changed = sqlx::query(
+        "UPDATE learner_course SET completed_at = $3, certified_at = $3, certificate_code = $4, last_active_at = $3
+         WHERE user_id = $1 AND course_id = $2 AND completed_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(course_id)
+    .bind(at)
+    .bind(code)
+    .execute(&mut *conn)
+    .await?;
+    if changed.rows_affected() == 1 {
+        if let Some(p) = placement(conn, user_id, course_id).await? {
+            bump(conn, course_id, &p, &month_key(p.enrolled_at), Delta { completed: 1, certified: 1, ..Delta::default() }).await?;
+            bump(conn, course_id, &p, &month_key(at), Delta { completions: 1, ..Delta::default() }).await?;
+        }
+    }
+    Ok(())
+}
+
+/// After certificate `code` was revoked: the course stays completed, the certificate no longer counts.
+pub async fn revoked(conn: &mut AnyConnection, code: &str) -> Result<(), sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT user_id, course_id FROM certificate WHERE code = $1").bind(code).fetch_optional(&mut *conn).await? else {
+        return Ok(());
+    };
+    let (user_id, course_id): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    let changed = sqlx::query(
+        "UPDATE learner_course SET certificate_code = NULL, certified_at = NULL WHERE user_id = $1 AND course_id = $2 AND certificate_code = $3",
+    )
+    .bind(&user_id)
+    .bind(&course_id)
+    .bind(code)
+    .execute(&mut *conn)
+    .await?;
+    if changed.rows_affected() == 1 {
+        if let Some(p) = placement(conn, &user_id, &course_id).await? {
+            bump(conn, &course_id, &p, &month_key(p.enrolled_at), Delta { certified: -1, ..Delta::default() }).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A new course revision may add or drop lessons: recount every learner's lessons of that course.
+pub async fn recount_course(conn: &mut AnyConnection, course_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE learner_course SET lessons_done = (
+           SELECT COUNT(*) FROM lesson_progress p
+           JOIN lesson_revision lr ON lr.lesson_id = p.lesson_id
+           JOIN course c ON c.current_revision_id = lr.course_revision_id
+           WHERE p.user_id = learner_course.user_id AND c.id = learner_course.course_id)
+         WHERE course_id = $1",
+    )
+    .bind(course_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What `rebuild` wrote.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub learner_courses: usize,
+    pub cells: usize,
+}
+
+#[derive(Default)]
+struct Pair {
+    region_path: String,
+    org_type: String,
+    enrolled_at: i64,
+    last_active_at: i64,
+    lessons_done: i64,
+    best_score: Option<f64>,
+    passed_at: Option<i64>,
+    completed_at: Option<i64>,
+    certified_at: Option<i64>,
+    certificate_code: Option<String>,
+}
+
+/// Recompute `learner_course` and `stat_cell` from enrolments, progress, attempts, completions and
+/// certificates, in one transaction. Activity without an enrolment row gets one (`self`, at its first
+/// activity), as the live path would have made.
+pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    // Enrolments the live path would have made for activity recorded before it existed.
+    sqlx::query(
+        "INSERT INTO enrolment (user_id, course_id, enrolled_at, source)
+         SELECT p.user_id, l.course_id, MIN(p.done_at), 'self' FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id
+         WHERE 1 = 1 GROUP BY p.user_id, l.course_id
+         ON CONFLICT (user_id, course_id) DO NOTHING",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO enrolment (user_id, course_id, enrolled_at, source)
+         SELECT a.user_id, q.course_id, MIN(a.submitted_at), 'self' FROM attempt a JOIN quiz q ON q.id = a.quiz_id
+         WHERE a.submitted_at IS NOT NULL GROUP BY a.user_id, q.course_id
+         ON CONFLICT (user_id, course_id) DO NOTHING",
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    let mut pairs: HashMap<(String, String), Pair> = HashMap::new();
+    let rows = sqlx::query(
+        "SELECT e.user_id, e.course_id, COALESCE(r.path, ''), u.org_type, e.enrolled_at
+         FROM enrolment e JOIN app_user u ON u.id = e.user_id LEFT JOIN region r ON r.code = u.region_code",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        let at: i64 = r.try_get(4)?;
+        pairs.insert(
+            (r.try_get(0)?, r.try_get(1)?),
+            Pair { region_path: r.try_get(2)?, org_type: r.try_get(3)?, enrolled_at: at, last_active_at: at, ..Pair::default() },
+        );
+    }
+    let rows = sqlx::query(
+        "SELECT p.user_id, l.course_id, CAST(COUNT(lr.id) AS BIGINT), MAX(p.done_at)
+         FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id JOIN course c ON c.id = l.course_id
+         LEFT JOIN lesson_revision lr ON lr.lesson_id = p.lesson_id AND lr.course_revision_id = c.current_revision_id
+         GROUP BY p.user_id, l.course_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        if let Some(p) = pairs.get_mut(&(r.try_get(0)?, r.try_get(1)?)) {
+            p.lessons_done = r.try_get(2)?;
+            p.last_active_at = p.last_active_at.max(r.try_get(3)?);
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT a.user_id, q.course_id, MAX(a.percent), MIN(CASE WHEN a.passed = 1 THEN a.submitted_at END), MAX(a.submitted_at)
+         FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.submitted_at IS NOT NULL GROUP BY a.user_id, q.course_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        if let Some(p) = pairs.get_mut(&(r.try_get(0)?, r.try_get(1)?)) {
+            p.best_score = r.try_get(2)?;
+            p.passed_at = r.try_get(3)?;
+            p.last_active_at = p.last_active_at.max(r.try_get(4)?);
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT c.user_id, c.course_id, c.completed_at, ce.code, ce.issued_at, ce.revoked_at
+         FROM completion c LEFT JOIN certificate ce ON ce.user_id = c.user_id AND ce.course_id = c.course_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        if let Some(p) = pairs.get_mut(&(r.try_get(0)?, r.try_get(1)?)) {
+            let done: i64 = r.try_get(2)?;
+            p.completed_at = Some(done);
+            p.last_active_at = p.last_active_at.max(done);
+            let revoked: Option<i64> = r.try_get(5)?;
+            if revoked.is_none() {
+                p.certificate_code = r.try_get(3)?;
+                p.certified_at = r.try_get(4)?;
+            }
+        }
+    }
+
+    let mut cells: HashMap<(String, String, String, String), (Option<String>, Delta)> = HashMap::new();
+    for ((_, course), p) in &pairs {
+        let mut add = |month: String, d: Delta| {
+            for (node, parent) in ancestors(&p.region_path) {
+                let cell = cells.entry((node, course.clone(), p.org_type.clone(), month.clone())).or_insert((parent, Delta::default()));
+                cell.1.enrolled += d.enrolled;
+                cell.1.completed += d.completed;
+                cell.1.certified += d.certified;
+                cell.1.completions += d.completions;
+            }
+        };
+        let cohort = month_key(p.enrolled_at);
+        add(cohort.clone(), Delta { enrolled: 1, completed: i64::from(p.completed_at.is_some()), certified: i64::from(p.certificate_code.is_some()), completions: 0 });
+        if let Some(done) = p.completed_at {
+            add(month_key(done), Delta { completions: 1, ..Delta::default() });
+        }
+    }
+
+    sqlx::query("DELETE FROM stat_cell").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM learner_course").execute(&mut *tx).await?;
+    let out = Rebuilt { learner_courses: pairs.len(), cells: cells.len() };
+    let lc_rows: Vec<Vec<Val>> = pairs
+        .into_iter()
+        .map(|((user, course), p)| {
+            vec![
+                Val::Text(user),
+                Val::Text(course),
+                Val::Text(p.region_path),
+                Val::Text(p.org_type),
+                Val::Int(p.enrolled_at),
+                Val::Int(p.last_active_at),
+                Val::Int(p.lessons_done),
+                Val::OptFloat(p.best_score),
+                Val::OptInt(p.passed_at),
+                Val::OptInt(p.completed_at),
+                Val::OptInt(p.certified_at),
+                Val::OptText(p.certificate_code),
+            ]
+        })
+        .collect();
+    insert_many(
+        &mut tx,
+        "learner_course",
+        &["user_id", "course_id", "region_path", "org_type", "enrolled_at", "last_active_at", "lessons_done", "best_score", "passed_at", "completed_at", "certified_at", "certificate_code"],
+        lc_rows,
+    )
+    .await?;
+    let cell_rows: Vec<Vec<Val>> = cells
+        .into_iter()
+        .map(|((node, course, org, month), (parent, d))| {
+            vec![
+                Val::Text(node),
+                Val::OptText(parent),
+                Val::Text(course),
+                Val::Text(org),
+                Val::Text(month),
+                Val::Int(d.enrolled),
+                Val::Int(d.completed),
+                Val::Int(d.certified),
+                Val::Int(d.completions),
+            ]
+        })
+        .collect();
+    insert_many(
+        &mut tx,
+        "stat_cell",
+        &["region_path", "parent_path", "course_id", "org_type", "month", "enrolled", "completed", "certified", "completions"],
+        cell_rows,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Whether records exist that the summary does not cover yet (a database from before the summary).
+pub async fn needs_rebuild(db: &Db) -> Result<bool, sqlx::Error> {
+    let summary: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM learner_course").fetch_one(&db.pool).await?;
+    if summary > 0 {
+        return Ok(false);
+    }
+    let records: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM enrolment) + (SELECT COUNT(*) FROM lesson_progress) + (SELECT COUNT(*) FROM attempt WHERE submitted_at IS NOT NULL)",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(records > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ancestors;
+
+    #[test]
+    fn every_ancestor_from_the_country_down() {
+        let got = ancestors("86/28756");
+        assert_eq!(got, vec![(String::new(), None), ("86".into(), Some(String::new())), ("86/28756".into(), Some("86".into()))]);
+        assert_eq!(ancestors(""), vec![(String::new(), None)]);
+    }
+}

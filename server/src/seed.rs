@@ -1,0 +1,337 @@
+//! `taphuan seed-demo --learners N`: realistic synthetic data for demos and benchmarks. Learners get
+//! Vietnamese names, organisations and communes (a few provinces and communes hold most of them, as in a
+//! real programme), then enrolments, lessons, quiz attempts, completions and certificates spread over 18
+//! months. Rows go in through the same tables as real use; the dashboard summary is then rebuilt from them.
+//! Seeded learners have no password: they cannot sign in.
+
+use crate::error::ServerError;
+use app::db::bulk::{insert_many, Val};
+use app::db::{new_id, now_ms, Db};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sqlx::Row as _;
+use std::path::Path;
+
+const SURNAMES: [(&str, u32); 14] = [
+    ("Nguyễn", 38), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 4), ("Phan", 4), ("Vũ", 4),
+    ("Võ", 3), ("Đặng", 2), ("Bùi", 2), ("Đỗ", 2), ("Hồ", 2), ("Ngô", 2),
+];
+const MIDDLE: [&str; 14] = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Xuân", "Thu", "Hoàng", "Kim", "Thị Thu", "Văn Đức"];
+const GIVEN: [&str; 36] = [
+    "An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiền", "Hoa", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long",
+    "Mai", "Minh", "Nam", "Nga", "Ngọc", "Nhung", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Tuấn",
+    "Tuyết", "Vân", "Yến", "Đạt", "Ánh",
+];
+const PRODUCTS: [&str; 18] = [
+    "Chè", "Cà phê", "Mật ong", "Gạo", "Nước mắm", "Bưởi", "Xoài", "Nấm", "Miến dong", "Tỏi", "Mây tre đan", "Gốm",
+    "Thổ cẩm", "Hồ tiêu", "Điều", "Sâm", "Quế", "Hồi",
+];
+/// Organisation types with their share of learners (percent).
+const ORG_MIX: [(&str, u32); 6] =
+    [("ho-san-xuat", 35), ("hop-tac-xa", 30), ("doanh-nghiep", 15), ("to-hop-tac", 10), ("co-quan-nha-nuoc", 5), ("khac", 5)];
+const TOPICS: [&str; 20] = [
+    "Bán hàng trên sàn thương mại điện tử", "Quản lý tài chính hợp tác xã", "Truy xuất nguồn gốc", "Thiết kế bao bì",
+    "An toàn thực phẩm", "Xây dựng thương hiệu", "Kế toán cơ bản", "Du lịch cộng đồng", "Chụp ảnh sản phẩm",
+    "Bán hàng qua livestream", "Hồ sơ OCOP", "Quản trị nhân sự", "Xuất khẩu nông sản", "Sản xuất theo VietGAP",
+    "Hóa đơn điện tử", "Bảo vệ dữ liệu cá nhân", "Marketing trên mạng xã hội", "Liên kết chuỗi giá trị",
+    "Kiểm soát chất lượng", "Tiếp cận vốn vay",
+];
+
+fn pick_weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|i| i.1).sum();
+    let mut x = rng.random_range(0..total);
+    for (item, w) in items {
+        if x < *w {
+            return item;
+        }
+        x -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+/// An index in 0..n where low indices are more likely (weight 1/(i+1)^s).
+fn skewed(rng: &mut StdRng, n: usize, s: f64) -> usize {
+    let weights: Vec<f64> = (0..n).map(|i| 1.0 / ((i + 1) as f64).powf(s)).collect();
+    let total: f64 = weights.iter().sum();
+    let mut x = rng.random::<f64>() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return i;
+        }
+        x -= w;
+    }
+    n - 1
+}
+
+/// A commune's name without its kind ("Xã Tân Lập" → "Tân Lập").
+fn place(name: &str) -> &str {
+    for p in ["Xã ", "Phường ", "Đặc khu ", "Thị trấn "] {
+        if let Some(rest) = name.strip_prefix(p) {
+            return rest;
+        }
+    }
+    name
+}
+
+/// Write synthetic courses (clearly marked as illustrations) so the catalog holds `want` courses.
+fn write_demo_courses(dir: &Path, from: usize, want: usize) -> std::io::Result<()> {
+    for i in from..want {
+        let topic = TOPICS[i % TOPICS.len()];
+        let slug = format!("minh-hoa-{:02}", i + 1);
+        let d = dir.join(&slug);
+        std::fs::create_dir_all(&d)?;
+        std::fs::write(
+            d.join("course.toml"),
+            format!(
+                "title = \"Khóa minh họa {:02}: {topic}\"\nsummary = \"Khóa học minh họa cho dữ liệu mẫu; nội dung chưa phải bài học thật.\"\n\
+                 category = \"{}\"\naudience = \"Dữ liệu mẫu\"\nhours = 2\nlanguage = \"vi\"\nversion = \"1.0.0\"\nauthors = [\"taphuan seed-demo\"]\n",
+                i + 1,
+                ["quan-tri", "marketing", "chuyen-doi-so"][i % 3]
+            ),
+        )?;
+        let lessons = 5 + i % 4;
+        for l in 1..=lessons {
+            std::fs::write(
+                d.join(format!("{l:02}-bai-{l}.md")),
+                format!("---\ntitle: Bài {l}\nminutes: 10\n---\n\nNội dung minh họa của bài {l} về {}.\n", topic.to_lowercase()),
+            )?;
+        }
+        std::fs::write(
+            d.join(format!("{:02}-kiem-tra.quiz.md", lessons + 1)),
+            "---\ntitle: Kiểm tra\npass: 70\nattempts: 3\n---\n\n## Câu hỏi minh họa một\n\n- (x) Đúng\n- ( ) Sai\n\n> Câu hỏi mẫu.\n\n\
+             ## Câu hỏi minh họa hai\n\n- ( ) Sai\n- (x) Đúng\n\n> Câu hỏi mẫu.\n",
+        )?;
+    }
+    Ok(())
+}
+
+struct CourseInfo {
+    id: String,
+    rev: String,
+    title: String,
+    hours: f64,
+    lessons: Vec<(String, String)>,
+    quiz: Option<(String, String, f64)>,
+}
+
+async fn course_infos(db: &Db) -> Result<Vec<CourseInfo>, sqlx::Error> {
+    let mut out = Vec::new();
+    let rows = sqlx::query("SELECT c.id, r.id, r.title, r.hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY c.slug")
+        .fetch_all(&db.pool)
+        .await?;
+    for r in rows {
+        let rev: String = r.try_get(1)?;
+        let lessons: Vec<(String, String)> =
+            sqlx::query_as("SELECT lesson_id, content_hash FROM lesson_revision WHERE course_revision_id = $1 ORDER BY position")
+                .bind(&rev)
+                .fetch_all(&db.pool)
+                .await?;
+        let quiz = sqlx::query("SELECT quiz_id, id, settings_json FROM quiz_revision WHERE course_revision_id = $1 ORDER BY position")
+            .bind(&rev)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|q| -> Result<_, sqlx::Error> {
+                let settings: serde_json::Value = serde_json::from_str(&q.try_get::<String, _>(2)?).unwrap_or_default();
+                Ok((q.try_get(0)?, q.try_get(1)?, settings["pass"].as_f64().unwrap_or(70.0)))
+            })
+            .transpose()?;
+        out.push(CourseInfo { id: r.try_get(0)?, rev: rev.clone(), title: r.try_get(2)?, hours: r.try_get(3)?, lessons, quiz });
+    }
+    Ok(out)
+}
+
+/// What was made.
+#[derive(Debug, Default)]
+pub struct Seeded {
+    pub learners: usize,
+    pub enrolments: usize,
+    pub progress: usize,
+    pub attempts: usize,
+    pub certificates: usize,
+}
+
+/// Seed `learners` synthetic learners (and courses up to `courses`), reproducibly from `seed`.
+pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> Result<Seeded, ServerError> {
+    crate::ensure_regions(db).await?;
+    let have = course_infos(db).await?.len();
+    if have < courses {
+        let dir = std::env::temp_dir().join(format!("taphuan-demo-courses-{}", std::process::id()));
+        write_demo_courses(&dir, have, courses).map_err(|e| ServerError::File { path: dir.clone(), message: e.to_string() })?;
+        let failed = crate::import_courses(db, &dir, false).await?;
+        let _ = std::fs::remove_dir_all(&dir);
+        if failed {
+            return Err(ServerError::Config("the generated demo courses did not import".into()));
+        }
+    }
+    let infos = course_infos(db).await?;
+    let infos: Vec<&CourseInfo> = infos.iter().take(courses.max(1)).collect();
+
+    // Provinces in a fixed shuffled order so a few hold most learners; communes likewise inside each.
+    let mut rng = StdRng::seed_from_u64(seed);
+    let provinces: Vec<(String, String)> = sqlx::query_as("SELECT code, path FROM region WHERE parent_code IS NULL AND retired_at IS NULL ORDER BY code")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut communes: Vec<Vec<(String, String)>> = Vec::new();
+    for (code, _) in &provinces {
+        let mut c: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code")
+            .bind(code)
+            .fetch_all(&db.pool)
+            .await?;
+        // Deterministic shuffle.
+        for i in (1..c.len()).rev() {
+            c.swap(i, rng.random_range(0..=i));
+        }
+        communes.push(c);
+    }
+    let mut order: Vec<usize> = (0..provinces.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.random_range(0..=i));
+    }
+    if provinces.is_empty() {
+        return Err(ServerError::Config("no regions loaded".into()));
+    }
+
+    let start_index: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE phone LIKE '+8497%'").fetch_one(&db.pool).await?;
+    let now = now_ms();
+    let day = 86_400_000i64;
+    let mut out = Seeded::default();
+    let batch = 1000;
+    let mut done = 0;
+    while done < learners {
+        let n = batch.min(learners - done);
+        let (mut users, mut enrols, mut progress, mut attempts, mut completions, mut certs) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+        for k in 0..n {
+            let idx = start_index + (done + k) as i64;
+            let id = new_id();
+            let p = order[skewed(&mut rng, order.len(), 0.9)];
+            let (commune_code, commune_name) = if communes[p].is_empty() {
+                (provinces[p].0.clone(), String::new())
+            } else {
+                communes[p][skewed(&mut rng, communes[p].len(), 0.7)].clone()
+            };
+            let name = format!(
+                "{} {} {}",
+                pick_weighted(&mut rng, &SURNAMES),
+                MIDDLE[rng.random_range(0..MIDDLE.len())],
+                GIVEN[rng.random_range(0..GIVEN.len())]
+            );
+            let org_type = *pick_weighted(&mut rng, &ORG_MIX);
+            let product = PRODUCTS[rng.random_range(0..PRODUCTS.len())];
+            let at = place(&commune_name);
+            let org_name = match org_type {
+                "hop-tac-xa" => format!("HTX {product} {at}"),
+                "to-hop-tac" => format!("Tổ hợp tác {product} {at}"),
+                "doanh-nghiep" => format!("Công ty TNHH {product} {at}"),
+                "ho-san-xuat" => format!("Hộ kinh doanh {name}"),
+                "co-quan-nha-nuoc" => format!("UBND {commune_name}"),
+                _ => format!("Hội Nông dân {at}"),
+            };
+            let created = now - rng.random_range(0..540 * day);
+            users.push(vec![
+                Val::Text(id.clone()),
+                Val::Text(format!("+8497{idx:07}")),
+                Val::Text(name.clone()),
+                Val::Text(app::text::fold(&name)),
+                Val::Text(org_name),
+                Val::Text(org_type.to_string()),
+                Val::Text(commune_code),
+                Val::Text(String::new()),
+                Val::Int(created),
+            ]);
+            // Enrolments: most learners take a few courses; early courses are the popular ones.
+            let wanted = 2 + skewed(&mut rng, 8, 0.5);
+            let mut taken: Vec<usize> = Vec::new();
+            while taken.len() < wanted.min(infos.len()) {
+                let c = skewed(&mut rng, infos.len(), 0.5);
+                if !taken.contains(&c) {
+                    taken.push(c);
+                }
+            }
+            for c in taken {
+                let info = infos[c];
+                let enrolled = (created + rng.random_range(0..45 * day)).min(now);
+                let source = if rng.random_bool(0.6) { "class_list" } else { "self" };
+                enrols.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Int(enrolled), Val::Text(source.into())]);
+                out.enrolments += 1;
+                // Lessons in order, a few days apart, never in the future; some stop early.
+                let keen = rng.random::<f64>();
+                let mut t = enrolled;
+                let mut all = true;
+                for (lesson_id, hash) in &info.lessons {
+                    t += rng.random_range(day / 4..6 * day);
+                    if t > now || rng.random::<f64>() > 0.7 + keen * 0.4 {
+                        all = false;
+                        break;
+                    }
+                    progress.push(vec![Val::Text(id.clone()), Val::Text(lesson_id.clone()), Val::Text(hash.clone()), Val::Int(t)]);
+                    out.progress += 1;
+                }
+                let Some((quiz_id, quiz_rev, pass)) = &info.quiz else { continue };
+                if !all {
+                    continue;
+                }
+                for _ in 0..2 {
+                    t += rng.random_range(day / 24..3 * day);
+                    if t > now {
+                        break;
+                    }
+                    let passed = rng.random_bool(0.8);
+                    let percent = if passed { rng.random_range(*pass..=100.0) } else { rng.random_range(20.0..*pass) }.round();
+                    attempts.push(vec![
+                        Val::Text(new_id()),
+                        Val::Text(id.clone()),
+                        Val::Text(quiz_id.clone()),
+                        Val::Text(quiz_rev.clone()),
+                        Val::Int(rng.random_range(0..i64::from(u32::MAX))),
+                        Val::Text("[]".into()),
+                        Val::Int(t - 600_000),
+                        Val::OptInt(None),
+                        Val::OptInt(Some(t)),
+                        Val::OptFloat(Some(percent)),
+                        Val::OptFloat(Some(100.0)),
+                        Val::OptFloat(Some(percent)),
+                        Val::OptInt(Some(i64::from(passed))),
+                    ]);
+                    out.attempts += 1;
+                    if passed {
+                        completions.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Text(info.rev.clone()), Val::Int(t)]);
+                        certs.push(vec![
+                            Val::Text(app::db::certificate::new_code()),
+                            Val::Text(id.clone()),
+                            Val::Text(info.id.clone()),
+                            Val::Int(t),
+                            Val::Text(name.clone()),
+                            Val::Text(info.title.clone()),
+                            Val::Float(info.hours),
+                        ]);
+                        out.certificates += 1;
+                        break;
+                    }
+                }
+            }
+        }
+        let mut tx = db.pool.begin().await?;
+        insert_many(&mut tx, "app_user", &["id", "phone", "full_name", "name_key", "org_name", "org_type", "region_code", "password_hash", "created_at"], users).await?;
+        insert_many(&mut tx, "enrolment", &["user_id", "course_id", "enrolled_at", "source"], enrols).await?;
+        insert_many(&mut tx, "lesson_progress", &["user_id", "lesson_id", "content_hash", "done_at"], progress).await?;
+        insert_many(
+            &mut tx,
+            "attempt",
+            &["id", "user_id", "quiz_id", "quiz_revision_id", "seed", "question_ids", "started_at", "deadline_at", "submitted_at", "points", "max_points", "percent", "passed"],
+            attempts,
+        )
+        .await?;
+        insert_many(&mut tx, "completion", &["user_id", "course_id", "course_revision_id", "completed_at"], completions).await?;
+        insert_many(&mut tx, "certificate", &["code", "user_id", "course_id", "issued_at", "holder_name", "course_title", "hours"], certs).await?;
+        tx.commit().await?;
+        done += n;
+        out.learners += n;
+        if done % 10_000 == 0 || done == learners {
+            tracing::info!(learners = done, "seeded");
+        }
+    }
+    app::db::summary::rebuild(db).await?;
+    // Fresh statistics so both query planners see the new sizes.
+    sqlx::query("ANALYZE").execute(&db.pool).await?;
+    Ok(out)
+}
