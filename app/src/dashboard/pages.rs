@@ -25,7 +25,7 @@ pub fn fmt_int(locale: Locale, n: i64) -> String {
     let sep = if locale == Locale::Vi { '.' } else { ',' };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);

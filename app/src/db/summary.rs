@@ -209,6 +209,9 @@ pub struct Rebuilt {
     pub cells: usize,
 }
 
+/// (region path, course, organisation type, month).
+type CellKey = (String, String, String, String);
+
 #[derive(Default)]
 struct Pair {
     region_path: String,
@@ -306,7 +309,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
         }
     }
 
-    let mut cells: HashMap<(String, String, String, String), (Option<String>, Delta)> = HashMap::new();
+    let mut cells: HashMap<CellKey, (Option<String>, Delta)> = HashMap::new();
     for ((_, course), p) in &pairs {
         let mut add = |month: String, d: Delta| {
             for (node, parent) in ancestors(&p.region_path) {
