@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TAPHUAN_BENCH_LEARNERS="${TAPHUAN_BENCH_LEARNERS:-100000}"
 mkdir -p target/bench
-TAPHUAN_BENCH_DATABASE="${TAPHUAN_BENCH_SQLITE_URL:-sqlite://target/bench/dashboard.db}" cargo bench -p server --bench dashboard
+TAPHUAN_BENCH_DATABASE="${TAPHUAN_BENCH_SQLITE_URL:-sqlite://$PWD/target/bench/dashboard.db}" cargo bench -p server --bench dashboard
 if [ -n "${TAPHUAN_BENCH_POSTGRES_URL:-}" ]; then
   TAPHUAN_BENCH_DATABASE="$TAPHUAN_BENCH_POSTGRES_URL" cargo bench -p server --bench dashboard
 fi

@@ -19,7 +19,18 @@ const pages = [
 ];
 
 // Pages behind sign-in, checked as the demo admin (created by `taphuan serve --demo`).
-const signedInPages = ["/tai-khoan", "/quan-tri", "/quan-tri?q=0900000001", "/quan-tri/nhap-lop"];
+const signedInPages = [
+  "/tai-khoan",
+  "/quan-tri",
+  "/quan-tri?q=0900000001",
+  "/quan-tri/nhap-lop",
+  "/thong-ke",
+  "/thong-ke?vung=86&khoa=mini",
+  "/thong-ke?khoa=khong-co",
+  "/thong-ke/nguoi-hoc",
+  "/thong-ke/nguoi-hoc?q=van",
+  "/thong-ke/bao-cao",
+];
 
 async function lessonUrls(page: import("@playwright/test").Page): Promise<string[]> {
   const urls: string[] = [];

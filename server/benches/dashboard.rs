@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! scripts/bench-dashboard.sh                       # SQLite, then PostgreSQL if TAPHUAN_BENCH_POSTGRES_URL is set
-//! TAPHUAN_BENCH_DATABASE=sqlite://target/bench/dash.db TAPHUAN_BENCH_LEARNERS=100000 cargo bench -p server --bench dashboard
+//! TAPHUAN_BENCH_DATABASE=sqlite:///tmp/dash.db TAPHUAN_BENCH_LEARNERS=100000 cargo bench -p server --bench dashboard
 //! ```
 //! The database is seeded once with `seed-demo` (100,000 learners, 20 courses by default) and reused by
 //! later runs. This measures; it asserts nothing. The figures go in docs/dashboard.md.
@@ -68,7 +68,8 @@ async fn measure(c: &reqwest::Client, base: &str, path: &str) -> (Duration, Dura
 
 #[tokio::main]
 async fn main() {
-    let url = env("TAPHUAN_BENCH_DATABASE", "sqlite://target/bench/dashboard.db");
+    let default = format!("sqlite://{}/../target/bench/dashboard.db", env!("CARGO_MANIFEST_DIR"));
+    let url = env("TAPHUAN_BENCH_DATABASE", &default);
     let learners: usize = env("TAPHUAN_BENCH_LEARNERS", "100000").parse().unwrap();
     let db = server::open_database(&url).await.unwrap();
     server::ensure_regions(&db).await.unwrap();

@@ -19,7 +19,12 @@ pub fn AdminPage() -> impl IntoView {
         <Title text=t(locale, "admin.title")/>
         <h1>{t(locale, "admin.title")}</h1>
         <FormError/>
-        <p><a class="button" href="/quan-tri/nhap-lop">{t(locale, "classlist.title")}</a></p>
+        <p class="actions">
+            <a class="button" href="/quan-tri/nhap-lop">{t(locale, "classlist.title")}</a>
+            {crate::components::viewer().is_some_and(|u| u.has(crate::auth::Role::Official)).then(|| view! {
+                " " <a class="button secondary" href="/thong-ke">{t(locale, "dash.title")}</a>
+            })}
+        </p>
         <form method="get" action="/quan-tri" role="search" class="search">
             <label for="q">{t(locale, "admin.search")}</label>
             <div class="row">

@@ -111,7 +111,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         <Crumbs d=d.clone() path="/thong-ke"/>
         <FilterForm d=d.clone()/>
         <p class="actions">
-            <a class="button" href=format!("/thong-ke/nguoi-hoc{suffix}")>{t(locale, "dash.learner_list")}</a>
+            <a class="button primary" href=format!("/thong-ke/nguoi-hoc{suffix}")>{t(locale, "dash.learner_list")}</a>
             " "
             <a class="button secondary" href=format!("/thong-ke/bao-cao{suffix}")>{t(locale, "dash.report")}</a>
             " "

