@@ -166,13 +166,15 @@ async fn account_count(db: &Db, s: &Scope, head: &str) -> Result<i64, sqlx::Erro
 
 /// Learners with any activity in the filtered enrolments since `since` (ms).
 pub async fn active(db: &Db, s: &Scope, since: i64) -> Result<i64, sqlx::Error> {
-    // `user_id || ''` keeps SQLite 3.46 from walking the primary key (user_id first, so DISTINCT comes
-    // sorted) with a row lookup for each of 470,000 rows (840 ms); it then reads the covering index on
-    // activity date instead (20 ms). PostgreSQL plans both forms alike.
-    let mut q = Sql::new("SELECT COUNT(DISTINCT lc.user_id || '') FROM learner_course lc WHERE lc.last_active_at >= ");
+    // Grouping on `user_id || ''` rather than on the column keeps SQLite 3.46 from walking the primary key
+    // (user_id first, so groups come sorted) with a row lookup for each of 470,000 rows (840 ms); it reads
+    // the covering index on activity date instead (20–35 ms). GROUP BY rather than COUNT(DISTINCT) lets
+    // PostgreSQL hash instead of sorting text by locale (15 ms against 43 ms).
+    let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT lc.user_id || '' AS u FROM learner_course lc WHERE lc.last_active_at >= ");
     let p = q.val(Val::Int(since));
     q.push(&p);
     s.learner_filters(&mut q);
+    q.push(" GROUP BY lc.user_id || '') x");
     q.query().fetch_one(&db.pool).await?.try_get(0)
 }
 
