@@ -149,8 +149,8 @@ pub mod inner {
         let kid_counts: HashMap<&str, Counts> = kids.iter().filter_map(|(p, c)| last_code(p).map(|k| (k, *c))).collect();
         let mut by_region: Vec<Line> = names
             .iter()
-            .filter(|(code, _, _)| kid_counts.contains_key(code.as_str()))
-            .map(|(code, name, drill)| Line { key: code.clone(), label: name.clone(), counts: kid_counts[code.as_str()], drill: *drill })
+            .filter(|(code, _)| kid_counts.contains_key(code.as_str()))
+            .map(|(code, name)| Line { key: code.clone(), label: name.clone(), counts: kid_counts[code.as_str()] })
             .collect();
         by_region.sort_by(|a, b| b.counts.enrolled.cmp(&a.counts.enrolled).then(a.label.cmp(&b.label)));
         let mut rest = total;
@@ -160,10 +160,10 @@ pub mod inner {
             rest.certified -= l.counts.certified;
         }
         if rest.enrolled > 0 && !names.is_empty() {
-            by_region.push(Line { key: String::new(), label: String::new(), counts: rest, drill: false });
+            by_region.push(Line { key: String::new(), label: String::new(), counts: rest });
         }
 
-        let subregions = names.iter().map(|(code, name, _)| Choice { value: code.clone(), label: name.clone() }).collect();
+        let subregions = names.iter().map(|(code, name)| Choice { value: code.clone(), label: name.clone() }).collect();
         let mut crumbs = Vec::new();
         if area.is_empty() {
             crumbs.push(Choice { value: String::new(), label: String::new() });
@@ -190,12 +190,12 @@ pub mod inner {
         let course_lines = courses
             .iter()
             .filter(|c| scope.course_id.as_deref().is_none_or(|id| id == c.0))
-            .map(|c| Line { key: c.1.clone(), label: c.2.clone(), counts: by_course.get(c.0.as_str()).copied().unwrap_or_default(), drill: false })
+            .map(|c| Line { key: c.1.clone(), label: c.2.clone(), counts: by_course.get(c.0.as_str()).copied().unwrap_or_default() })
             .collect();
         let org_lines = ORG_TYPES
             .iter()
             .filter(|o| scope.org_type.as_deref().is_none_or(|t| t == **o))
-            .map(|o| Line { key: o.to_string(), label: String::new(), counts: by_org.get(o).copied().unwrap_or_default(), drill: false })
+            .map(|o| Line { key: o.to_string(), label: String::new(), counts: by_org.get(o).copied().unwrap_or_default() })
             .collect();
         let month_lines = fill_months(&by_month, scope.from.as_deref(), scope.to.as_deref());
 

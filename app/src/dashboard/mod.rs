@@ -90,8 +90,6 @@ pub struct Line {
     pub key: String,
     pub label: String,
     pub counts: Counts,
-    /// A region with regions below it can be opened.
-    pub drill: bool,
 }
 
 /// Enrolments and completions made in one month.

@@ -218,7 +218,7 @@ fn Figures(d: Dashboard, drill: bool) -> impl IntoView {
                 <div class="chart-box" inner_html=month_svg></div>
                 <p class="legend"><span class="key c-a-key"></span> {t(locale, "dash.enrolments")} " " <span class="key c-b-key"></span> {t(locale, "dash.completions")}</p>
             })}
-            <div class="table-wrap" role="region" aria-labelledby="h-month" tabindex="0">
+            <div class="table-wrap" role="region" aria-label=tf(locale, "dash.table_of", &[("title", t(locale, "dash.by_month"))]) tabindex="0">
                 <table class="data">
                     <thead><tr><th scope="col">{t(locale, "dash.month")}</th><th scope="col">{t(locale, "dash.enrolments")}</th><th scope="col">{t(locale, "dash.completions")}</th></tr></thead>
                     <tbody>
@@ -241,12 +241,12 @@ fn Breakdown(id: &'static str, title: String, lines: Vec<Line>, kind: &'static s
     let bars: Vec<(String, f64)> = shown.iter().filter(|l| l.counts.enrolled > 0).map(|l| (line_label(locale, kind, l), l.counts.rate())).collect();
     let svg = percent_bars(&format!("ch-{id}"), &title, &t(locale, "dash.rate_desc"), &bars);
     let heading = format!("h-{id}");
-    let (h_section, h_title) = (heading.clone(), heading.clone());
+    let (h_section, h_title) = (heading.clone(), heading);
     view! {
         <section aria-labelledby=h_section>
             <h2 id=h_title>{title.clone()}</h2>
             {(!bars.is_empty()).then(|| view! { <div class="chart-box" inner_html=svg></div> })}
-            <div class="table-wrap" role="region" aria-labelledby=heading tabindex="0">
+            <div class="table-wrap" role="region" aria-label=tf(locale, "dash.table_of", &[("title", title.clone())]) tabindex="0">
                 <table class="data">
                     <thead><tr>
                         <th scope="col">{t(locale, &format!("dash.col_{kind}"))}</th>
@@ -258,8 +258,9 @@ fn Breakdown(id: &'static str, title: String, lines: Vec<Line>, kind: &'static s
                     <tbody>
                         {shown.iter().map(|l| {
                             let label = line_label(locale, kind, l);
-                            let cell = match (&link, l.drill) {
-                                (Some(f), true) => view! { <a href=f.in_region(&l.key).href("/thong-ke")>{label}</a> }.into_any(),
+                            // Every region opens, communes too: their own courses, types and months.
+                            let cell = match &link {
+                                Some(f) if !l.key.is_empty() => view! { <a href=f.in_region(&l.key).href("/thong-ke")>{label}</a> }.into_any(),
                                 _ => view! { {label} }.into_any(),
                             };
                             view! {

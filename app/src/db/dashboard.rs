@@ -178,25 +178,13 @@ pub async fn active(db: &Db, s: &Scope, since: i64) -> Result<i64, sqlx::Error> 
     q.query().fetch_one(&db.pool).await?.try_get(0)
 }
 
-/// Names of regions by code: the children of `parent` (the top level when None), retired ones included,
-/// since people keep their old codes.
-pub async fn region_names(db: &Db, parent: Option<&str>) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
-    let rows = match parent {
-        Some(p) => sqlx::query(
-            "SELECT r.code, r.name, CASE WHEN EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) THEN 1 ELSE 0 END
-             FROM region r WHERE r.parent_code = $1 ORDER BY r.name_key",
-        )
-        .bind(p)
-        .fetch_all(&db.pool)
-        .await?,
-        None => sqlx::query(
-            "SELECT r.code, r.name, CASE WHEN EXISTS (SELECT 1 FROM region k WHERE k.parent_code = r.code) THEN 1 ELSE 0 END
-             FROM region r WHERE r.parent_code IS NULL ORDER BY r.name_key",
-        )
-        .fetch_all(&db.pool)
-        .await?,
-    };
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get::<i64, _>(2)? == 1))).collect()
+/// Names of the regions right below `parent` (the top level when None), retired ones included, since
+/// people keep their old codes: (code, name) by name.
+pub async fn region_names(db: &Db, parent: Option<&str>) -> Result<Vec<(String, String)>, sqlx::Error> {
+    match parent {
+        Some(p) => sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 ORDER BY name_key").bind(p).fetch_all(&db.pool).await,
+        None => sqlx::query_as("SELECT code, name FROM region WHERE parent_code IS NULL ORDER BY name_key").fetch_all(&db.pool).await,
+    }
 }
 
 /// Every course: (id, slug, title, lessons in its current revision), by title.
