@@ -65,18 +65,23 @@ impl Scope {
             let p = q.val(Val::Text(c.clone()));
             q.push(&format!(" AND lc.course_id = {p}"));
         }
+        self.type_and_months(q, "lc.org_type", "lc.enrolled_at");
+    }
+
+    /// Conditions on an organisation-type column and a time column for the month range.
+    fn type_and_months(&self, q: &mut Sql, org_col: &str, time_col: &str) {
         if let Some(o) = &self.org_type {
             let p = q.val(Val::Text(o.clone()));
-            q.push(&format!(" AND lc.org_type = {p}"));
+            q.push(&format!(" AND {org_col} = {p}"));
         }
         let (from, to) = self.bounds();
         if let Some(f) = from {
             let p = q.val(Val::Int(f));
-            q.push(&format!(" AND lc.enrolled_at >= {p}"));
+            q.push(&format!(" AND {time_col} >= {p}"));
         }
         if let Some(t) = to {
             let p = q.val(Val::Int(t));
-            q.push(&format!(" AND lc.enrolled_at < {p}"));
+            q.push(&format!(" AND {time_col} < {p}"));
         }
     }
 }
@@ -148,19 +153,7 @@ async fn account_count(db: &Db, s: &Scope, head: &str) -> Result<i64, sqlx::Erro
         let b = q.val(Val::Text(format!("{}/%", s.path)));
         q.push(&format!(" AND u.region_code IN (SELECT code FROM region WHERE path = {a} OR path LIKE {b})"));
     }
-    if let Some(o) = &s.org_type {
-        let p = q.val(Val::Text(o.clone()));
-        q.push(&format!(" AND u.org_type = {p}"));
-    }
-    let (from, to) = s.bounds();
-    if let Some(f) = from {
-        let p = q.val(Val::Int(f));
-        q.push(&format!(" AND u.created_at >= {p}"));
-    }
-    if let Some(t) = to {
-        let p = q.val(Val::Int(t));
-        q.push(&format!(" AND u.created_at < {p}"));
-    }
+    s.type_and_months(&mut q, "u.org_type", "u.created_at");
     q.query().fetch_one(&db.pool).await?.try_get(0)
 }
 
