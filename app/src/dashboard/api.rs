@@ -332,12 +332,12 @@ pub mod inner {
         if crate::calendar::day_end_ms(han).is_none() {
             return Err(AppError::invalid("han", "target_date"));
         }
-        let id = crate::db::dashboard::insert_target(
+        crate::db::dashboard::upsert_target(
             db,
             &crate::db::dashboard::NewTarget { region_code: &code, course_id: &course_id, org_type: loai, target: n as i64, due_on: han.trim(), created_by: &me.id },
         )
         .await?;
-        tracing::info!(by = %me.id, target = %id, region = %code, "training target set");
+        tracing::info!(by = %me.id, region = %code, course = %khoa, "training target set");
         Ok(())
     }
 

@@ -392,13 +392,13 @@ pub struct NewTarget<'a> {
     pub created_by: &'a str,
 }
 
-/// Store a target; returns its id.
-pub async fn insert_target(db: &Db, t: &NewTarget<'_>) -> Result<String, sqlx::Error> {
-    let id = new_id();
+/// Store a target, or change the number of the same target (region, course, type, due date) set before.
+pub async fn upsert_target(db: &Db, t: &NewTarget<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO training_target (id, region_code, course_id, org_type, target, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO training_target (id, region_code, course_id, org_type, target, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (region_code, course_id, org_type, due_on) DO UPDATE SET target = excluded.target",
     )
-    .bind(&id)
+    .bind(new_id())
     .bind(t.region_code)
     .bind(t.course_id)
     .bind(t.org_type)
@@ -408,7 +408,7 @@ pub async fn insert_target(db: &Db, t: &NewTarget<'_>) -> Result<String, sqlx::E
     .bind(now_ms())
     .execute(&db.pool)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// The region path of a target, to check who may remove it.

@@ -233,6 +233,15 @@ async fn pages_and_exports_never_show_another_region() {
     assert!(text.contains("Lê Thị Thủ Đô") && text.contains("Nguyễn Thị Ánh Tuyết") && !text.contains("Trần Văn Bình"), "{text}");
     assert!(text.contains("Hợp tác xã"), "the filter is named");
 
+    // A deleted account leaves the list and the export; its anonymous enrolment still counts.
+    let b: String = sqlx::query_scalar("SELECT id FROM app_user WHERE full_name = $1").bind("Trần Văn Bình").fetch_one(&app.db.pool).await.unwrap();
+    app::db::user::delete_account(&app.db, &b).await.unwrap();
+    let (_, list, _) = app.get_with(&o, "/thong-ke/nguoi-hoc").await;
+    assert!(list.contains("Nguyễn Thị Ánh Tuyết") && !list.contains("Trần Văn Bình"));
+    let csv = csv_text(&o.get(format!("{}/thong-ke/xuat.csv", app.base)).send().await.unwrap().bytes().await.unwrap());
+    assert!(!csv.contains("Trần Văn Bình"));
+    assert_eq!(view(app, &w.official, &Filter::default()).await.headline.enrolled, 2);
+
     // Learners and anonymous visitors get nothing.
     let learner = app.signed_in("0999100001").await;
     for path in ["/thong-ke", "/thong-ke/xuat.csv", "/thong-ke/nguoi-hoc"] {
@@ -263,7 +272,12 @@ async fn bad_filters_get_a_clear_message() {
 
 #[tokio::test]
 async fn an_official_sets_a_target_in_their_area_and_follows_it() {
-    let w = world(TestApp::start().await).await;
+    for (_, app) in TestApp::each_backend().await {
+        a_target_on(world(app).await).await;
+    }
+}
+
+async fn a_target_on(w: World) {
     let app = &w.app;
     let o = app.signed_in("0999100005").await;
     let form = |vung: &'static str, target: &'static str, han: &'static str| {
@@ -282,6 +296,10 @@ async fn an_official_sets_a_target_in_their_area_and_follows_it() {
     assert!(loc.contains("loi=forbidden"), "a learner sets no target: {loc}");
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM training_target").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(stored, 1);
+    // Sent twice (a double tap): still one target.
+    app.post_form(&o, "/api/add_target", &form("86", "2", "2030-12-31")).await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM training_target").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(stored, 1, "a resent form adds no second target");
 
     let d = view(app, &w.official, &Filter::default()).await;
     assert_eq!(d.targets.len(), 1);
