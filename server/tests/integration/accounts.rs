@@ -169,7 +169,7 @@ async fn an_admin_grants_and_revokes_roles() {
     assert!(loc.contains("loi=region_invalid"));
     let official = app.signed_in("0922000002").await;
     let (_, page, _) = app.get_with(&official, "/").await;
-    assert!(page.contains("href=\"/quan-tri\""), "staff see the admin link");
+    assert!(page.contains("href=\"/thong-ke\""), "an official sees the statistics link");
     app.post_form(&admin, "/api/revoke_role", &[("user_id", &learner), ("role", "official")]).await;
     assert!(app::db::user::roles(&app.db, &learner).await.unwrap().is_empty());
     let (status, _, _) = app.get_with(&official, "/api/people?q=&link=").await;

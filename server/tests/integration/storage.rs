@@ -90,6 +90,9 @@ async fn both_migration_folders_define_the_same_tables_and_columns() {
             let l = line.trim();
             if let Some(rest) = l.strip_prefix("CREATE TABLE ") {
                 table = rest.split_whitespace().next().unwrap_or("").to_string();
+            } else if let Some(rest) = ["CREATE INDEX ", "CREATE UNIQUE INDEX ", "DROP INDEX "].iter().find_map(|p| l.strip_prefix(p)) {
+                // Indexes count too: both databases must get the same ones.
+                out.push(format!("{} {}", &l[..l.len() - rest.len()], rest.split_whitespace().next().unwrap_or("")));
             } else if !table.is_empty() && !l.is_empty() && !l.starts_with("--") && !l.starts_with(')') {
                 let first = l.split_whitespace().next().unwrap_or("");
                 if first.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
