@@ -5,11 +5,11 @@
 //! Seeded learners have no password: they cannot sign in.
 
 use crate::error::ServerError;
-use app::db::bulk::{insert_many, Val};
+use app::db::bulk::Val;
+use app::db::demo::{self, Batch};
 use app::db::{new_id, now_ms, Db};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::Row as _;
 use std::path::Path;
 
 const SURNAMES: [(&str, u32); 14] = [
@@ -105,41 +105,6 @@ fn write_demo_courses(dir: &Path, from: usize, want: usize) -> std::io::Result<(
     Ok(())
 }
 
-struct CourseInfo {
-    id: String,
-    rev: String,
-    title: String,
-    hours: f64,
-    lessons: Vec<(String, String)>,
-    quiz: Option<(String, String, f64)>,
-}
-
-async fn course_infos(db: &Db) -> Result<Vec<CourseInfo>, sqlx::Error> {
-    let mut out = Vec::new();
-    let rows = sqlx::query("SELECT c.id, r.id, r.title, r.hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY c.slug")
-        .fetch_all(&db.pool)
-        .await?;
-    for r in rows {
-        let rev: String = r.try_get(1)?;
-        let lessons: Vec<(String, String)> =
-            sqlx::query_as("SELECT lesson_id, content_hash FROM lesson_revision WHERE course_revision_id = $1 ORDER BY position")
-                .bind(&rev)
-                .fetch_all(&db.pool)
-                .await?;
-        let quiz = sqlx::query("SELECT quiz_id, id, settings_json FROM quiz_revision WHERE course_revision_id = $1 ORDER BY position")
-            .bind(&rev)
-            .fetch_optional(&db.pool)
-            .await?
-            .map(|q| -> Result<_, sqlx::Error> {
-                let settings: serde_json::Value = serde_json::from_str(&q.try_get::<String, _>(2)?).unwrap_or_default();
-                Ok((q.try_get(0)?, q.try_get(1)?, settings["pass"].as_f64().unwrap_or(70.0)))
-            })
-            .transpose()?;
-        out.push(CourseInfo { id: r.try_get(0)?, rev: rev.clone(), title: r.try_get(2)?, hours: r.try_get(3)?, lessons, quiz });
-    }
-    Ok(out)
-}
-
 /// What was made.
 #[derive(Debug, Default)]
 pub struct Seeded {
@@ -153,7 +118,7 @@ pub struct Seeded {
 /// Seed `learners` synthetic learners (and courses up to `courses`), reproducibly from `seed`.
 pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> Result<Seeded, ServerError> {
     crate::ensure_regions(db).await?;
-    let have = course_infos(db).await?.len();
+    let have = demo::courses(db).await?.len();
     if have < courses {
         let dir = std::env::temp_dir().join(format!("taphuan-demo-courses-{}", std::process::id()));
         write_demo_courses(&dir, have, courses).map_err(|e| ServerError::File { path: dir.clone(), message: e.to_string() })?;
@@ -163,25 +128,17 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
             return Err(ServerError::Config("the generated demo courses did not import".into()));
         }
     }
-    let infos = course_infos(db).await?;
-    let infos: Vec<&CourseInfo> = infos.iter().take(courses.max(1)).collect();
+    let infos = demo::courses(db).await?;
+    let infos: Vec<&demo::DemoCourse> = infos.iter().take(courses.max(1)).collect();
 
     // Provinces in a fixed shuffled order so a few hold most learners; communes likewise inside each.
     let mut rng = StdRng::seed_from_u64(seed);
-    let provinces: Vec<(String, String)> = sqlx::query_as("SELECT code, path FROM region WHERE parent_code IS NULL AND retired_at IS NULL ORDER BY code")
-        .fetch_all(&db.pool)
-        .await?;
-    let mut communes: Vec<Vec<(String, String)>> = Vec::new();
-    for (code, _) in &provinces {
-        let mut c: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code")
-            .bind(code)
-            .fetch_all(&db.pool)
-            .await?;
+    let mut provinces = demo::provinces(db).await?;
+    for (_, c) in provinces.iter_mut() {
         // Deterministic shuffle.
         for i in (1..c.len()).rev() {
             c.swap(i, rng.random_range(0..=i));
         }
-        communes.push(c);
     }
     let mut order: Vec<usize> = (0..provinces.len()).collect();
     for i in (1..order.len()).rev() {
@@ -191,7 +148,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
         return Err(ServerError::Config("no regions loaded".into()));
     }
 
-    let start_index: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE phone LIKE '+8497%'").fetch_one(&db.pool).await?;
+    let start_index = demo::seeded_learners(db).await?;
     let now = now_ms();
     let day = 86_400_000i64;
     let mut out = Seeded::default();
@@ -199,15 +156,16 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
     let mut done = 0;
     while done < learners {
         let n = batch.min(learners - done);
-        let (mut users, mut enrols, mut progress, mut attempts, mut completions, mut certs) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut b = Batch::default();
         for k in 0..n {
             let idx = start_index + (done + k) as i64;
             let id = new_id();
             let p = order[skewed(&mut rng, order.len(), 0.9)];
-            let (commune_code, commune_name) = if communes[p].is_empty() {
+            let communes = &provinces[p].1;
+            let (commune_code, commune_name) = if communes.is_empty() {
                 (provinces[p].0.clone(), String::new())
             } else {
-                communes[p][skewed(&mut rng, communes[p].len(), 0.7)].clone()
+                communes[skewed(&mut rng, communes.len(), 0.7)].clone()
             };
             let name = format!(
                 "{} {} {}",
@@ -227,7 +185,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                 _ => format!("Hội Nông dân {at}"),
             };
             let created = now - rng.random_range(0..540 * day);
-            users.push(vec![
+            b.users.push(vec![
                 Val::Text(id.clone()),
                 Val::Text(format!("+8497{idx:07}")),
                 Val::Text(name.clone()),
@@ -251,7 +209,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                 let info = infos[c];
                 let enrolled = (created + rng.random_range(0..45 * day)).min(now);
                 let source = if rng.random_bool(0.6) { "class_list" } else { "self" };
-                enrols.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Int(enrolled), Val::Text(source.into())]);
+                b.enrolments.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Int(enrolled), Val::Text(source.into())]);
                 out.enrolments += 1;
                 // Lessons in order, a few days apart, never in the future; some stop early.
                 let keen = rng.random::<f64>();
@@ -263,7 +221,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                         all = false;
                         break;
                     }
-                    progress.push(vec![Val::Text(id.clone()), Val::Text(lesson_id.clone()), Val::Text(hash.clone()), Val::Int(t)]);
+                    b.progress.push(vec![Val::Text(id.clone()), Val::Text(lesson_id.clone()), Val::Text(hash.clone()), Val::Int(t)]);
                     out.progress += 1;
                 }
                 let Some((quiz_id, quiz_rev, pass)) = &info.quiz else { continue };
@@ -277,7 +235,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                     }
                     let passed = rng.random_bool(0.8);
                     let percent = if passed { rng.random_range(*pass..=100.0) } else { rng.random_range(20.0..*pass) }.round();
-                    attempts.push(vec![
+                    b.attempts.push(vec![
                         Val::Text(new_id()),
                         Val::Text(id.clone()),
                         Val::Text(quiz_id.clone()),
@@ -294,8 +252,8 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                     ]);
                     out.attempts += 1;
                     if passed {
-                        completions.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Text(info.rev.clone()), Val::Int(t)]);
-                        certs.push(vec![
+                        b.completions.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Text(info.rev.clone()), Val::Int(t)]);
+                        b.certificates.push(vec![
                             Val::Text(app::db::certificate::new_code()),
                             Val::Text(id.clone()),
                             Val::Text(info.id.clone()),
@@ -310,20 +268,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                 }
             }
         }
-        let mut tx = db.pool.begin().await?;
-        insert_many(&mut tx, "app_user", &["id", "phone", "full_name", "name_key", "org_name", "org_type", "region_code", "password_hash", "created_at"], users).await?;
-        insert_many(&mut tx, "enrolment", &["user_id", "course_id", "enrolled_at", "source"], enrols).await?;
-        insert_many(&mut tx, "lesson_progress", &["user_id", "lesson_id", "content_hash", "done_at"], progress).await?;
-        insert_many(
-            &mut tx,
-            "attempt",
-            &["id", "user_id", "quiz_id", "quiz_revision_id", "seed", "question_ids", "started_at", "deadline_at", "submitted_at", "points", "max_points", "percent", "passed"],
-            attempts,
-        )
-        .await?;
-        insert_many(&mut tx, "completion", &["user_id", "course_id", "course_revision_id", "completed_at"], completions).await?;
-        insert_many(&mut tx, "certificate", &["code", "user_id", "course_id", "issued_at", "holder_name", "course_title", "hours"], certs).await?;
-        tx.commit().await?;
+        demo::insert_batch(db, b).await?;
         done += n;
         out.learners += n;
         if done % 10_000 == 0 || done == learners {
@@ -332,6 +277,6 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
     }
     app::db::summary::rebuild(db).await?;
     // Fresh statistics so both query planners see the new sizes.
-    sqlx::query("ANALYZE").execute(&db.pool).await?;
+    demo::analyze(db).await?;
     Ok(out)
 }

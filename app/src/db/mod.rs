@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod certificate;
 pub mod course;
 pub mod dashboard;
+pub mod demo;
 pub mod progress;
 pub mod region;
 pub mod session;

@@ -1,0 +1,98 @@
+//! What `taphuan seed-demo` reads and writes. The generator itself lives in the server crate; its SQL lives
+//! here with the rest.
+
+use super::bulk::{insert_many, Val};
+use super::Db;
+use sqlx::Row as _;
+
+/// A course as the generator needs it: current revision, title, hours, lessons (id, content hash) in order,
+/// and the first quiz (id, revision id, pass mark in percent).
+pub struct DemoCourse {
+    pub id: String,
+    pub rev: String,
+    pub title: String,
+    pub hours: f64,
+    pub lessons: Vec<(String, String)>,
+    pub quiz: Option<(String, String, f64)>,
+}
+
+/// Every course with a current revision, by slug.
+pub async fn courses(db: &Db) -> Result<Vec<DemoCourse>, sqlx::Error> {
+    let mut out = Vec::new();
+    let rows = sqlx::query("SELECT c.id, r.id, r.title, r.hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY c.slug")
+        .fetch_all(&db.pool)
+        .await?;
+    for r in rows {
+        let rev: String = r.try_get(1)?;
+        let lessons: Vec<(String, String)> =
+            sqlx::query_as("SELECT lesson_id, content_hash FROM lesson_revision WHERE course_revision_id = $1 ORDER BY position")
+                .bind(&rev)
+                .fetch_all(&db.pool)
+                .await?;
+        let quiz = sqlx::query("SELECT quiz_id, id, settings_json FROM quiz_revision WHERE course_revision_id = $1 ORDER BY position")
+            .bind(&rev)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|q| -> Result<_, sqlx::Error> {
+                let settings: serde_json::Value = serde_json::from_str(&q.try_get::<String, _>(2)?).unwrap_or_default();
+                Ok((q.try_get(0)?, q.try_get(1)?, settings["pass"].as_f64().unwrap_or(70.0)))
+            })
+            .transpose()?;
+        out.push(DemoCourse { id: r.try_get(0)?, rev, title: r.try_get(2)?, hours: r.try_get(3)?, lessons, quiz });
+    }
+    Ok(out)
+}
+
+/// Active provinces by code, each with its active communes (code, name) by code.
+pub async fn provinces(db: &Db) -> Result<Vec<(String, Vec<(String, String)>)>, sqlx::Error> {
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM region WHERE parent_code IS NULL AND retired_at IS NULL ORDER BY code").fetch_all(&db.pool).await?;
+    let mut out = Vec::new();
+    for code in codes {
+        let communes = sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code")
+            .bind(&code)
+            .fetch_all(&db.pool)
+            .await?;
+        out.push((code, communes));
+    }
+    Ok(out)
+}
+
+/// How many seeded learners exist (their numbers start with +8497), so a second run adds new ones.
+pub async fn seeded_learners(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE phone LIKE '+8497%'").fetch_one(&db.pool).await
+}
+
+/// One batch of generated records, in the column order of each table's insert below.
+#[derive(Default)]
+pub struct Batch {
+    pub users: Vec<Vec<Val>>,
+    pub enrolments: Vec<Vec<Val>>,
+    pub progress: Vec<Vec<Val>>,
+    pub attempts: Vec<Vec<Val>>,
+    pub completions: Vec<Vec<Val>>,
+    pub certificates: Vec<Vec<Val>>,
+}
+
+/// Write a batch in one transaction, parents first.
+pub async fn insert_batch(db: &Db, b: Batch) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    insert_many(&mut tx, "app_user", &["id", "phone", "full_name", "name_key", "org_name", "org_type", "region_code", "password_hash", "created_at"], b.users).await?;
+    insert_many(&mut tx, "enrolment", &["user_id", "course_id", "enrolled_at", "source"], b.enrolments).await?;
+    insert_many(&mut tx, "lesson_progress", &["user_id", "lesson_id", "content_hash", "done_at"], b.progress).await?;
+    insert_many(
+        &mut tx,
+        "attempt",
+        &["id", "user_id", "quiz_id", "quiz_revision_id", "seed", "question_ids", "started_at", "deadline_at", "submitted_at", "points", "max_points", "percent", "passed"],
+        b.attempts,
+    )
+    .await?;
+    insert_many(&mut tx, "completion", &["user_id", "course_id", "course_revision_id", "completed_at"], b.completions).await?;
+    insert_many(&mut tx, "certificate", &["code", "user_id", "course_id", "issued_at", "holder_name", "course_title", "hours"], b.certificates).await?;
+    tx.commit().await
+}
+
+/// Fresh planner statistics after a bulk load (both databases know `ANALYZE`).
+pub async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("ANALYZE").execute(&db.pool).await.map(|_| ())
+}
