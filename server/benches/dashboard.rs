@@ -73,7 +73,7 @@ async fn main() {
     let learners: usize = env("TAPHUAN_BENCH_LEARNERS", "100000").parse().unwrap();
     let db = server::open_database(&url).await.unwrap();
     server::ensure_regions(&db).await.unwrap();
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_user WHERE phone LIKE '+8497%'").fetch_one(&db.pool).await.unwrap();
+    let have = app::db::demo::seeded_learners(&db).await.unwrap();
     if (have as usize) < learners {
         let courses = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../courses");
         server::import_courses(&db, &courses, false).await.unwrap();
@@ -81,36 +81,12 @@ async fn main() {
         let s = server::seed::seed_demo(&db, learners - have as usize, 20, 1).await.unwrap();
         eprintln!("seeded {} learners, {} enrolments, {} lessons done in {:.0} s", s.learners, s.enrolments, s.progress, t.elapsed().as_secs_f64());
     }
-    // The busiest province and its busiest commune: the largest views an official can ask for.
-    let (province,): (String,) = sqlx::query_as(
-        "SELECT region_path FROM stat_cell WHERE parent_path = '' GROUP BY region_path ORDER BY SUM(enrolled) DESC LIMIT 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let (commune,): (String,) = sqlx::query_as(
-        "SELECT region_path FROM stat_cell WHERE parent_path = $1 GROUP BY region_path ORDER BY SUM(enrolled) DESC LIMIT 1",
-    )
-    .bind(&province)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let commune = commune.rsplit('/').next().unwrap().to_string();
-    let (course,): (String,) = sqlx::query_as(
-        "SELECT c.slug FROM stat_cell s JOIN course c ON c.id = s.course_id WHERE s.region_path = '' GROUP BY c.slug ORDER BY SUM(s.enrolled) DESC LIMIT 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    // The busiest province, its busiest commune and the most taken course: the largest views there are.
+    let (province, commune, course) = app::db::demo::busiest(&db).await.unwrap();
     account(&db, "0960000001", "Quản trị đo tải", app::auth::Role::Admin, None).await;
     account(&db, "0960000002", "Cán bộ đo tải", app::auth::Role::Official, Some(&province)).await;
 
-    let counts: (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM app_user), (SELECT COUNT(*) FROM lesson_progress), (SELECT COUNT(*) FROM learner_course)",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let counts = app::db::demo::sizes(&db).await.unwrap();
     let backend = if db.backend == app::db::Backend::Sqlite { "SQLite" } else { "PostgreSQL" };
     println!("# {backend}: {} accounts, {} lessons done, {} enrolments; official of province {province}", counts.0, counts.1, counts.2);
 

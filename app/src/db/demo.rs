@@ -96,3 +96,30 @@ pub async fn insert_batch(db: &Db, b: Batch) -> Result<(), sqlx::Error> {
 pub async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("ANALYZE").execute(&db.pool).await.map(|_| ())
 }
+
+/// The busiest province (code), its busiest commune (code) and the most taken course (slug), by enrolments:
+/// the largest views an official can ask for, which the benchmark measures.
+pub async fn busiest(db: &Db) -> Result<(String, String, String), sqlx::Error> {
+    let province: String =
+        sqlx::query_scalar("SELECT region_path FROM stat_cell WHERE parent_path = '' GROUP BY region_path ORDER BY SUM(enrolled) DESC LIMIT 1")
+            .fetch_one(&db.pool)
+            .await?;
+    let commune: String =
+        sqlx::query_scalar("SELECT region_path FROM stat_cell WHERE parent_path = $1 GROUP BY region_path ORDER BY SUM(enrolled) DESC LIMIT 1")
+            .bind(&province)
+            .fetch_one(&db.pool)
+            .await?;
+    let course: String = sqlx::query_scalar(
+        "SELECT c.slug FROM stat_cell s JOIN course c ON c.id = s.course_id WHERE s.region_path = '' GROUP BY c.slug ORDER BY SUM(s.enrolled) DESC LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((province, commune.rsplit('/').next().unwrap_or(&commune).to_string(), course))
+}
+
+/// (accounts, lessons done, enrolments): the size of the data a benchmark ran on.
+pub async fn sizes(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query_as("SELECT (SELECT COUNT(*) FROM app_user), (SELECT COUNT(*) FROM lesson_progress), (SELECT COUNT(*) FROM learner_course)")
+        .fetch_one(&db.pool)
+        .await
+}
