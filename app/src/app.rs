@@ -65,9 +65,7 @@ fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<axum::http::request::Parts>() {
-            if let Some(h) = parts.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()) {
-                return Locale::from_cookie_header(h);
-            }
+            return Locale::from_headers(&parts.headers);
         }
     }
     Locale::default()

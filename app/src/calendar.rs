@@ -37,6 +37,11 @@ pub fn month_key(ms: i64) -> String {
     format!("{y:04}-{m:02}")
 }
 
+/// A `YYYY-MM` month key as people write it: `MM/YYYY`.
+pub fn month_label(key: &str) -> String {
+    format!("{}/{}", key.get(5..7).unwrap_or(""), key.get(0..4).unwrap_or(""))
+}
+
 /// A `YYYY-MM` month as (year, month), if it is one.
 pub fn parse_month(s: &str) -> Option<(i64, u32)> {
     let (y, m) = s.trim().split_once('-')?;

@@ -46,6 +46,12 @@ impl Locale {
             .map(|(_, v)| Locale::from_code(v))
             .unwrap_or_default()
     }
+
+    /// The locale of a request, from its `Cookie` header (the default without one).
+    #[cfg(feature = "ssr")]
+    pub fn from_headers(headers: &axum::http::HeaderMap) -> Locale {
+        headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default()
+    }
 }
 
 /// The `Set-Cookie` value that remembers a language for a year.

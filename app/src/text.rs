@@ -99,6 +99,11 @@ pub fn parse_number(s: &str) -> Option<f64> {
     normalised.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| v * sign)
 }
 
+/// Text made safe inside HTML or SVG, text and attribute values alike.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

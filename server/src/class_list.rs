@@ -6,15 +6,13 @@ use app::auth::Role;
 use app::i18n::{t, Locale};
 use app::state::{AppState, Viewer};
 use axum::extract::{Multipart, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Extension;
 
 const MAX_FILE: usize = 2 * 1024 * 1024;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use app::text::escape_html as esc;
 
 fn page(locale: Locale, title: &str, body: &str) -> String {
     format!(
@@ -46,7 +44,7 @@ pub async fn upload(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let locale = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
+    let locale = Locale::from_headers(&headers);
     let title = t(locale, "classlist.title");
     let Some(me) = viewer.0 else {
         return (StatusCode::UNAUTHORIZED, Html(page(locale, &title, &format!("<p>{}</p><p><a href=\"/dang-nhap?next=/quan-tri/nhap-lop\">{}</a></p>", esc(&t(locale, "error.unauthorized")), esc(&t(locale, "auth.login")))))).into_response();

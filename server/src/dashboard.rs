@@ -5,7 +5,7 @@
 
 use app::dashboard::api::inner;
 use app::dashboard::pages::describe_filter;
-use app::dashboard::{Dashboard, Filter, Learner, LearnerCourse, Line};
+use app::dashboard::{Dashboard, Filter, Learner, LearnerCourse};
 use app::i18n::{format_date, t, Locale};
 use app::state::{AppState, Viewer};
 use app::AppError;
@@ -16,10 +16,6 @@ use axum::Extension;
 use std::collections::HashMap;
 
 type Rows = Vec<(Learner, LearnerCourse)>;
-
-fn locale_of(headers: &HeaderMap) -> Locale {
-    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default()
-}
 
 async fn load(state: &AppState, viewer: Viewer, query: &HashMap<String, String>, path: &str) -> Result<(Dashboard, Rows), Response> {
     let filter = Filter::from_query(|k| query.get(k).cloned());
@@ -62,7 +58,7 @@ fn defuse(s: &str) -> String {
 
 /// The CSV export.
 pub async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
-    let locale = locale_of(&headers);
+    let locale = Locale::from_headers(&headers);
     let (dash, rows) = match load(&state, viewer, &query, "/thong-ke/xuat.csv").await {
         Ok(x) => x,
         Err(r) => return r,
@@ -113,7 +109,7 @@ pub async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Vie
 
 /// The XLSX export.
 pub async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
-    let locale = locale_of(&headers);
+    let locale = Locale::from_headers(&headers);
     let (dash, rows) = match load(&state, viewer, &query, "/thong-ke/xuat.xlsx").await {
         Ok(x) => x,
         Err(r) => return r,
@@ -175,11 +171,6 @@ fn workbook(locale: Locale, d: &Dashboard, rows: &Rows) -> Result<Vec<u8>, rust_
         s.write(r, 1, v as f64)?;
         r += 1;
     }
-    let label = |kind: &str, l: &Line| match kind {
-        "org" => t(locale, &format!("org.{}", l.key)),
-        "region" if l.key.is_empty() => t(locale, "dash.region_unknown"),
-        _ => l.label.clone(),
-    };
     for (kind, title_key, lines) in [("course", "dash.by_course", &d.by_course), ("region", "dash.by_region", &d.by_region), ("org", "dash.by_org", &d.by_org)] {
         r += 1;
         s.write_with_format(r, 0, t(locale, title_key), &title)?;
@@ -189,7 +180,7 @@ fn workbook(locale: Locale, d: &Dashboard, rows: &Rows) -> Result<Vec<u8>, rust_
         }
         r += 1;
         for l in lines.iter() {
-            s.write(r, 0, label(kind, l))?;
+            s.write(r, 0, l.label(locale, kind))?;
             s.write(r, 1, l.counts.enrolled as f64)?;
             s.write(r, 2, l.counts.completed as f64)?;
             s.write_with_format(r, 3, l.counts.rate(), &pct)?;

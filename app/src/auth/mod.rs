@@ -72,6 +72,12 @@ impl CurrentUser {
     }
 }
 
+/// Whether region `path` lies in the area whose path is `area` (itself or below it); `''` is the whole
+/// country.
+pub fn in_area(path: &str, area: &str) -> bool {
+    area.is_empty() || path == area || path.strip_prefix(area).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Organisation types, as the OCOP programme names its subjects.
 pub const ORG_TYPES: [&str; 6] = ["hop-tac-xa", "to-hop-tac", "doanh-nghiep", "ho-san-xuat", "co-quan-nha-nuoc", "khac"];
 

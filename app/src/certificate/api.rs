@@ -42,7 +42,7 @@ mod inner {
         let Some(path) = db::user::region_path(db, holder_id).await? else { return Ok(false) };
         Ok(user.roles.iter().any(|g| {
             g.role == Role::Official
-                && g.scope_path.as_ref().is_some_and(|s| path == *s || path.starts_with(&format!("{s}/")))
+                && g.scope_path.as_ref().is_some_and(|s| crate::auth::in_area(&path, s))
         }))
     }
 

@@ -11,10 +11,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let locale = use_locale();
-    let location = use_location();
-    let search = location.search.get_untracked();
-    let path = location.pathname.get_untracked();
-    let here = if search.is_empty() { path } else { format!("{path}?{}", search.trim_start_matches('?')) };
+    let here = current_url();
     let switch = format!("/ngon-ngu?lang={}&next={}", locale.other().code(), urlencode(&here));
     let viewer = viewer();
     // One staff link fits a 360 px header: administration for trainers and admins (whose page links to the
@@ -47,6 +44,18 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// The address of the page being rendered, path and query: where to come back to after signing in.
+pub fn current_url() -> String {
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let path = location.pathname.get_untracked();
+    if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", search.trim_start_matches('?'))
+    }
+}
+
 /// The signed-in viewer while rendering on the server; None in the browser.
 pub fn viewer() -> Option<crate::auth::CurrentUser> {
     #[cfg(feature = "ssr")]
@@ -70,11 +79,16 @@ pub fn FormError() -> impl IntoView {
     let locale = use_locale();
     let code = leptos_router::hooks::use_query_map().read_untracked().get("loi");
     code.map(|c| {
-        let key = format!("form.{}", c.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
-        let msg = t(locale, &key);
-        let msg = if msg == key { t(locale, "error.invalid") } else { msg };
+        let msg = form_message(locale, &c).unwrap_or_else(|| t(locale, "error.invalid"));
         view! { <p class="error" role="alert">{msg}</p> }
     })
+}
+
+/// The message for an error code of a form field (`form.<code>`), if there is one.
+pub fn form_message(locale: crate::i18n::Locale, code: &str) -> Option<String> {
+    let key = format!("form.{}", code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
+    let msg = t(locale, &key);
+    (msg != key).then_some(msg)
 }
 
 /// Percent-encode a path for a query value.
@@ -124,7 +138,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     let locale = use_locale();
     // An invalid field says which, when the form messages know it.
     let message = match &error {
-        AppError::Invalid { code, .. } => Some(t(locale, &format!("form.{code}"))).filter(|m| !m.starts_with("form.")),
+        AppError::Invalid { code, .. } => form_message(locale, code),
         _ => None,
     }
     .unwrap_or_else(|| error.message(locale));

@@ -46,7 +46,7 @@ pub async fn remove_target(id: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub mod inner {
     use super::super::*;
-    use crate::auth::{CurrentUser, Role, ORG_TYPES};
+    use crate::auth::{in_area, CurrentUser, Role, ORG_TYPES};
     use crate::db::dashboard::{self as q, Scope};
     use crate::db::{now_ms, Db};
     use crate::error::AppError;
@@ -66,10 +66,6 @@ pub mod inner {
         }
     }
 
-    fn inside(path: &str, area: &str) -> bool {
-        area.is_empty() || path == area || path.starts_with(&format!("{area}/"))
-    }
-
     /// A filter checked against the database and the viewer's area, plus the courses for labels.
     pub struct Checked {
         pub scope: Scope,
@@ -84,7 +80,7 @@ pub mod inner {
             area.clone()
         } else {
             let (path, _) = crate::db::region::describe(db, &f.vung).await?.ok_or_else(|| AppError::invalid("vung", "region_unknown"))?;
-            if !inside(&path, &area) {
+            if !in_area(&path, &area) {
                 tracing::warn!(user = %me.id, region = %f.vung, "dashboard refused: region outside the official's area");
                 return Err(AppError::Forbidden);
             }
@@ -125,9 +121,14 @@ pub mod inner {
 
     /// Everything the dashboard, the report and the exports show for a filter.
     pub async fn load(db: &Db, me: &CurrentUser, f: &Filter) -> Result<Dashboard, AppError> {
-        let Checked { scope, area, courses } = check(db, me, f).await?;
+        figures(db, f, &check(db, me, f).await?).await
+    }
+
+    /// The figures of a checked filter.
+    async fn figures(db: &Db, f: &Filter, checked: &Checked) -> Result<Dashboard, AppError> {
+        let Checked { scope, area, courses } = checked;
         let as_of = now_ms();
-        let cells = q::cells(db, &scope).await?;
+        let cells = q::cells(db, scope).await?;
 
         let mut by_course: HashMap<&str, Counts> = HashMap::new();
         let mut by_org: HashMap<&str, Counts> = HashMap::new();
@@ -145,7 +146,7 @@ pub mod inner {
         // Regions right below the one shown, with names; what is not in any of them is shown as its own line.
         let shown_code = last_code(&scope.path).map(str::to_string);
         let names = q::region_names(db, shown_code.as_deref()).await?;
-        let kids = q::children(db, &scope).await?;
+        let kids = q::children(db, scope).await?;
         let kid_counts: HashMap<&str, Counts> = kids.iter().filter_map(|(p, c)| last_code(p).map(|k| (k, *c))).collect();
         let mut by_region: Vec<Line> = names
             .iter()
@@ -180,9 +181,9 @@ pub mod inner {
 
         let since = as_of - 30 * 86_400_000;
         let headline = Headline {
-            learners: q::learners(db, &scope).await?,
+            learners: q::learners(db, scope).await?,
             enrolled: total.enrolled,
-            active: q::active(db, &scope, since).await?,
+            active: q::active(db, scope, since).await?,
             completed: total.completed,
             certified: total.certified,
         };
@@ -292,8 +293,9 @@ pub mod inner {
 
     /// The dashboard and every learner line of a filter, for the CSV and XLSX exports.
     pub async fn export(db: &Db, me: &CurrentUser, f: &Filter) -> Result<(Dashboard, Vec<(Learner, LearnerCourse)>), AppError> {
-        let dash = load(db, me, f).await?;
-        let Checked { scope, courses, .. } = check(db, me, f).await?;
+        let checked = check(db, me, f).await?;
+        let dash = figures(db, f, &checked).await?;
+        let Checked { scope, courses, .. } = checked;
         let lines = q::export_lines(db, &scope).await?;
         let codes: Vec<String> = lines.iter().filter_map(|l| l.region_code.clone()).collect();
         let labels = q::region_labels(db, &codes).await?;
@@ -319,7 +321,7 @@ pub mod inner {
         let area = area(me)?;
         let code = if vung.trim().is_empty() { last_code(&area).unwrap_or("").to_string() } else { vung.trim().to_string() };
         let (path, _) = crate::db::region::describe(db, &code).await?.ok_or_else(|| AppError::invalid("vung", "target_region"))?;
-        if !inside(&path, &area) {
+        if !in_area(&path, &area) {
             tracing::warn!(user = %me.id, region = %code, "target refused: region outside the official's area");
             return Err(AppError::Forbidden);
         }
@@ -345,7 +347,7 @@ pub mod inner {
     pub async fn remove_target(db: &Db, me: &CurrentUser, id: &str) -> Result<(), AppError> {
         let area = area(me)?;
         let path = crate::db::dashboard::target_path(db, id).await?.ok_or(AppError::NotFound)?;
-        if !inside(&path, &area) {
+        if !in_area(&path, &area) {
             return Err(AppError::Forbidden);
         }
         crate::db::dashboard::delete_target(db, id).await?;

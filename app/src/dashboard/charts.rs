@@ -2,9 +2,7 @@
 //! 360 px and on paper. Colours come from the stylesheet (`.c-a`, `.c-b`), so dark mode and print work.
 //! Every chart is an image with a title and a one-line description; the table next to it carries the data.
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::text::escape_html as esc;
 
 const W: f64 = 320.0;
 

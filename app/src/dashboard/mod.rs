@@ -92,6 +92,17 @@ pub struct Line {
     pub counts: Counts,
 }
 
+impl Line {
+    /// What a person reads for this line of a breakdown of `kind` (`course`, `region` or `org`).
+    pub fn label(&self, locale: crate::i18n::Locale, kind: &str) -> String {
+        match kind {
+            "org" => crate::i18n::t(locale, &format!("org.{}", self.key)),
+            "region" if self.key.is_empty() => crate::i18n::t(locale, "dash.region_unknown"),
+            _ => self.label.clone(),
+        }
+    }
+}
+
 /// Enrolments and completions made in one month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthLine {

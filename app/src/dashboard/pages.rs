@@ -11,7 +11,7 @@ use crate::i18n::{format_date, t, tf, use_locale, Locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn filter_from_url() -> Filter {
     let query = use_query_map();
@@ -47,15 +47,6 @@ pub fn fmt_pct(locale: Locale, p: f64) -> String {
     }
 }
 
-/// The label of a breakdown line of the given kind.
-fn line_label(locale: Locale, kind: &str, l: &Line) -> String {
-    match kind {
-        "org" => t(locale, &format!("org.{}", l.key)),
-        "region" if l.key.is_empty() => t(locale, "dash.region_unknown"),
-        _ => l.label.clone(),
-    }
-}
-
 /// Sign-in for anonymous viewers, the error otherwise.
 fn refused(e: AppError, here: &str) -> AnyView {
     let locale = use_locale();
@@ -66,23 +57,12 @@ fn refused(e: AppError, here: &str) -> AnyView {
     view! { <ErrorView error=e/> }.into_any()
 }
 
-fn here() -> String {
-    let loc = use_location();
-    let search = loc.search.get_untracked();
-    let path = loc.pathname.get_untracked();
-    if search.is_empty() {
-        path
-    } else {
-        format!("{path}?{}", search.trim_start_matches('?'))
-    }
-}
-
 /// `/thong-ke`: figures, charts and tables for the filter in the URL.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
     let filter = filter_from_url();
-    let here = here();
+    let here = crate::components::current_url();
     view! {
         <Title text=t(locale, "dash.title")/>
         <h1>{t(locale, "dash.title")}</h1>
@@ -223,7 +203,7 @@ fn Figures(d: Dashboard, drill: bool) -> impl IntoView {
                     <thead><tr><th scope="col">{t(locale, "dash.month")}</th><th scope="col">{t(locale, "dash.enrolments")}</th><th scope="col">{t(locale, "dash.completions")}</th></tr></thead>
                     <tbody>
                         {d.by_month.iter().map(|m| view! {
-                            <tr><th scope="row">{format!("{}/{}", m.month.get(5..7).unwrap_or(""), m.month.get(0..4).unwrap_or(""))}</th><td>{fmt_int(locale, m.enrolled)}</td><td>{fmt_int(locale, m.completions)}</td></tr>
+                            <tr><th scope="row">{crate::calendar::month_label(&m.month)}</th><td>{fmt_int(locale, m.enrolled)}</td><td>{fmt_int(locale, m.completions)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -238,7 +218,7 @@ fn Figures(d: Dashboard, drill: bool) -> impl IntoView {
 fn Breakdown(id: &'static str, title: String, lines: Vec<Line>, kind: &'static str, link: Option<Filter>) -> impl IntoView {
     let locale = use_locale();
     let shown: Vec<&Line> = lines.iter().filter(|l| l.counts.enrolled > 0 || kind != "region").collect();
-    let bars: Vec<(String, f64)> = shown.iter().filter(|l| l.counts.enrolled > 0).map(|l| (line_label(locale, kind, l), l.counts.rate())).collect();
+    let bars: Vec<(String, f64)> = shown.iter().filter(|l| l.counts.enrolled > 0).map(|l| (l.label(locale, kind), l.counts.rate())).collect();
     let svg = percent_bars(&format!("ch-{id}"), &title, &t(locale, "dash.rate_desc"), &bars);
     let heading = format!("h-{id}");
     let (h_section, h_title) = (heading.clone(), heading);
@@ -257,7 +237,7 @@ fn Breakdown(id: &'static str, title: String, lines: Vec<Line>, kind: &'static s
                     </tr></thead>
                     <tbody>
                         {shown.iter().map(|l| {
-                            let label = line_label(locale, kind, l);
+                            let label = l.label(locale, kind);
                             // Every region opens, communes too: their own courses, types and months.
                             let cell = match &link {
                                 Some(f) if !l.key.is_empty() => view! { <a href=f.in_region(&l.key).href("/thong-ke")>{label}</a> }.into_any(),
@@ -361,7 +341,7 @@ fn TargetList(d: Dashboard, editable: bool) -> impl IntoView {
 pub fn ReportPage() -> impl IntoView {
     let locale = use_locale();
     let filter = filter_from_url();
-    let here = here();
+    let here = crate::components::current_url();
     view! {
         <Title text=t(locale, "dash.report")/>
         <Suspense>
@@ -383,7 +363,7 @@ pub fn describe_filter(locale: Locale, d: &Dashboard) -> String {
     let mut parts = vec![if d.crumbs.last().is_none_or(|c| c.value.is_empty()) { t(locale, "dash.country") } else { d.region_name() }];
     parts.push(d.course_name().unwrap_or_else(|| t(locale, "dash.all_courses")));
     parts.push(if d.filter.loai.is_empty() { t(locale, "dash.all_types") } else { t(locale, &format!("org.{}", d.filter.loai)) });
-    let month = |m: &str| format!("{}/{}", m.get(5..7).unwrap_or(""), m.get(0..4).unwrap_or(""));
+    let month = crate::calendar::month_label;
     match (d.filter.tu.as_str(), d.filter.den.as_str()) {
         ("", "") => {}
         (a, "") => parts.push(tf(locale, "dash.since", &[("m", month(a))])),
@@ -421,7 +401,7 @@ pub fn LearnersPage() -> impl IntoView {
         (m.get("q").unwrap_or_default(), m.get("sau").unwrap_or_default())
     };
     let filter = filter_from_url();
-    let here = here();
+    let here = crate::components::current_url();
     view! {
         <Title text=t(locale, "dash.learner_list")/>
         <h1>{t(locale, "dash.learner_list")}</h1>

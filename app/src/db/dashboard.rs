@@ -323,12 +323,7 @@ pub async fn region_labels(db: &Db, codes: &[String]) -> Result<HashMap<String, 
         }
         q.push(")");
         for r in q.query().fetch_all(&db.pool).await? {
-            let name: String = r.try_get(1)?;
-            let parent: Option<String> = r.try_get(2)?;
-            out.insert(r.try_get(0)?, match parent {
-                Some(p) => format!("{name}, {p}"),
-                None => name,
-            });
+            out.insert(r.try_get(0)?, super::region::full_name(r.try_get(1)?, r.try_get(2)?));
         }
     }
     Ok(out)

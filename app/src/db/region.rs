@@ -129,15 +129,15 @@ pub async fn describe(db: &Db, code: &str) -> Result<Option<(String, String)>, s
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| {
-        let name: String = r.try_get(1)?;
-        let parent: Option<String> = r.try_get(2)?;
-        Ok((r.try_get(0)?, match parent {
-            Some(p) => format!("{name}, {p}"),
-            None => name,
-        }))
-    })
-    .transpose()
+    row.map(|r| Ok((r.try_get(0)?, full_name(r.try_get(1)?, r.try_get(2)?)))).transpose()
+}
+
+/// A region's name with its parent's: `Phường Phú Khương, Vĩnh Long`.
+pub fn full_name(name: String, parent: Option<String>) -> String {
+    match parent {
+        Some(p) => format!("{name}, {p}"),
+        None => name,
+    }
 }
 
 /// Every active region with its parent's name: (code, name, parent name).
