@@ -20,8 +20,9 @@ pub async fn submit(
     let Some(user) = viewer.0 else {
         return (StatusCode::UNAUTHORIZED, Redirect::to(&format!("/dang-nhap?next={page}"))).into_response();
     };
-    match submit_attempt(&state.db, &user.id, &attempt, &fields).await {
-        Ok(Ok(())) => Redirect::to(&page).into_response(),
+    // A resend, or other answers for an attempt already submitted, lands on the stored result too.
+    match submit_attempt(&state.db, &user.id, &attempt, &fields, None).await {
+        Ok(Ok(_)) => Redirect::to(&page).into_response(),
         Ok(Err(refused)) => {
             tracing::warn!(user = %user.id, attempt = %attempt, ?refused, "quiz submission refused");
             Redirect::to(&format!("{page}?loi=tampered")).into_response()

@@ -1,7 +1,7 @@
 //! Quiz attempts and answers. Answer keys are read only by `question_keys`, which the grader and the
 //! results page use after submission.
 
-use super::{new_id, now_ms, Db};
+use super::Db;
 use crate::content::QuizSettings;
 use sqlx::Row as _;
 
@@ -137,67 +137,6 @@ pub async fn attempts_for(db: &Db, user_id: &str, quiz_id: &str) -> Result<Vec<A
 pub async fn attempt(db: &Db, id: &str) -> Result<Option<AttemptRow>, sqlx::Error> {
     let row = sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
     row.as_ref().map(attempt_from).transpose()
-}
-
-/// Start an attempt with its drawn questions in order.
-pub async fn insert_attempt(db: &Db, user_id: &str, quiz: &QuizRow, seed: i64, question_ids: &[String]) -> Result<String, sqlx::Error> {
-    let id = new_id();
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO attempt (id, user_id, quiz_id, quiz_revision_id, seed, question_ids, started_at, deadline_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(user_id)
-    .bind(&quiz.quiz_id)
-    .bind(&quiz.revision_id)
-    .bind(seed)
-    .bind(serde_json::to_string(question_ids).unwrap_or_default())
-    .bind(now)
-    .bind(quiz.settings.time_limit.map(|m| now + i64::from(m) * 60_000))
-    .execute(&db.pool)
-    .await?;
-    Ok(id)
-}
-
-/// Record a submission once: the first submit wins, a resend or double click changes nothing. Returns
-/// whether this call recorded it.
-pub async fn submit(db: &Db, attempt_id: &str, answers: &[AnswerRow], points: f64, max: f64, percent: f64, passed: bool) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let now = now_ms();
-    let done = sqlx::query(
-        "UPDATE attempt SET submitted_at = $1, points = $2, max_points = $3, percent = $4, passed = $5 WHERE id = $6 AND submitted_at IS NULL",
-    )
-    .bind(now)
-    .bind(points)
-    .bind(max)
-    .bind(percent)
-    .bind(i64::from(passed))
-    .bind(attempt_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    for a in answers {
-        sqlx::query("INSERT INTO answer (attempt_id, question_id, response, points, max_points, correct) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(attempt_id)
-            .bind(&a.question_id)
-            .bind(&a.response)
-            .bind(a.points)
-            .bind(a.max_points)
-            .bind(i64::from(a.points >= a.max_points - 1e-9))
-            .execute(&mut *tx)
-            .await?;
-    }
-    let (user_id, course_id): (String, String) =
-        sqlx::query_as("SELECT a.user_id, q.course_id FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.id = $1")
-            .bind(attempt_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    super::summary::attempt_submitted(&mut tx, &user_id, &course_id, percent, passed, now).await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 /// The graded answers of an attempt.

@@ -3,7 +3,6 @@
 
 use super::{now_ms, Db};
 use crate::certificate::Certificate;
-use crate::content::{CompletionRule, LessonsRule};
 use sqlx::Row as _;
 
 /// The Crockford base32 alphabet: no I, L, O or U, so a code can be typed from paper.
@@ -38,77 +37,6 @@ pub fn normalize_code(input: &str) -> Option<String> {
         out.push(c);
     }
     (out.len() == 16).then(|| out.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect::<Vec<_>>().join("-"))
-}
-
-/// Check the course's completion rule for this learner; when it is met for the first time, record the
-/// completion and issue the certificate in one transaction. Returns the new certificate's code.
-pub async fn check_and_issue(db: &Db, user_id: &str, course_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "SELECT r.id, r.completion_json, r.title, r.hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id WHERE c.id = $1",
-    )
-    .bind(course_id)
-    .fetch_optional(&db.pool)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let rev: String = row.try_get(0)?;
-    let rule: CompletionRule = serde_json::from_str(&row.try_get::<String, _>(1)?).unwrap_or_default();
-    let (lessons, done): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(p.user_id) FROM lesson_revision lr LEFT JOIN lesson_progress p ON p.lesson_id = lr.lesson_id AND p.user_id = $2
-         WHERE lr.course_revision_id = $1",
-    )
-    .bind(&rev)
-    .bind(user_id)
-    .fetch_one(&db.pool)
-    .await?;
-    let lessons_ok = match rule.lessons {
-        LessonsRule::Count(n) => done >= i64::from(n),
-        LessonsRule::Word(_) => done >= lessons,
-    };
-    let (quizzes, passed): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.quiz_id = qr.quiz_id AND a.user_id = $2 AND a.passed = 1) THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM quiz_revision qr WHERE qr.course_revision_id = $1",
-    )
-    .bind(&rev)
-    .bind(user_id)
-    .fetch_one(&db.pool)
-    .await?;
-    let quizzes_ok = rule.quizzes == "none" || passed >= quizzes;
-    if !(lessons_ok && quizzes_ok) {
-        return Ok(None);
-    }
-    let holder: String = sqlx::query_scalar("SELECT full_name FROM app_user WHERE id = $1").bind(user_id).fetch_one(&db.pool).await?;
-    let mut tx = db.pool.begin().await?;
-    let now = now_ms();
-    let first = sqlx::query(
-        "INSERT INTO completion (user_id, course_id, course_revision_id, completed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, course_id) DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(course_id)
-    .bind(&rev)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if first.rows_affected() == 0 {
-        return Ok(None);
-    }
-    let code = new_code();
-    sqlx::query(
-        "INSERT INTO certificate (code, user_id, course_id, issued_at, holder_name, course_title, hours) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&code)
-    .bind(user_id)
-    .bind(course_id)
-    .bind(now)
-    .bind(&holder)
-    .bind(row.try_get::<String, _>(2)?)
-    .bind(row.try_get::<f64, _>(3)?)
-    .execute(&mut *tx)
-    .await?;
-    super::summary::completed(&mut tx, user_id, course_id, &code, now).await?;
-    tx.commit().await?;
-    Ok(Some(code))
 }
 
 /// The course id of a slug.

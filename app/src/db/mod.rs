@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod course;
 pub mod dashboard;
 pub mod demo;
+pub mod learning;
 pub mod progress;
 pub mod region;
 pub mod session;

@@ -15,22 +15,30 @@ pub async fn get_lesson(course: String, lesson: String) -> Result<LessonView, Ap
     state::with_status(r)
 }
 
-/// Mark a lesson done for the signed-in learner. A plain form post works without JavaScript: the server
-/// answers with a redirect back to the lesson.
+/// Mark a lesson done for the signed-in learner, through the one write path (`db::learning`). A plain form
+/// post works without JavaScript: the server answers with a redirect back to the lesson. `record` is the
+/// sender's id for this record (a UUID), so a resend is recognised; a form without one gets a fresh id.
 #[server(endpoint = "mark_lesson_done")]
-pub async fn mark_lesson_done(course: String, lesson: String) -> Result<(), AppError> {
+pub async fn mark_lesson_done(course: String, lesson: String, record: Option<String>) -> Result<(), AppError> {
     use crate::{db, state};
     let back = format!("/khoa-hoc/{}/bai/{}", crate::components::urlencode(&course), crate::components::urlencode(&lesson));
     let result = async {
         let user = state::require_user()?;
+        if record.as_deref().is_some_and(|r| !db::learning::valid_record_id(r)) {
+            return Err(AppError::invalid("record", "invalid"));
+        }
         let db = state::db()?;
-        if db::progress::mark_lesson_done(&db, &user.id, &course, &lesson).await? {
-            if let Some(course_id) = db::certificate::course_id(&db, &course).await? {
-                db::certificate::check_and_issue(&db, &user.id, &course_id).await?;
-            }
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
+        let done = db::learning::LessonDone {
+            record_id: record.as_deref(),
+            user_id: &user.id,
+            course_slug: &course,
+            lesson_slug: &lesson,
+            device_at: None,
+        };
+        match db::learning::lesson_done(&db, &done).await? {
+            Some(db::learning::Stored::Conflict) => Err(AppError::Conflict),
+            Some(_) => Ok(()),
+            None => Err(AppError::NotFound),
         }
     }
     .await;

@@ -86,14 +86,6 @@ pub mod inner {
         let user = state::require_user()?;
         let db = state::db()?;
         let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
-        let history = db::attempt::attempts_for(&db, &user.id, &q.quiz_id).await?;
-        let now = db::now_ms();
-        if let Some(open) = history.iter().find(|a| a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| d + GRACE_MS > now)) {
-            return Ok(open.id.clone());
-        }
-        if q.settings.attempts > 0 && history.len() as u32 >= q.settings.attempts {
-            return Err(AppError::invalid("attempt", "no_attempts_left"));
-        }
         let seed: i64 = { use rand::Rng; rand::rng().random::<i64>() };
         let mut ids: Vec<String> = db::attempt::questions(&db, &q.revision_id).await?.into_iter().map(|q| q.id).collect();
         if let Some(n) = q.settings.draw {
@@ -106,9 +98,24 @@ pub mod inner {
         if q.settings.shuffle {
             shuffle(&mut ids, (seed as u64).rotate_left(17));
         }
-        let id = db::attempt::insert_attempt(&db, &user.id, &q, seed, &ids).await?;
-        tracing::info!(user = %user.id, attempt = %id, "attempt started");
-        Ok(id)
+        let new = db::learning::NewAttempt {
+            user_id: &user.id,
+            quiz_id: &q.quiz_id,
+            quiz_revision_id: &q.revision_id,
+            seed,
+            question_ids: &ids,
+            attempts_max: q.settings.attempts,
+            time_limit_minutes: q.settings.time_limit,
+            grace_ms: GRACE_MS,
+        };
+        match db::learning::start_attempt(&db, &new).await? {
+            db::learning::Started::New(id) => {
+                tracing::info!(user = %user.id, attempt = %id, "attempt started");
+                Ok(id)
+            }
+            db::learning::Started::Open(id) => Ok(id),
+            db::learning::Started::NoAttemptsLeft => Err(AppError::invalid("attempt", "no_attempts_left")),
+        }
     }
 
     /// The options of a question in this attempt's order. True/false questions get two options, 1 = đúng, 2 = sai.
@@ -215,17 +222,37 @@ pub mod inner {
         TooLong(String),
     }
 
-    /// Grade and record a submission from form fields (`q_<question id>` = option id or text). A second
-    /// submission of the same attempt records nothing and returns Ok, so the same result is shown.
-    pub async fn submit(db: &db::Db, user_id: &str, attempt_id: &str, fields: &[(String, String)]) -> Result<Result<(), Refused>, AppError> {
+    /// Grade and record a submission from form fields (`q_<question id>` = option id or text), through the
+    /// one write path: a resend of the same answers gets the stored outcome, other answers for a submitted
+    /// attempt are refused ([`db::learning::Stored::Conflict`]) and the first result stands. `device_at` is
+    /// the phone's clock at submission when it said (offline sync); the time limit is judged on it, within
+    /// the attempt's start and the time of receipt.
+    pub async fn submit(
+        db: &db::Db,
+        user_id: &str,
+        attempt_id: &str,
+        fields: &[(String, String)],
+        device_at: Option<i64>,
+    ) -> Result<Result<db::learning::Stored<db::learning::AttemptOutcome>, Refused>, AppError> {
         let a = db::attempt::attempt(db, attempt_id).await?.filter(|a| a.user_id == user_id).ok_or(AppError::NotFound)?;
-        if a.submitted_at.is_some() {
-            return Ok(Ok(()));
+        match grade_and_record(db, &a, fields, device_at).await? {
+            // Whatever is sent after the attempt was submitted, the first result stands.
+            Err(_) if a.submitted_at.is_some() => Ok(Ok(db::learning::Stored::Conflict)),
+            r => Ok(r),
         }
-        let (course_slug, _, _, _, settings) = quiz_of(db, &a).await?;
+    }
+
+    async fn grade_and_record(
+        db: &db::Db,
+        a: &AttemptRow,
+        fields: &[(String, String)],
+        device_at: Option<i64>,
+    ) -> Result<Result<db::learning::Stored<db::learning::AttemptOutcome>, Refused>, AppError> {
+        let user_id = a.user_id.as_str();
+        let (_, _, _, _, settings) = quiz_of(db, a).await?;
         let all = db::attempt::questions(db, &a.revision_id).await?;
         let keys = db::attempt::question_keys(db, &a.revision_id).await?;
-        let mut responses: std::collections::HashMap<String, Vec<String>> = Default::default();
+        let mut responses: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (name, value) in fields {
             let Some(qid) = name.strip_prefix("q_") else { continue };
             if !a.question_ids.iter().any(|x| x == qid) {
@@ -233,8 +260,8 @@ pub mod inner {
             }
             responses.entry(qid.to_string()).or_default().push(value.clone());
         }
-        let now = db::now_ms();
-        let late = a.deadline_at.is_some_and(|d| now > d + GRACE_MS);
+        let (at, _) = db::learning::effective_time(device_at, a.started_at, db::now_ms());
+        let late = a.deadline_at.is_some_and(|d| at > d + GRACE_MS);
         let mut answers = Vec::new();
         let (mut points, mut max) = (0.0, 0.0);
         for qid in &a.question_ids {
@@ -249,7 +276,7 @@ pub mod inner {
                     Response::Text(t)
                 }
                 kind => {
-                    let valid: Vec<u32> = options_for(&a, settings.shuffle, q).iter().map(|o| o.id).collect();
+                    let valid: Vec<u32> = options_for(a, settings.shuffle, q).iter().map(|o| o.id).collect();
                     let mut chosen = Vec::new();
                     for v in &given {
                         match v.parse::<u32>() {
@@ -270,7 +297,7 @@ pub mod inner {
             };
             points += earned;
             max += weight;
-            answers.push(db::attempt::AnswerRow {
+            answers.push(db::learning::GradedAnswer {
                 question_id: qid.clone(),
                 response: serde_json::to_string(&response).unwrap_or_default(),
                 points: earned,
@@ -279,13 +306,22 @@ pub mod inner {
         }
         let percent = if max > 0.0 { (points / max * 1000.0).round() / 10.0 } else { 0.0 };
         let passed = percent + 1e-9 >= f64::from(settings.pass);
-        if db::attempt::submit(db, &a.id, &answers, points, max, percent, passed).await? {
-            tracing::info!(user = %user_id, attempt = %a.id, percent, passed, "attempt submitted");
-            if let Some(course_id) = db::certificate::course_id(db, &course_slug).await? {
-                db::certificate::check_and_issue(db, user_id, &course_id).await?;
-            }
+        let submission = db::learning::Submission {
+            attempt_id: &a.id,
+            user_id,
+            payload_hash: db::learning::payload_hash(&responses),
+            device_at,
+            answers: &answers,
+            points,
+            max_points: max,
+            percent,
+            passed,
+        };
+        let stored = db::learning::attempt_submitted(db, &submission).await?;
+        if let db::learning::Stored::New(o) = &stored {
+            tracing::info!(user = %user_id, attempt = %a.id, percent = o.percent, passed = o.passed, certificate = o.certificate.is_some(), "attempt submitted");
         }
-        Ok(Ok(()))
+        Ok(Ok(stored))
     }
 
     pub(super) async fn stats(course: String, quiz: String) -> Result<QuizStats, AppError> {

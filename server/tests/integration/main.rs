@@ -6,6 +6,7 @@ mod accounts;
 mod certificates;
 mod class_list;
 mod dashboard;
+mod learning;
 mod quiz;
 mod reading;
 mod storage;
