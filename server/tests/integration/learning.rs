@@ -83,3 +83,42 @@ async fn a_replayed_lesson_done_keeps_its_first_date() {
         assert_eq!(lessons_done, 1, "{backend}: one lesson counted once");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_record_sent_twice_is_stored_once_and_a_changed_one_is_refused() {
+    use app::db::learning::{lesson_done, LessonDone, Stored};
+    for (backend, app) in TestApp::each_backend().await {
+        let user = app.person("0988 100 003", "Học Viên Mất Sóng", "28756", None).await;
+        let other = app.person("0988 100 004", "Người Khác", "28756", None).await;
+        let id = app::db::new_id();
+        let phone_time = app::db::now_ms() - 60_000;
+        fn record<'a>(id: &'a str, user: &'a str, lesson: &'a str, at: i64) -> LessonDone<'a> {
+            LessonDone { record_id: Some(id), user_id: user, course_slug: "mini", lesson_slug: lesson, device_at: Some(at) }
+        }
+        let first = lesson_done(&app.db, &record(&id, &user, "mot", phone_time)).await.unwrap().unwrap();
+        let Stored::New(outcome) = first else { panic!("{backend}: first receipt is new: {first:?}") };
+        // The phone never heard back and resends, several times at once.
+        let resends = (0..4).map(|_| {
+            let db = app.db.clone();
+            let (id, user) = (id.clone(), user.clone());
+            tokio::spawn(async move {
+                let r = LessonDone { record_id: Some(&id), user_id: &user, course_slug: "mini", lesson_slug: "mot", device_at: Some(phone_time) };
+                lesson_done(&db, &r).await.unwrap().unwrap()
+            })
+        });
+        for r in resends {
+            assert_eq!(r.await.unwrap(), Stored::Replayed(outcome.clone()), "{backend}: a resend gets the stored outcome");
+        }
+        // The same id saying something else, or from someone else, is refused; nothing is recorded for it.
+        assert_eq!(lesson_done(&app.db, &record(&id, &user, "hai", phone_time)).await.unwrap(), Some(Stored::Conflict), "{backend}");
+        assert_eq!(lesson_done(&app.db, &record(&id, &other, "mot", phone_time)).await.unwrap(), Some(Stored::Conflict), "{backend}");
+        let hai: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id WHERE l.slug = 'hai'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(hai, 0, "{backend}: the refused record changed nothing");
+        // Both clocks are kept: the phone's, and the server's time of receipt.
+        let device: Option<i64> = sqlx::query_scalar("SELECT done_at_device FROM lesson_progress WHERE user_id = $1").bind(&user).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!((device, done_at(&app, &user, "mot").await), (Some(phone_time), outcome.done_at), "{backend}");
+    }
+}
