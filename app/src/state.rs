@@ -15,6 +15,45 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The certificate signing key.
     pub signer: std::sync::Arc<crate::certificate::signing::Signer>,
+    /// The deployment's settings (`taphuan serve` reads them with clap; nothing else reads the environment).
+    pub site: std::sync::Arc<SiteConfig>,
+}
+
+/// Settings of a deployment that pages and handlers need, from `taphuan serve`'s flags or `TAPHUAN_*`
+/// variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteConfig {
+    /// The public address (`TAPHUAN_PUBLIC_URL`), for QR codes and credential ids; `None` takes it from the
+    /// request's `Host`.
+    pub public_url: Option<String>,
+    /// The issuing organisation printed on certificates (`TAPHUAN_ISSUER`).
+    pub issuer: String,
+    /// The signer line printed on certificates (`TAPHUAN_SIGNER`), may be empty.
+    pub signer: String,
+    /// Take the client address from `X-Forwarded-For` (`TAPHUAN_TRUST_PROXY`), behind a load balancer.
+    pub trust_proxy: bool,
+}
+
+/// The issuer printed when none is configured.
+pub const DEFAULT_ISSUER: &str = "Tập Huấn — Chương trình OCOP";
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig { public_url: None, issuer: DEFAULT_ISSUER.into(), signer: String::new(), trust_proxy: false }
+    }
+}
+
+impl SiteConfig {
+    /// The public address of this deployment without a trailing slash: the configured one, else taken from
+    /// the request (`Host`, and `X-Forwarded-Proto` for the scheme).
+    pub fn public_base(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
+        let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:3000");
+        let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
+        format!("{proto}://{host}")
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -19,25 +19,6 @@ use krilla::Document;
 static REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 
-/// The issuing organisation printed on certificates (`TAPHUAN_ISSUER`).
-pub fn issuer_name() -> String {
-    std::env::var("TAPHUAN_ISSUER").unwrap_or_else(|_| "Tập Huấn — Chương trình OCOP".into())
-}
-
-/// The signer line printed on certificates (`TAPHUAN_SIGNER`, e.g. "Giám đốc Trung tâm Khuyến nông").
-pub fn signer_name() -> String {
-    std::env::var("TAPHUAN_SIGNER").unwrap_or_default()
-}
-
-/// The public address of this deployment, for QR codes and credential ids.
-pub fn public_base(headers: &HeaderMap) -> String {
-    if let Ok(url) = std::env::var("TAPHUAN_PUBLIC_URL") {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
-    format!("{proto}://{host}")
-}
 
 /// The holder (or staff) may download; anyone else gets 404, so codes are not confirmed to strangers here.
 async fn owned(state: &AppState, viewer: &Viewer, code: &str) -> Result<Certificate, Response> {
@@ -61,8 +42,8 @@ pub async fn pdf(State(state): State<AppState>, Extension(viewer): Extension<Vie
         Ok(c) => c,
         Err(r) => return r,
     };
-    let qr = qr_text(&public_base(&headers), &cert, &state.signer);
-    match render_pdf(&cert, &qr, &issuer_name(), &signer_name()) {
+    let qr = qr_text(&state.site.public_base(&headers), &cert, &state.signer);
+    match render_pdf(&cert, &qr, &state.site.issuer, &state.site.signer) {
         Ok(bytes) => {
             let mut res = bytes.into_response();
             res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
@@ -84,7 +65,7 @@ pub async fn credential_json(State(state): State<AppState>, Extension(viewer): E
         Ok(c) => c,
         Err(r) => return r,
     };
-    let mut res = Json(credential(&public_base(&headers), &cert, &issuer_name(), &state.signer)).into_response();
+    let mut res = Json(credential(&state.site.public_base(&headers), &cert, &state.site.issuer, &state.signer)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"chung-nhan-{}.json\"", cert.code)) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -95,7 +76,7 @@ pub async fn credential_json(State(state): State<AppState>, Extension(viewer): E
 pub async fn issuer(State(state): State<AppState>) -> Json<serde_json::Value> {
     let pk = state.signer.public();
     Json(serde_json::json!({
-        "name": issuer_name(),
+        "name": state.site.issuer,
         "id": state.signer.did(),
         "type": "Ed25519",
         "publicKeyHex": pk.as_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>(),

@@ -103,7 +103,7 @@ pub async fn upload(
         Vec::new()
     };
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
-    let base = crate::certificate::public_base(&headers);
+    let base = state.site.public_base(&headers);
     Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response()
 }
 

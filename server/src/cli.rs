@@ -1,11 +1,12 @@
 //! The one command line. Every subcommand that touches data takes `--database` with the same default.
 //!
-//! Environment variables (flags win):
+//! Every `TAPHUAN_*` variable is read here, by clap, and nowhere else (flags win); `serve` hands them to
+//! `AppState`. `--help` never prints a variable's value: a database URL may carry a password.
 //! - `TAPHUAN_DATABASE_URL`: `sqlite://data/taphuan.db` (default) or `postgres://user:pass@host/db`
-//! - `TAPHUAN_BIND`: address to listen on, default `127.0.0.1:3000`
-//! - `TAPHUAN_COURSES`: course folder, default `courses`
-//! - `TAPHUAN_SITE_ROOT`: built static site (wasm, css), default `target/site`
-//! - `TAPHUAN_LOG_FORMAT=json`, `RUST_LOG`: logging
+//! - `TAPHUAN_BIND`, `TAPHUAN_COURSES`, `TAPHUAN_SITE_ROOT`, `TAPHUAN_SECURE_COOKIES`, `TAPHUAN_DEMO`,
+//!   `TAPHUAN_SIGNING_KEY`: `serve`'s flags
+//! - `TAPHUAN_PUBLIC_URL`, `TAPHUAN_ISSUER`, `TAPHUAN_SIGNER`, `TAPHUAN_TRUST_PROXY`: the site's settings
+//! - `TAPHUAN_LOG_FORMAT=json`, and `RUST_LOG` (read by tracing's filter): logging
 
 use crate::error::ServerError;
 use clap::{Args, Parser, Subcommand};
@@ -19,15 +20,41 @@ pub const DEFAULT_DATABASE: &str = "sqlite://data/taphuan.db";
 #[derive(Debug, Parser)]
 #[command(name = "taphuan", version, about, long_about = None)]
 pub struct Cli {
+    /// Log format: text, or json for one object per line.
+    #[arg(long, global = true, env = "TAPHUAN_LOG_FORMAT", default_value = "text", hide_env_values = true)]
+    pub log_format: String,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The settings of a running site that pages and handlers need.
+#[derive(Debug, Args, Clone)]
+pub struct SiteArgs {
+    /// The public address (e.g. https://taphuan.example.vn), for QR codes and credentials; default: from the request.
+    #[arg(long, env = "TAPHUAN_PUBLIC_URL", hide_env_values = true)]
+    pub public_url: Option<String>,
+    /// The issuing organisation printed on certificates.
+    #[arg(long, env = "TAPHUAN_ISSUER", default_value = app::state::DEFAULT_ISSUER, hide_env_values = true)]
+    pub issuer: String,
+    /// The signer line printed on certificates (e.g. "Giám đốc Trung tâm Khuyến nông").
+    #[arg(long, env = "TAPHUAN_SIGNER", default_value = "", hide_env_values = true)]
+    pub signer: String,
+    /// Take the client address from X-Forwarded-For (only behind a load balancer that sets it).
+    #[arg(long, env = "TAPHUAN_TRUST_PROXY", hide_env_values = true)]
+    pub trust_proxy: bool,
+}
+
+impl From<SiteArgs> for app::state::SiteConfig {
+    fn from(a: SiteArgs) -> Self {
+        app::state::SiteConfig { public_url: a.public_url.filter(|u| !u.is_empty()), issuer: a.issuer, signer: a.signer, trust_proxy: a.trust_proxy }
+    }
 }
 
 /// Where the data lives.
 #[derive(Debug, Args, Clone)]
 pub struct DbArgs {
     /// Database URL: sqlite://path or postgres://…
-    #[arg(long = "database", env = "TAPHUAN_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    #[arg(long = "database", env = "TAPHUAN_DATABASE_URL", default_value = DEFAULT_DATABASE, hide_env_values = true)]
     pub database: String,
 }
 
@@ -56,6 +83,8 @@ pub enum Command {
         /// The certificate signing key (Ed25519, hex); created with owner-only permissions if missing.
         #[arg(long, env = "TAPHUAN_SIGNING_KEY", default_value = "data/signing-key")]
         signing_key: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Check a certificate credential (JSON file) or a certificate's QR text against the published key.
     VerifyCredential {
@@ -142,8 +171,9 @@ pub enum Command {
 /// Run a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
     match cli.command {
-        Command::Serve { bind, db, courses, site_root, secure_cookies, demo, signing_key } => {
-            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo, signing_key }).await?;
+        Command::Serve { bind, db, courses, site_root, secure_cookies, demo, signing_key, site } => {
+            let site = site.into();
+            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo, signing_key, site }).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyCredential { input, key, revocations } => Ok(verify_credential(&input, &key, revocations.as_deref())),

@@ -10,10 +10,13 @@ pub mod error;
 pub mod health;
 pub mod quiz;
 pub mod seed;
+pub mod serve;
 pub mod telemetry;
 
+pub use serve::{create_demo_accounts, ensure_regions, import_courses, open_database, serve, ServeConfig, DEFAULT_REGIONS, DEMO_ACCOUNTS};
+
 use app::app::{shell, App};
-use app::db::{self, Db};
+use app::db;
 use app::state::{AppState, ClientAddr, Viewer};
 use axum::extract::{ConnectInfo, State};
 use std::net::SocketAddr;
@@ -25,75 +28,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use error::ServerError;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
-
-/// What `serve` needs.
-#[derive(Debug, Clone)]
-pub struct ServeConfig {
-    pub bind: String,
-    pub database: String,
-    pub courses: PathBuf,
-    pub site_root: PathBuf,
-    pub secure_cookies: bool,
-    pub demo: bool,
-    pub signing_key: PathBuf,
-}
-
-/// The default region file, shipped in the binary and loaded into an empty database.
-pub const DEFAULT_REGIONS: &str = include_str!("../data/regions-vn-2025.csv");
-
-/// Load the shipped regions when the database has none.
-pub async fn ensure_regions(db: &Db) -> Result<(), ServerError> {
-    if db::region::count(db).await? == 0 {
-        let rows = db::region::parse_csv(DEFAULT_REGIONS).map_err(ServerError::Config)?;
-        let r = db::region::import(db, &rows).await?;
-        tracing::info!(inserted = r.inserted, "default regions loaded");
-    }
-    Ok(())
-}
-
-/// Connect and migrate.
-pub async fn open_database(url: &str) -> Result<Db, ServerError> {
-    let db = db::connect(url).await?;
-    db::migrate(&db).await?;
-    Ok(db)
-}
-
-/// Import every course under `dir`. Broken courses are logged (with file and line) and skipped; the others
-/// load. Returns whether any course was broken. `print` writes the report to stdout for the CLI.
-pub async fn import_courses(db: &Db, dir: &Path, print: bool) -> Result<bool, ServerError> {
-    let (outcomes, problems) = db::course::import_dir(db, dir).await?;
-    for p in &problems {
-        tracing::error!(problem = %p, "course skipped");
-        if print {
-            println!("{p}");
-        }
-    }
-    for o in &outcomes {
-        let line = format!(
-            "{} v{}: {:?}; added [{}], changed [{}], removed [{}]",
-            o.slug,
-            o.version,
-            o.status,
-            o.added.join(", "),
-            o.changed.join(", "),
-            o.removed.join(", ")
-        );
-        tracing::info!(course = %o.slug, status = ?o.status, added = o.added.len(), changed = o.changed.len(), removed = o.removed.len(), "course imported");
-        if print {
-            println!("{line}");
-        }
-    }
-    Ok(!problems.is_empty())
-}
 
 /// Leptos options for a site root, without needing cargo-leptos's environment (tests, other folders).
 pub fn leptos_options(site_root: &Path) -> LeptosOptions {
@@ -201,16 +143,16 @@ async fn load_viewer(State(state): State<AppState>, mut req: Request, next: Next
             }
         }
     }
-    let addr = client_addr(&req);
+    let addr = client_addr(&req, state.site.trust_proxy);
     req.extensions_mut().insert(viewer);
     req.extensions_mut().insert(ClientAddr(addr));
     next.run(req).await
 }
 
-/// The client's address: the socket peer, or with `TAPHUAN_TRUST_PROXY=1` (behind a load balancer that sets
-/// it) the last address in `X-Forwarded-For`.
-fn client_addr(req: &Request) -> String {
-    if std::env::var("TAPHUAN_TRUST_PROXY").is_ok_and(|v| v == "1") {
+/// The client's address: the socket peer, or with `trust_proxy` (`TAPHUAN_TRUST_PROXY=1`, behind a load
+/// balancer that sets it) the last address in `X-Forwarded-For`.
+fn client_addr(req: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
         if let Some(ip) = req
             .headers()
             .get("x-forwarded-for")
@@ -278,103 +220,3 @@ async fn switch_language(State(state): State<AppState>, axum::Extension(viewer):
     res
 }
 
-/// Run the server until Ctrl-C or SIGTERM.
-pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
-    let db = open_database(&cfg.database).await?;
-    ensure_regions(&db).await?;
-    if db::summary::needs_rebuild(&db).await? {
-        let r = db::summary::rebuild(&db).await?;
-        tracing::info!(learner_courses = r.learner_courses, cells = r.cells, "dashboard summary built from existing records");
-    }
-    if cfg.demo {
-        create_demo_accounts(&db).await?;
-    }
-    if cfg.courses.exists() {
-        import_courses(&db, &cfg.courses, false).await?;
-    } else {
-        tracing::warn!(dir = %cfg.courses.display(), "course folder not found; serving what the database holds");
-    }
-    let leptos_options = leptos_options(&cfg.site_root);
-    if !cfg.site_root.join(leptos_options.site_pkg_dir.as_ref()).exists() {
-        tracing::warn!(site_root = %cfg.site_root.display(), "no built site found: pages work, styles and islands need `cargo leptos build`");
-    }
-    let signer = app::certificate::signing::Signer::load_or_create(&cfg.signing_key)
-        .map_err(|e| ServerError::File { path: cfg.signing_key.clone(), message: e.to_string() })?;
-    let state = AppState { leptos_options, db: db.clone(), secure_cookies: cfg.secure_cookies, signer: std::sync::Arc::new(signer) };
-    let app = router(state);
-    tokio::spawn(async move {
-        let store = db::session::DbSessionStore::new(db.clone());
-        loop {
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "deleting expired sessions failed");
-            }
-            if let Err(e) = db::user::prune_throttle(&db).await {
-                tracing::warn!(error = %e, "pruning throttle counters failed");
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-        }
-    });
-    let listener = tokio::net::TcpListener::bind(&cfg.bind)
-        .await
-        .map_err(|source| ServerError::Bind { addr: cfg.bind.clone(), source })?;
-    let addr = listener.local_addr()?;
-    tracing::info!("listening on http://{addr}");
-    println!("Tập Huấn: listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-/// The demo accounts: one per role, all with the password `taphuan-demo`, for trying the platform locally.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str); 4] = [
-    ("0900000001", "Nguyễn Văn Học", "learner"),
-    ("0900000002", "Trần Thị Tập Huấn", "trainer"),
-    ("0900000003", "Lê Văn Theo Dõi", "official"),
-    ("0900000004", "Phạm Thị Quản Trị", "admin"),
-];
-
-/// Create the demo accounts that are missing and print them.
-pub async fn create_demo_accounts(db: &Db) -> Result<(), ServerError> {
-    let hash = app::auth::password::hash("taphuan-demo".into()).await.map_err(|e| ServerError::Config(e.to_string()))?;
-    println!("Demo accounts (password: taphuan-demo):");
-    for (phone, name, role) in DEMO_ACCOUNTS {
-        let phone_n = app::auth::normalize_phone(phone).unwrap_or_default();
-        let id = match db::user::id_by_phone(db, &phone_n).await? {
-            Some(id) => id,
-            None => {
-                let new = db::user::NewUser {
-                    phone: &phone_n,
-                    full_name: name,
-                    org_name: "HTX Dừa Xanh (demo)",
-                    org_type: "hop-tac-xa",
-                    region_code: Some("28756"),
-                    password_hash: &hash,
-                };
-                db::user::insert_user(&db.pool, &new).await?
-            }
-        };
-        if let Some(r) = app::auth::Role::parse(role).filter(|r| *r != app::auth::Role::Learner) {
-            let scope = (r == app::auth::Role::Official).then_some("86");
-            db::user::grant_role(db, &id, r, scope).await?;
-        }
-        println!("  {role:<9} {phone}  {name}");
-    }
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
-}

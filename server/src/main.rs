@@ -10,7 +10,7 @@ async fn main() -> std::process::ExitCode {
     } else {
         server::cli::Cli::parse()
     };
-    server::telemetry::init();
+    server::telemetry::init(&cli.log_format);
     match server::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {

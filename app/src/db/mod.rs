@@ -100,3 +100,33 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
 pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(&db.pool).await.map(|_| ())
 }
+
+/// The key of the start-up advisory lock ("taphuan" in ASCII), the same in every process.
+const STARTUP_LOCK_KEY: i64 = 0x7461_7068_7561_6e;
+
+/// Held by the one process that runs the start-up jobs (regions, summary rebuild, course import) while
+/// others starting on the same PostgreSQL wait. A session-level `pg_advisory_lock` on a connection of its
+/// own, detached from the pool: releasing closes that connection, and so does a crash, so the lock can never
+/// outlive its holder or come back into the pool. SQLite serves one process; there it is a no-op.
+pub struct StartupLock(Option<sqlx::AnyConnection>);
+
+impl StartupLock {
+    /// Wait for the lock.
+    pub async fn take(db: &Db) -> Result<StartupLock, sqlx::Error> {
+        if db.backend != Backend::Postgres {
+            return Ok(StartupLock(None));
+        }
+        let mut conn = db.pool.acquire().await?.detach();
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(STARTUP_LOCK_KEY).execute(&mut conn).await?;
+        Ok(StartupLock(Some(conn)))
+    }
+
+    /// Let the next process in.
+    pub async fn release(self) -> Result<(), sqlx::Error> {
+        use sqlx::Connection as _;
+        match self.0 {
+            Some(conn) => conn.close().await,
+            None => Ok(()),
+        }
+    }
+}

@@ -97,7 +97,6 @@ async fn sign_up_refuses_bad_input_with_messages_in_vietnamese() {
 
 #[tokio::test]
 async fn wrong_passwords_are_throttled_while_the_owner_elsewhere_signs_in() {
-    std::env::set_var("TAPHUAN_TRUST_PROXY", "1");
     let app = TestApp::start().await;
     app.person("0987 654 321", "Lê Thị Hoa", "28756", None).await;
     let attacker = app.browser();

@@ -9,5 +9,6 @@ mod dashboard;
 mod learning;
 mod quiz;
 mod reading;
+mod startup;
 mod storage;
 mod util;

@@ -96,7 +96,14 @@ impl TestApp {
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
         let signer = app::certificate::signing::Signer::load_or_create(&tmp.path().join("signing-key")).unwrap();
         let signer = std::sync::Arc::new(signer);
-        let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone(), secure_cookies: false, signer: signer.clone() };
+        let state = AppState {
+            leptos_options: server::leptos_options(&site),
+            db: db.clone(),
+            secure_cookies: false,
+            signer: signer.clone(),
+            // Tests speak for many phones from one address, as a load balancer would: X-Forwarded-For counts.
+            site: std::sync::Arc::new(app::state::SiteConfig { trust_proxy: true, ..Default::default() }),
+        };
         let router = server::router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -1,0 +1,94 @@
+//! Start-up as a deployment does it: several `taphuan serve` processes at once on one PostgreSQL, and a
+//! command line that never shows a secret.
+
+use crate::util::{copy_dir, fixtures};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// A `taphuan serve` on a free port; returns the child and its address once it listens.
+fn spawn_serve(database: &str, courses: &std::path::Path, key: &std::path::Path) -> (Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taphuan"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database", database, "--site-root", "/nonexistent"])
+        .arg("--courses")
+        .arg(courses)
+        .arg("--signing-key")
+        .arg(key)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("Tập Huấn: listening on ") {
+                let _ = tx.send(addr.to_string());
+            }
+        }
+    });
+    (child, rx)
+}
+
+struct Kill(Vec<Child>);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_processes_start_at_once_on_one_empty_postgres_and_import_the_courses_once() {
+    let Ok(pg) = std::env::var("TAPHUAN_TEST_POSTGRES_URL") else {
+        eprintln!("skipped: TAPHUAN_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let admin = app::db::connect(&pg).await.unwrap();
+    let name = format!("taphuan_start_{}", std::process::id());
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin.pool).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await.unwrap();
+    let url = format!("{}/{name}", pg.rsplit_once('/').unwrap().0);
+    let tmp = tempfile::tempdir().unwrap();
+    let courses = tmp.path().join("courses");
+    copy_dir(&fixtures(), &courses);
+    copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../courses"), &courses);
+    let key = tmp.path().join("signing-key");
+    app::certificate::signing::Signer::load_or_create(&key).unwrap();
+
+    let (a, ra) = spawn_serve(&url, &courses, &key);
+    let (b, rb) = spawn_serve(&url, &courses, &key);
+    let _guard = Kill(vec![a, b]);
+    let wait = std::time::Duration::from_secs(120);
+    let addrs = [ra.recv_timeout(wait).expect("first process listens"), rb.recv_timeout(wait).expect("second process listens")];
+    let client = reqwest::Client::new();
+    for addr in &addrs {
+        let ready = client.get(format!("{addr}/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), 200, "{addr}");
+        let home = client.get(format!("{addr}/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("/khoa-hoc/mini"), "{addr} serves the catalog");
+    }
+    let db = app::db::connect(&url).await.unwrap();
+    let shipped = app::content::load_dir(&courses).courses.len() as i64;
+    let courses_n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM course").fetch_one(&db.pool).await.unwrap();
+    let revisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM course_revision").fetch_one(&db.pool).await.unwrap();
+    let regions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM region").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((courses_n, revisions), (shipped, shipped), "every course imported once, one revision each");
+    assert_eq!(regions, server::DEFAULT_REGIONS.lines().filter(|l| !l.trim().is_empty()).count() as i64 - 1, "regions loaded once");
+    db.pool.close().await;
+}
+
+#[test]
+fn help_never_prints_a_secret() {
+    let out = Command::new(env!("CARGO_BIN_EXE_taphuan"))
+        .args(["serve", "--help"])
+        .env("TAPHUAN_DATABASE_URL", "postgres://taphuan:mat-khau-bi-mat@db.example/taphuan")
+        .env("TAPHUAN_PUBLIC_URL", "https://bi-mat.example")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && help.contains("--database") && help.contains("TAPHUAN_DATABASE_URL"), "{help}");
+    assert!(!help.contains("mat-khau-bi-mat") && !help.contains("bi-mat.example"), "{help}");
+}
