@@ -102,7 +102,7 @@ pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
 }
 
 /// The key of the start-up advisory lock ("taphuan" in ASCII), the same in every process.
-const STARTUP_LOCK_KEY: i64 = 0x7461_7068_7561_6e;
+const STARTUP_LOCK_KEY: i64 = 0x0074_6170_6875_616e;
 
 /// Held by the one process that runs the start-up jobs (regions, summary rebuild, course import) while
 /// others starting on the same PostgreSQL wait. A session-level `pg_advisory_lock` on a connection of its
