@@ -157,4 +157,36 @@ mod response {
             self.render(None)
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        async fn page(e: AppError) -> (u16, String) {
+            let res = e.into_response();
+            let status = res.status().as_u16();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            (status, String::from_utf8(bytes.to_vec()).unwrap())
+        }
+
+        #[tokio::test]
+        async fn an_error_page_has_the_status_and_both_languages_vietnamese_first() {
+            let (status, body) = page(AppError::Forbidden).await;
+            assert_eq!(status, 403);
+            let (vi, en) = (body.find(&AppError::Forbidden.message(Locale::Vi)), body.find(&AppError::Forbidden.message(Locale::En)));
+            assert!(vi.is_some() && en.is_some() && vi < en, "{body}");
+            assert!(page(AppError::Unauthorized).await.1.contains("href=\"/dang-nhap\""), "a way to sign in");
+        }
+
+        #[tokio::test]
+        async fn an_invalid_field_says_which_and_a_request_failure_says_nothing_more() {
+            let (status, body) = page(AppError::invalid("khoa", "course_unknown")).await;
+            assert_eq!(status, 400);
+            assert!(body.contains("Không có khóa học này.") && body.contains("There is no such course."), "{body}");
+            let (status, body) = page(AppError::Request("secret detail".into())).await;
+            assert_eq!(status, 400);
+            assert!(!body.contains("secret detail"), "{body}");
+            assert_eq!(page(AppError::Internal).await.0, 500);
+        }
+    }
 }
