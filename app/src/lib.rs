@@ -1,6 +1,7 @@
 //! Tập Huấn's web app: routes, pages, islands and server functions. Compiled natively with `ssr` (inside the
 //! `taphuan` server) and to wasm with `hydrate`, where only the `#[island]` components run.
-//! Start at [`app::App`] for the routes; server-only trees (`db`, `content`, `state`) are gated below.
+//! Start at [`app::App`] for the pages and at `routes` for the plain HTTP handlers; server-only trees
+//! (`db`, `content`, `state`, `routes`) are gated below.
 
 rust_i18n::i18n!("locales", fallback = "vi");
 
@@ -22,6 +23,8 @@ pub mod text;
 pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -1,33 +1,8 @@
-//! Files: course images served from the database (only what a course folder held at import), and the
-//! build-time precompression of the static site.
+//! The build-time precompression of the static site. (Course images are served by the catalog feature,
+//! `app/src/catalog/files.rs`.)
 
-use app::state::AppState;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use std::io::Write;
 use std::path::Path;
-
-/// `GET /khoa-hoc/{course}/tep/{*path}`: a file of the course's current revision.
-pub async fn course_file(State(state): State<AppState>, UrlPath((course, path)): UrlPath<(String, String)>) -> Response {
-    match app::db::course::asset(&state.db, &course, &path).await {
-        Ok(Some((content_type, bytes))) => {
-            let mut res = bytes.into_response();
-            let h = res.headers_mut();
-            if let Ok(v) = HeaderValue::from_str(&content_type) {
-                h.insert(header::CONTENT_TYPE, v);
-            }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-            res
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, "không tìm thấy tệp · file not found").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "course file lookup failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
 
 const COMPRESSIBLE: [&str; 7] = ["js", "wasm", "css", "svg", "html", "json", "txt"];
 

@@ -1,14 +1,11 @@
 //! The `taphuan` server: the axum router around the leptos app, static files, health checks, and the
-//! command-line actions. `router` is what both `serve` and the integration tests run.
+//! command-line actions. `router` is what both `serve` and the integration tests run; it only composes:
+//! the features' own routes (`app::routes`), the leptos pages, `/pkg` and the middleware.
 
 pub mod assets;
-pub mod certificate;
-pub mod class_list;
 pub mod cli;
-pub mod dashboard;
 pub mod error;
 pub mod health;
-pub mod quiz;
 pub mod seed;
 pub mod serve;
 pub mod telemetry;
@@ -22,10 +19,10 @@ use axum::extract::{ConnectInfo, State};
 use std::net::SocketAddr;
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
 use axum::body::Body;
-use axum::extract::{Query, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
@@ -74,20 +71,8 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)));
     Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/thong-ke/xuat.csv", get(dashboard::csv))
-        .route("/thong-ke/xuat.xlsx", get(dashboard::xlsx))
         .route("/readyz", get(health::readyz))
-        .route("/ngon-ngu", get(switch_language))
-        .route("/khoa-hoc/{course}/tep/{*path}", get(assets::course_file))
-        .route("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{attempt}/nop", axum::routing::post(quiz::submit))
-        .route("/chung-nhan/{code}/pdf", get(certificate::pdf))
-        .route("/chung-nhan/{code}/credential.json", get(certificate::credential_json))
-        .route("/.well-known/taphuan-issuer.json", get(certificate::issuer))
-        .route("/.well-known/taphuan-revocations.json", get(certificate::revocations))
-        .route(
-            "/quan-tri/nhap-lop/gui",
-            axum::routing::post(class_list::upload).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)),
-        )
+        .merge(app::routes::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -194,29 +179,5 @@ async fn same_origin(req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
-}
-
-#[derive(serde::Deserialize)]
-struct LangQuery {
-    lang: String,
-    next: Option<String>,
-}
-
-/// `/ngon-ngu?lang=en&next=/path`: remember the language in a cookie for a year (and on the account, so it
-/// follows the person to another phone) and go back.
-async fn switch_language(State(state): State<AppState>, axum::Extension(viewer): axum::Extension<Viewer>, Query(q): Query<LangQuery>) -> Response {
-    let locale = app::i18n::Locale::from_code(&q.lang);
-    if let Some(u) = viewer.0 {
-        if let Err(e) = db::user::set_locale(&state.db, &u.id, locale.code()).await {
-            tracing::warn!(error = %e, "saving the language failed");
-        }
-    }
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
-    let cookie = app::i18n::lang_cookie(locale);
-    let mut res = Redirect::to(&next).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
 }
 

@@ -6,5 +6,9 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod class_list;
 pub mod admin_page;
+#[cfg(feature = "ssr")]
+mod upload;
 
 pub use admin_page::{AdminPage, ClassListPage};
+#[cfg(feature = "ssr")]
+pub use upload::routes;

@@ -3,10 +3,14 @@
 pub mod api;
 pub mod catalog_page;
 pub mod course_page;
+#[cfg(feature = "ssr")]
+mod files;
 pub mod search_island;
 
 pub use catalog_page::CatalogPage;
 pub use course_page::{CoursePage, GlossaryPage};
+#[cfg(feature = "ssr")]
+pub use files::routes;
 
 use serde::{Deserialize, Serialize};
 

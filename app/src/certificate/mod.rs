@@ -4,9 +4,13 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+mod files;
+#[cfg(feature = "ssr")]
 pub mod signing;
 pub mod verify_page;
 
+#[cfg(feature = "ssr")]
+pub use files::routes;
 pub use verify_page::{MyCertificates, VerifyPage};
 
 use serde::{Deserialize, Serialize};

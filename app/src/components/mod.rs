@@ -1,5 +1,10 @@
-//! Widgets shared by several features: the page layout, the not-found view, error messages, and the switch
-//! that loads the wasm bundle on pages with islands.
+//! Widgets shared by several features: the page layout (with its language switch, served by `http.rs`), the
+//! not-found view, error messages, and the switch that loads the wasm bundle on pages with islands.
+
+#[cfg(feature = "ssr")]
+mod http;
+#[cfg(feature = "ssr")]
+pub use http::routes;
 
 use crate::error::AppError;
 use crate::i18n::{t, use_locale};
@@ -136,12 +141,8 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
     set_status(error.status());
     let locale = use_locale();
-    // An invalid field says which, when the form messages know it.
-    let message = match &error {
-        AppError::Invalid { code, .. } => form_message(locale, code),
-        _ => None,
-    }
-    .unwrap_or_else(|| error.message(locale));
+    // The same message the plain handlers' error page shows.
+    let message = error.page_message(locale);
     view! {
         <section class="message" role="alert">
             <h1>{t(locale, "app.name")}</h1>

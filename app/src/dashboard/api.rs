@@ -8,13 +8,13 @@ use leptos::prelude::*;
 /// The dashboard for a filter.
 #[server(endpoint = "dashboard", input = server_fn::codec::GetUrl)]
 pub async fn get_dashboard(filter: Filter) -> Result<Dashboard, AppError> {
-    crate::state::with_status(async { inner::load(&crate::state::db()?, &crate::state::require_user()?, &filter).await }.await)
+    crate::state::with_status(async { ssr::load(&crate::state::db()?, &crate::state::require_user()?, &filter).await }.await)
 }
 
 /// One page of the learner list.
 #[server(endpoint = "dashboard_learners", input = server_fn::codec::GetUrl)]
 pub async fn get_learners(filter: Filter, q: String, sau: String) -> Result<LearnerList, AppError> {
-    crate::state::with_status(async { inner::learners(&crate::state::db()?, &crate::state::require_user()?, &filter, &q, &sau).await }.await)
+    crate::state::with_status(async { ssr::learners(&crate::state::db()?, &crate::state::require_user()?, &filter, &q, &sau).await }.await)
 }
 
 /// Set a target: `target` people of type `loai` ('' for all) certified in course `khoa` in region `vung` by
@@ -24,7 +24,7 @@ pub async fn add_target(vung: String, khoa: String, loai: String, target: String
     let back = Filter { vung: vung.clone(), ..Filter::default() }.href("/thong-ke");
     let result = async {
         let me = crate::state::require_user()?;
-        inner::add_target(&crate::state::db()?, &me, &vung, &khoa, &loai, &target, &han).await
+        ssr::add_target(&crate::state::db()?, &me, &vung, &khoa, &loai, &target, &han).await
     }
     .await;
     crate::state::finish_form(result, &format!("{back}#chi-tieu"), &back)
@@ -35,16 +35,21 @@ pub async fn add_target(vung: String, khoa: String, loai: String, target: String
 pub async fn remove_target(id: String) -> Result<(), AppError> {
     let result = async {
         let me = crate::state::require_user()?;
-        inner::remove_target(&crate::state::db()?, &me, &id).await
+        ssr::remove_target(&crate::state::db()?, &me, &id).await
     }
     .await;
     crate::state::finish_form(result, "/thong-ke#chi-tieu", "/thong-ke")
 }
 
-/// The work behind the server functions, also called by the CSV and XLSX handlers so an export is exactly
-/// the view it came from.
+/// The dashboard and learner list for a viewer, without the server-function context: the integration tests
+/// check them against figures computed by hand.
 #[cfg(feature = "ssr")]
-pub mod inner {
+pub use ssr::{learners, load};
+
+/// The work behind the server functions, also called by the CSV and XLSX handlers (`dashboard/export.rs`)
+/// so an export is exactly the view it came from.
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
     use super::super::*;
     use crate::auth::{in_area, CurrentUser, Role, ORG_TYPES};
     use crate::db::dashboard::{self as q, Scope};
@@ -53,7 +58,7 @@ pub mod inner {
     use std::collections::{BTreeMap, HashMap};
 
     /// The area the viewer may see: `''` for admins, the region path of an official's grant.
-    pub fn area(me: &CurrentUser) -> Result<String, AppError> {
+    pub(crate) fn area(me: &CurrentUser) -> Result<String, AppError> {
         if me.is_admin() {
             return Ok(String::new());
         }
@@ -67,14 +72,14 @@ pub mod inner {
     }
 
     /// A filter checked against the database and the viewer's area, plus the courses for labels.
-    pub struct Checked {
-        pub scope: Scope,
-        pub area: String,
-        pub courses: Vec<(String, String, String, i64)>,
+    pub(crate) struct Checked {
+        pub(crate) scope: Scope,
+        pub(crate) area: String,
+        pub(crate) courses: Vec<(String, String, String, i64)>,
     }
 
     /// Check a filter. A region outside the viewer's area is refused, never silently widened or narrowed.
-    pub async fn check(db: &Db, me: &CurrentUser, f: &Filter) -> Result<Checked, AppError> {
+    pub(crate) async fn check(db: &Db, me: &CurrentUser, f: &Filter) -> Result<Checked, AppError> {
         let area = area(me)?;
         let path = if f.vung.is_empty() {
             area.clone()
@@ -292,7 +297,7 @@ pub mod inner {
     }
 
     /// The dashboard and every learner line of a filter, for the CSV and XLSX exports.
-    pub async fn export(db: &Db, me: &CurrentUser, f: &Filter) -> Result<(Dashboard, Vec<(Learner, LearnerCourse)>), AppError> {
+    pub(crate) async fn export(db: &Db, me: &CurrentUser, f: &Filter) -> Result<(Dashboard, Vec<(Learner, LearnerCourse)>), AppError> {
         let checked = check(db, me, f).await?;
         let dash = figures(db, f, &checked).await?;
         let Checked { scope, courses, .. } = checked;
@@ -317,7 +322,7 @@ pub mod inner {
     }
 
     /// Store a target after checking it.
-    pub async fn add_target(db: &Db, me: &CurrentUser, vung: &str, khoa: &str, loai: &str, target: &str, han: &str) -> Result<(), AppError> {
+    pub(crate) async fn add_target(db: &Db, me: &CurrentUser, vung: &str, khoa: &str, loai: &str, target: &str, han: &str) -> Result<(), AppError> {
         let area = area(me)?;
         let code = if vung.trim().is_empty() { last_code(&area).unwrap_or("").to_string() } else { vung.trim().to_string() };
         let (path, _) = crate::db::region::describe(db, &code).await?.ok_or_else(|| AppError::invalid("vung", "target_region"))?;
@@ -344,7 +349,7 @@ pub mod inner {
     }
 
     /// Remove a target inside the viewer's area.
-    pub async fn remove_target(db: &Db, me: &CurrentUser, id: &str) -> Result<(), AppError> {
+    pub(crate) async fn remove_target(db: &Db, me: &CurrentUser, id: &str) -> Result<(), AppError> {
         let area = area(me)?;
         let path = crate::db::dashboard::target_path(db, id).await?.ok_or(AppError::NotFound)?;
         if !in_area(&path, &area) {

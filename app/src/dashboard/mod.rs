@@ -4,8 +4,12 @@
 
 pub mod api;
 pub mod charts;
+#[cfg(feature = "ssr")]
+mod export;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub use export::routes;
 pub use pages::{DashboardPage, LearnersPage, ReportPage};
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! Server functions for quizzes. Submitting is a plain form post handled by the server crate
-//! (`server/src/quiz.rs`), because an attempt's fields depend on its questions.
+//! Server functions for quizzes. Submitting is a plain form post handled in `quiz/http.rs`, because an
+//! attempt's fields depend on its questions.
 
 use super::{AttemptView, QuizIntro, QuizStats};
 use crate::error::AppError;
@@ -8,14 +8,14 @@ use leptos::prelude::*;
 /// The quiz's front page, with the learner's attempts.
 #[server(endpoint = "quiz", input = server_fn::codec::GetUrl)]
 pub async fn get_quiz(course: String, quiz: String) -> Result<QuizIntro, AppError> {
-    crate::state::with_status(inner::intro(course, quiz).await)
+    crate::state::with_status(ssr::intro(course, quiz).await)
 }
 
 /// Start an attempt (or go back to the open one) and go to it.
 #[server(endpoint = "start_attempt")]
 pub async fn start_attempt(course: String, quiz: String) -> Result<(), AppError> {
     let back = format!("/khoa-hoc/{}/kiem-tra/{}", crate::components::urlencode(&course), crate::components::urlencode(&quiz));
-    match inner::start(course, quiz).await {
+    match ssr::start(course, quiz).await {
         Ok(id) => crate::state::finish_form(Ok(()), &format!("{back}/lan/{id}"), &back),
         Err(e) => crate::state::finish_form(Err(e), &back, &back),
     }
@@ -24,19 +24,19 @@ pub async fn start_attempt(course: String, quiz: String) -> Result<(), AppError>
 /// An attempt of the signed-in learner: questions while open, the result once submitted.
 #[server(endpoint = "attempt", input = server_fn::codec::GetUrl)]
 pub async fn get_attempt(id: String) -> Result<AttemptView, AppError> {
-    crate::state::with_status(inner::attempt_view(id).await)
+    crate::state::with_status(ssr::attempt_view(id).await)
 }
 
 /// Figures for trainers: attempts, pass rate, average; per question the share right and the most chosen
 /// wrong answer.
 #[server(endpoint = "quiz_stats", input = server_fn::codec::GetUrl)]
 pub async fn get_quiz_stats(course: String, quiz: String) -> Result<QuizStats, AppError> {
-    crate::state::with_status(inner::stats(course, quiz).await)
+    crate::state::with_status(ssr::stats(course, quiz).await)
 }
 
 #[cfg(feature = "ssr")]
-pub mod inner {
-    //! The bodies, shared with the server crate's submit handler.
+pub(crate) mod ssr {
+    //! The bodies, shared with the feature's own submit handler (`quiz/http.rs`).
     use super::super::grade::{grade, question_seed, shuffle, Response};
     use super::super::*;
     use crate::auth::Role;
@@ -46,7 +46,7 @@ pub mod inner {
     use crate::state;
 
     /// Submissions this long after the deadline still count (slow networks).
-    pub const GRACE_MS: i64 = 30_000;
+    pub(crate) const GRACE_MS: i64 = 30_000;
 
     pub(super) async fn intro(course: String, quiz: String) -> Result<QuizIntro, AppError> {
         let db = state::db()?;
@@ -119,7 +119,7 @@ pub mod inner {
     }
 
     /// The options of a question in this attempt's order. True/false questions get two options, 1 = đúng, 2 = sai.
-    pub fn options_for(a: &AttemptRow, shuffle_on: bool, q: &db::attempt::QuestionRow) -> Vec<QuestionOption> {
+    pub(crate) fn options_for(a: &AttemptRow, shuffle_on: bool, q: &db::attempt::QuestionRow) -> Vec<QuestionOption> {
         let mut options: Vec<QuestionOption> = serde_json::from_str(&q.options_json).unwrap_or_default();
         if q.kind == "true_false" {
             options = vec![QuestionOption { id: 1, html: "đúng".into() }, QuestionOption { id: 2, html: "sai".into() }];
@@ -216,7 +216,7 @@ pub mod inner {
 
     /// Why a submission was refused; the attempt stays open.
     #[derive(Debug, PartialEq)]
-    pub enum Refused {
+    pub(crate) enum Refused {
         NotInAttempt(String),
         BadOption(String),
         TooLong(String),
@@ -227,7 +227,7 @@ pub mod inner {
     /// attempt are refused ([`db::learning::Stored::Conflict`]) and the first result stands. `device_at` is
     /// the phone's clock at submission when it said (offline sync); the time limit is judged on it, within
     /// the attempt's start and the time of receipt.
-    pub async fn submit(
+    pub(crate) async fn submit(
         db: &db::Db,
         user_id: &str,
         attempt_id: &str,

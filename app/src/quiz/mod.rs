@@ -5,9 +5,13 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod grade;
+#[cfg(feature = "ssr")]
+mod http;
 pub mod progress_island;
 pub mod quiz_page;
 
+#[cfg(feature = "ssr")]
+pub use http::routes;
 pub use quiz_page::{AttemptPage, QuizPage, QuizStatsPage};
 
 use serde::{Deserialize, Serialize};

@@ -3,12 +3,12 @@
 
 use crate::certificates::pass_quiz;
 use crate::util::TestApp;
-use app::dashboard::api::inner;
+use app::dashboard::api;
 use app::dashboard::{Counts, Dashboard, Filter};
 
 async fn view(app: &TestApp, who: &str, f: &Filter) -> Dashboard {
     let me = app::db::user::current_user(&app.db, who).await.unwrap().unwrap();
-    inner::load(&app.db, &me, f).await.unwrap()
+    api::load(&app.db, &me, f).await.unwrap()
 }
 
 fn counts(d: &Dashboard, kind: &str, key: &str) -> Counts {
@@ -328,7 +328,7 @@ async fn seeded_data_pages_through_the_learner_list_and_matches_the_records() {
         assert_eq!(seeded.learners, 130);
         let me = app::db::user::current_user(&app.db, &admin).await.unwrap().unwrap();
 
-        let d = inner::load(&app.db, &me, &Filter::default()).await.unwrap();
+        let d = api::load(&app.db, &me, &Filter::default()).await.unwrap();
         let count = |sql: &'static str| {
             let pool = app.db.pool.clone();
             async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
@@ -345,7 +345,7 @@ async fn seeded_data_pages_through_the_learner_list_and_matches_the_records() {
         let mut seen = Vec::new();
         let mut sau = String::new();
         loop {
-            let page = inner::learners(&app.db, &me, &Filter::default(), "", &sau).await.unwrap();
+            let page = api::learners(&app.db, &me, &Filter::default(), "", &sau).await.unwrap();
             assert!(page.learners.len() <= app::dashboard::PAGE_SIZE);
             seen.extend(page.learners.iter().map(|l| (l.name.clone(), l.courses.len())));
             match page.next {
@@ -355,7 +355,7 @@ async fn seeded_data_pages_through_the_learner_list_and_matches_the_records() {
         }
         assert_eq!(seen.len(), 130, "{backend}");
         assert_eq!(seen.iter().map(|s| s.1 as i64).sum::<i64>(), d.headline.enrolled, "{backend}: each learner's courses");
-        let nguyen = inner::learners(&app.db, &me, &Filter::default(), "NGUYEN", "").await.unwrap();
+        let nguyen = api::learners(&app.db, &me, &Filter::default(), "NGUYEN", "").await.unwrap();
         let expected = seen.iter().filter(|s| app::text::fold(&s.0).contains("nguyen")).count();
         assert!(expected > 0);
         assert_eq!(nguyen.learners.len(), expected.min(app::dashboard::PAGE_SIZE), "{backend}");

@@ -1,18 +1,27 @@
-//! `POST /quan-tri/nhap-lop`: a trainer uploads a class list (CSV or XLSX). The answer is a printable page:
-//! the row-by-row report and, for each new learner, a card with a QR code of their one-time link.
+//! `POST /quan-tri/nhap-lop/gui`: a trainer uploads a class list (CSV or XLSX). The answer is a printable
+//! page: the row-by-row report and, for each new learner, a card with a QR code of their one-time link.
+//! A request that cannot be processed at all (not signed in, not a trainer, no or unreadable file) gets
+//! the common `AppError` page instead.
 
-use app::admin::class_list::{plan, read_table, Planned};
-use app::auth::Role;
-use app::i18n::{t, Locale};
-use app::state::{AppState, Viewer};
-use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode};
+use super::class_list::{plan, read_table, Planned};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::i18n::{t, Locale};
+use crate::state::{AppState, Viewer};
+use crate::text::escape_html as esc;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Extension;
+use axum::routing::post;
+use axum::{Extension, Router};
 
 const MAX_FILE: usize = 2 * 1024 * 1024;
 
-use app::text::escape_html as esc;
+/// The upload route. The body may be a little over `MAX_FILE` (multipart framing, the course fields), so
+/// the limit is 3 MiB; a larger file is refused as too big rather than cut off.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/quan-tri/nhap-lop/gui", post(upload).layer(DefaultBodyLimit::max(3 * 1024 * 1024)))
+}
 
 fn page(locale: Locale, title: &str, body: &str) -> String {
     format!(
@@ -38,19 +47,12 @@ fn qr_svg(text: &str) -> String {
 }
 
 /// Handle an upload.
-pub async fn upload(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
+async fn upload(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, mut form: Multipart) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
-    let title = t(locale, "classlist.title");
-    let Some(me) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, Html(page(locale, &title, &format!("<p>{}</p><p><a href=\"/dang-nhap?next=/quan-tri/nhap-lop\">{}</a></p>", esc(&t(locale, "error.unauthorized")), esc(&t(locale, "auth.login")))))).into_response();
-    };
+    let me = viewer.0.ok_or(AppError::Unauthorized)?;
     if !me.has(Role::Trainer) {
-        return (StatusCode::FORBIDDEN, Html(page(locale, &title, &format!("<p>{}</p>", esc(&t(locale, "error.forbidden")))))).into_response();
+        tracing::warn!(user = %me.id, "class list refused: not a trainer");
+        return Err(AppError::Forbidden);
     }
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut courses: Vec<String> = Vec::new();
@@ -60,7 +62,7 @@ pub async fn upload(
                 let name = field.file_name().unwrap_or("lop.csv").to_string();
                 match field.bytes().await {
                     Ok(b) if b.len() <= MAX_FILE => file = Some((name, b.to_vec())),
-                    _ => return fail(locale, &title, &t(locale, "classlist.too_big")),
+                    _ => return Err(AppError::invalid("file", "file_too_big")),
                 }
             }
             Some("course") => {
@@ -72,49 +74,26 @@ pub async fn upload(
         }
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return fail(locale, &title, &t(locale, "classlist.no_file"));
+        return Err(AppError::invalid("file", "file_missing"));
     };
+    // Why a file is unreadable (its format, a missing column) is what the trainer must fix, so it goes on
+    // the page as the error's detail; it never holds anything from the database.
+    let unreadable = |detail: String| Ok(AppError::invalid("file", "file_unreadable").into_response_with(&detail));
     let table = match read_table(&name, &bytes) {
         Ok(t) => t,
-        Err(e) => return fail(locale, &title, &format!("{}: {e}", t(locale, "classlist.unreadable"))),
+        Err(e) => return unreadable(e),
     };
-    let rows = match plan(&state.db, &table).await {
-        Ok(Ok(rows)) => rows,
-        Ok(Err(e)) => return fail(locale, &title, &format!("{}: {e}", t(locale, "classlist.unreadable"))),
-        Err(e) => {
-            tracing::error!(error = %e, "class list check failed");
-            return fail(locale, &title, &t(locale, "error.internal"));
-        }
+    let rows = match plan(&state.db, &table).await? {
+        Ok(rows) => rows,
+        Err(e) => return unreadable(e),
     };
-    let course_ids = match app::db::course::ids_by_slug(&state.db, &courses).await {
-        Ok(ids) => ids,
-        Err(_) => return fail(locale, &title, &t(locale, "error.internal")),
-    };
+    let course_ids = crate::db::course::ids_by_slug(&state.db, &courses).await?;
     let refused = rows.iter().filter(|r| r.refusal.is_some()).count();
-    let links = if refused == 0 {
-        match app::db::user::import_class(&state.db, &rows, &course_ids, &me.id).await {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::error!(error = %e, "class list import failed");
-                return fail(locale, &title, &t(locale, "error.internal"));
-            }
-        }
-    } else {
-        Vec::new()
-    };
+    let links = if refused == 0 { crate::db::user::import_class(&state.db, &rows, &course_ids, &me.id).await? } else { Vec::new() };
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
     let base = state.site.public_base(&headers);
-    Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response()
-}
-
-fn fail(locale: Locale, title: &str, message: &str) -> Response {
-    let body = format!(
-        "<h1>{}</h1><p class=\"refused\" role=\"alert\">{}</p><p><a href=\"/quan-tri/nhap-lop\">{}</a></p>",
-        esc(title),
-        esc(message),
-        esc(&t(locale, "classlist.again"))
-    );
-    (StatusCode::BAD_REQUEST, Html(page(locale, title, &body))).into_response()
+    let title = t(locale, "classlist.title");
+    Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response())
 }
 
 fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[(usize, String)], base: &str, courses: usize) -> String {
@@ -144,7 +123,7 @@ fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[(usize, Str
             (None, None, 0) => esc(&t(locale, "classlist.created")),
             (None, None, _) => esc(&t(locale, "classlist.ok")),
         };
-        b += &format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.line, esc(&r.full_name), esc(&app::auth::display_phone(&r.phone)), result);
+        b += &format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.line, esc(&r.full_name), esc(&crate::auth::display_phone(&r.phone)), result);
     }
     b += "</tbody></table>";
     if !links.is_empty() {
@@ -155,7 +134,7 @@ fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[(usize, Str
             b += &format!(
                 "<div class=\"card\"><strong>{}</strong><br>{}<br>{}<br><code>{}</code></div>",
                 esc(&r.full_name),
-                esc(&app::auth::display_phone(&r.phone)),
+                esc(&crate::auth::display_phone(&r.phone)),
                 qr_svg(&url),
                 esc(&url)
             );

@@ -1,36 +1,31 @@
 //! `GET /thong-ke/xuat.csv` and `/thong-ke/xuat.xlsx`: the dashboard view in the URL, for Excel. Both read
-//! `app::dashboard::api::inner::export`, the same code as the pages, after the same authorisation.
+//! `api::ssr::export`, the same code as the pages, after the same authorisation.
 //! CSV is UTF-8 with a BOM (so Excel shows Vietnamese), a few header lines naming the filter and the date,
 //! then one line per learner and course. XLSX adds a summary sheet with every table of the page.
 
-use app::dashboard::api::inner;
-use app::dashboard::pages::describe_filter;
-use app::dashboard::{Dashboard, Filter, Learner, LearnerCourse};
-use app::i18n::{format_date, t, Locale};
-use app::state::{AppState, Viewer};
-use app::AppError;
+use super::api::ssr::export;
+use super::pages::describe_filter;
+use super::{Dashboard, Filter, Learner, LearnerCourse};
+use crate::error::AppError;
+use crate::i18n::{format_date, t, Locale};
+use crate::state::{AppState, Viewer};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
+use axum::routing::get;
+use axum::{Extension, Router};
 use std::collections::HashMap;
+
+/// The dashboard's plain HTTP routes: the two exports.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/thong-ke/xuat.csv", get(csv)).route("/thong-ke/xuat.xlsx", get(xlsx))
+}
 
 type Rows = Vec<(Learner, LearnerCourse)>;
 
-async fn load(state: &AppState, viewer: Viewer, query: &HashMap<String, String>, path: &str) -> Result<(Dashboard, Rows), Response> {
-    let filter = Filter::from_query(|k| query.get(k).cloned());
-    let Some(me) = viewer.0 else {
-        let back = filter.href(path);
-        return Err(Redirect::to(&format!("/dang-nhap?next={}", app::components::urlencode(&back))).into_response());
-    };
-    inner::export(&state.db, &me, &filter).await.map_err(|e| {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error_text(&e)).into_response()
-    })
-}
-
-fn error_text(e: &AppError) -> String {
-    format!("{}\n{}\n", e.message(Locale::Vi), e.message(Locale::En))
+/// An anonymous visitor signs in first and comes back to the same export.
+fn sign_in(filter: &Filter, path: &str) -> Response {
+    Redirect::to(&format!("/dang-nhap?next={}", crate::components::urlencode(&filter.href(path)))).into_response()
 }
 
 /// Column titles of the learner lines.
@@ -42,7 +37,7 @@ fn columns(locale: Locale) -> Vec<String> {
 }
 
 fn stamp(d: &Dashboard) -> String {
-    let (y, m, day) = app::calendar::civil(d.as_of);
+    let (y, m, day) = crate::calendar::civil(d.as_of);
     format!("{y:04}-{m:02}-{day:02}")
 }
 
@@ -57,12 +52,11 @@ fn defuse(s: &str) -> String {
 }
 
 /// The CSV export.
-pub async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
-    let (dash, rows) = match load(&state, viewer, &query, "/thong-ke/xuat.csv").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let filter = Filter::from_query(|k| query.get(k).cloned());
+    let Some(me) = viewer.0 else { return Ok(sign_in(&filter, "/thong-ke/xuat.csv")) };
+    let (dash, rows) = export(&state.db, &me, &filter).await?;
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut body = "\u{feff}".as_bytes().to_vec();
     let header_lines = [
@@ -92,11 +86,11 @@ pub async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Vie
         (true, Ok(bytes)) => body.extend(bytes),
         _ => {
             tracing::error!("CSV export failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, error_text(&AppError::Internal)).into_response();
+            return Err(AppError::Internal);
         }
     }
     tracing::info!(lines = rows.len(), "dashboard CSV exported");
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"thong-ke-{}.csv\"", stamp(&dash))),
@@ -104,23 +98,22 @@ pub async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Vie
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// The XLSX export.
-pub async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
-    let (dash, rows) = match load(&state, viewer, &query, "/thong-ke/xuat.xlsx").await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let filter = Filter::from_query(|k| query.get(k).cloned());
+    let Some(me) = viewer.0 else { return Ok(sign_in(&filter, "/thong-ke/xuat.xlsx")) };
+    let (dash, rows) = export(&state.db, &me, &filter).await?;
     let n = rows.len();
     // Building a workbook of 100,000 lines takes a second of CPU: off the async threads.
     let built = tokio::task::spawn_blocking(move || workbook(locale, &dash, &rows).map(|b| (b, stamp(&dash)))).await;
     match built {
         Ok(Ok((bytes, stamp))) => {
             tracing::info!(lines = n, "dashboard XLSX exported");
-            (
+            Ok((
                 [
                     (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
                     (header::CONTENT_DISPOSITION, format!("attachment; filename=\"thong-ke-{stamp}.xlsx\"")),
@@ -128,15 +121,15 @@ pub async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Vi
                 ],
                 bytes,
             )
-                .into_response()
+                .into_response())
         }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "XLSX export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, error_text(&AppError::Internal)).into_response()
+            Err(AppError::Internal)
         }
         Err(e) => {
             tracing::error!(error = %e, "XLSX export task failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, error_text(&AppError::Internal)).into_response()
+            Err(AppError::Internal)
         }
     }
 }
@@ -149,7 +142,7 @@ fn workbook(locale: Locale, d: &Dashboard, rows: &Rows) -> Result<Vec<u8>, rust_
     let pct = Format::new().set_num_format("0.0");
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let excel_date = |ms: i64| {
-        let (y, m, day) = app::calendar::civil(ms);
+        let (y, m, day) = crate::calendar::civil(ms);
         ExcelDateTime::from_ymd(y as u16, m as u8, day as u8)
     };
 
@@ -215,7 +208,7 @@ fn workbook(locale: Locale, d: &Dashboard, rows: &Rows) -> Result<Vec<u8>, rust_
             s.write(r, 2, if tg.org_type.is_empty() { t(locale, "dash.all_types") } else { t(locale, &format!("org.{}", tg.org_type)) })?;
             s.write(r, 3, tg.target as f64)?;
             s.write(r, 4, tg.certified as f64)?;
-            s.write(r, 5, app::i18n::format_iso_date(&tg.due_on))?;
+            s.write(r, 5, crate::i18n::format_iso_date(&tg.due_on))?;
             r += 1;
         }
     }

@@ -2,35 +2,34 @@
 //! fields depend on the attempt's questions), answered with a redirect to the result. Resends and double
 //! clicks land on the same result; a tampered form is refused and the attempt stays open.
 
-use app::quiz::api::inner::submit as submit_attempt;
-use app::state::{AppState, Viewer};
+use super::api::ssr::submit as submit_attempt;
+use crate::error::AppError;
+use crate::state::{AppState, Viewer};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::routing::post;
+use axum::{Extension, Form, Router};
+
+/// The quiz's plain HTTP route.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{attempt}/nop", post(submit))
+}
 
 /// Handle a submission.
-pub async fn submit(
+async fn submit(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path((course, quiz, attempt)): Path<(String, String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, AppError> {
     let page = format!("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{attempt}");
-    let Some(user) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, Redirect::to(&format!("/dang-nhap?next={page}"))).into_response();
-    };
+    let user = viewer.0.ok_or(AppError::Unauthorized)?;
     // A resend, or other answers for an attempt already submitted, lands on the stored result too.
-    match submit_attempt(&state.db, &user.id, &attempt, &fields, None).await {
-        Ok(Ok(_)) => Redirect::to(&page).into_response(),
-        Ok(Err(refused)) => {
+    match submit_attempt(&state.db, &user.id, &attempt, &fields, None).await? {
+        Ok(_) => Ok(Redirect::to(&page).into_response()),
+        Err(refused) => {
             tracing::warn!(user = %user.id, attempt = %attempt, ?refused, "quiz submission refused");
-            Redirect::to(&format!("{page}?loi=tampered")).into_response()
-        }
-        Err(app::AppError::NotFound) => (StatusCode::NOT_FOUND, "not found").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "quiz submission failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            Ok(Redirect::to(&format!("{page}?loi=tampered")).into_response())
         }
     }
 }

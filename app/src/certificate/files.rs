@@ -1,13 +1,15 @@
 //! Certificate files: the PDF (A4 landscape, DejaVu Sans embedded for Vietnamese, QR code drawn as vectors),
 //! the signed credential, and the published key and revocation list under `/.well-known/`.
 
-use app::certificate::signing::{credential, qr_text, revocation_list};
-use app::certificate::Certificate;
-use app::state::{AppState, Viewer};
+use super::signing::{credential, qr_text, revocation_list};
+use super::Certificate;
+use crate::error::AppError;
+use crate::state::{AppState, Viewer};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::num::NormalizedF32;
@@ -16,64 +18,63 @@ use krilla::paint::Fill;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
-static REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
+/// The certificate files' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/chung-nhan/{code}/pdf", get(pdf))
+        .route("/chung-nhan/{code}/credential.json", get(credential_json))
+        .route("/.well-known/taphuan-issuer.json", get(issuer))
+        .route("/.well-known/taphuan-revocations.json", get(revocations))
+}
 
 /// The holder (or staff) may download; anyone else gets 404, so codes are not confirmed to strangers here.
-async fn owned(state: &AppState, viewer: &Viewer, code: &str) -> Result<Certificate, Response> {
-    let Some(user) = &viewer.0 else {
-        return Err((StatusCode::UNAUTHORIZED, "đăng nhập để tải chứng nhận · sign in to download").into_response());
-    };
-    let code = app::db::certificate::normalize_code(code).ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
-    match app::db::certificate::by_code(&state.db, &code).await {
-        Ok(Some((cert, holder))) if holder == user.id || user.is_admin() => Ok(cert),
-        Ok(_) => Err(StatusCode::NOT_FOUND.into_response()),
-        Err(e) => {
-            tracing::error!(error = %e, "certificate lookup failed");
-            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
+async fn owned(state: &AppState, viewer: &Viewer, code: &str) -> Result<Certificate, AppError> {
+    let user = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
+    let code = crate::db::certificate::normalize_code(code).ok_or(AppError::NotFound)?;
+    match crate::db::certificate::by_code(&state.db, &code).await? {
+        Some((cert, holder)) if holder == user.id || user.is_admin() => Ok(cert),
+        _ => Err(AppError::NotFound),
     }
 }
 
 /// `GET /chung-nhan/{code}/pdf`
-pub async fn pdf(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(code): Path<String>) -> Response {
-    let cert = match owned(&state, &viewer, &code).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn pdf(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, AppError> {
+    let cert = owned(&state, &viewer, &code).await?;
     let qr = qr_text(&state.site.public_base(&headers), &cert, &state.signer);
-    match render_pdf(&cert, &qr, &state.site.issuer, &state.site.signer) {
-        Ok(bytes) => {
-            let mut res = bytes.into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"chung-nhan-{}.pdf\"", cert.code)) {
-                res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-            }
-            res
-        }
-        Err(e) => {
+    let file_name = format!("attachment; filename=\"chung-nhan-{}.pdf\"", cert.code);
+    // Laying out and subsetting the fonts is tens of milliseconds of CPU: off the async threads.
+    let site = state.site.clone();
+    let bytes = tokio::task::spawn_blocking(move || render_pdf(&cert, &qr, &site.issuer, &site.signer))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| {
             tracing::error!(error = %e, "certificate PDF failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+            AppError::Internal
+        })?;
+    let mut res = bytes.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    if let Ok(v) = HeaderValue::from_str(&file_name) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
+    Ok(res)
 }
 
 /// `GET /chung-nhan/{code}/credential.json`: the signed Open Badges 3.0 credential.
-pub async fn credential_json(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(code): Path<String>) -> Response {
-    let cert = match owned(&state, &viewer, &code).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn credential_json(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, AppError> {
+    let cert = owned(&state, &viewer, &code).await?;
     let mut res = Json(credential(&state.site.public_base(&headers), &cert, &state.site.issuer, &state.signer)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"chung-nhan-{}.json\"", cert.code)) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    res
+    Ok(res)
 }
 
 /// `GET /.well-known/taphuan-issuer.json`: the public key that signs certificates.
-pub async fn issuer(State(state): State<AppState>) -> Json<serde_json::Value> {
+async fn issuer(State(state): State<AppState>) -> Json<serde_json::Value> {
     let pk = state.signer.public();
     Json(serde_json::json!({
         "name": state.site.issuer,
@@ -85,11 +86,9 @@ pub async fn issuer(State(state): State<AppState>) -> Json<serde_json::Value> {
 }
 
 /// `GET /.well-known/taphuan-revocations.json`: revoked codes, signed, for offline checks.
-pub async fn revocations(State(state): State<AppState>) -> Response {
-    match app::db::certificate::revoked(&state.db).await {
-        Ok(list) => Json(revocation_list(&list, &state.signer)).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
+async fn revocations(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+    let list = crate::db::certificate::revoked(&state.db).await?;
+    Ok(Json(revocation_list(&list, &state.signer)))
 }
 
 const W: f32 = 841.89;
@@ -105,7 +104,7 @@ fn centred_x(text: &str, size: f32) -> f32 {
 }
 
 /// The certificate as PDF bytes.
-pub fn render_pdf(cert: &Certificate, qr: &str, issuer: &str, signer: &str) -> Result<Vec<u8>, String> {
+fn render_pdf(cert: &Certificate, qr: &str, issuer: &str, signer: &str) -> Result<Vec<u8>, String> {
     let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font")?;
     let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font")?;
     let mut doc = Document::new();
@@ -133,8 +132,8 @@ pub fn render_pdf(cert: &Certificate, qr: &str, issuer: &str, signer: &str) -> R
     text(&mut s, &bold, 34.0, 290.0, &cert.holder_name, dark);
     text(&mut s, &regular, 18.0, 330.0, "đã hoàn thành khoá học", dark);
     text(&mut s, &bold, 22.0, 368.0, &cert.course_title, green);
-    let hours = app::i18n::format_hours(cert.hours, app::i18n::Locale::Vi);
-    let line = format!("Thời lượng: {hours} giờ · Ngày hoàn thành: {}", app::i18n::format_date(cert.issued_at));
+    let hours = crate::i18n::format_hours(cert.hours, crate::i18n::Locale::Vi);
+    let line = format!("Thời lượng: {hours} giờ · Ngày hoàn thành: {}", crate::i18n::format_date(cert.issued_at));
     text(&mut s, &regular, 14.0, 402.0, &line, dark);
     // Signer (left) and QR with the code (right).
     s.set_fill(Some(fill(dark.0, dark.1, dark.2)));
