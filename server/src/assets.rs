@@ -11,7 +11,7 @@ use std::path::Path;
 /// `GET /khoa-hoc/{course}/tep/{*path}`: a file of the course's current revision.
 pub async fn course_file(State(state): State<AppState>, UrlPath((course, path)): UrlPath<(String, String)>) -> Response {
     match app::db::course::asset(&state.db, &course, &path).await {
-        Ok(Some((content_type, bytes))) => {
+        Ok(Some(app::db::course::AssetRow { content_type, bytes })) => {
             let mut res = bytes.into_response();
             let h = res.headers_mut();
             if let Ok(v) = HeaderValue::from_str(&content_type) {

@@ -45,7 +45,7 @@ async fn owned(state: &AppState, viewer: &Viewer, code: &str) -> Result<Certific
         return Err((StatusCode::UNAUTHORIZED, "đăng nhập để tải chứng nhận · sign in to download").into_response());
     };
     let code = app::db::certificate::normalize_code(code).ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
-    match app::db::certificate::by_code(&state.db, &code).await {
+    match app::certificate::api::by_code(&state.db, &code).await {
         Ok(Some((cert, holder))) if holder == user.id || user.is_admin() => Ok(cert),
         Ok(_) => Err(StatusCode::NOT_FOUND.into_response()),
         Err(e) => {

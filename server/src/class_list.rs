@@ -92,7 +92,7 @@ pub async fn upload(
     };
     let refused = rows.iter().filter(|r| r.refusal.is_some()).count();
     let links = if refused == 0 {
-        match app::db::user::import_class(&state.db, &rows, &course_ids, &me.id).await {
+        match app::admin::class_list::import(&state.db, &rows, &course_ids, &me.id).await {
             Ok(l) => l,
             Err(e) => {
                 tracing::error!(error = %e, "class list import failed");

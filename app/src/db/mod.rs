@@ -42,6 +42,15 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
+/// Decode JSON the app stored itself (`what` names the column for the log). A row that does not decode is
+/// corrupt: it is logged and becomes an error rather than an empty default.
+pub fn decode_json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| {
+        tracing::error!(column = what, error = %e, "stored JSON does not decode");
+        sqlx::Error::Decode(Box::new(e))
+    })
+}
+
 /// A new time-ordered id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
