@@ -1,7 +1,7 @@
 //! Server functions for accounts. Each checks who is asking before touching data; forms work without
 //! JavaScript through [`crate::state::finish_form`].
 
-use super::{CurrentUser, RegionOption};
+use super::RegionOption;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,8 +20,8 @@ pub struct AccountView {
 /// The person with account `id` and their roles, or None if the account is gone. Loaded on every signed-in
 /// request, so a revoked role takes effect at once.
 #[cfg(feature = "ssr")]
-pub async fn current_user(db: &crate::db::Db, id: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
-    use super::RoleGrant;
+pub async fn current_user(db: &crate::db::Db, id: &str) -> Result<Option<super::CurrentUser>, sqlx::Error> {
+    use super::{CurrentUser, RoleGrant};
     let Some(full_name) = crate::db::user::live_name(db, id).await? else { return Ok(None) };
     let roles = crate::db::user::roles(db, id)
         .await?
