@@ -11,6 +11,7 @@ pub use pages::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 
 use serde::{Deserialize, Serialize};
 
+/// The roles live in `role`, so the data layer can use them without importing this feature.
 pub use crate::role::Role;
 
 /// One granted role; officials carry the region subtree they may see.
@@ -58,6 +59,7 @@ pub struct RegionOption {
     pub name: String,
 }
 
+/// The phone rules live in `text`, so the data layer can use them without importing this feature.
 pub use crate::text::{display_phone, normalize_phone};
 
 /// The minimum password length (OWASP: at least 8; no composition rules).

@@ -160,6 +160,7 @@ impl QuestionKind {
     }
 }
 
+/// Shared with the quiz pages through `question`, so neither imports the other.
 pub use crate::question::QuestionOption;
 
 /// How text answers are compared.

@@ -3,6 +3,9 @@
 //! One copy of every query serves SQLite and PostgreSQL through `sqlx::Any`: portable SQL with `$1`
 //! placeholders, timestamps as BIGINT Unix milliseconds, ids as TEXT. Only the DDL differs, in
 //! `app/migrations/{sqlite,postgres}`. User input only ever travels as bound parameters.
+//!
+//! This is the floor: nothing here imports a feature module. Queries return this tree's own `…Row` structs,
+//! decoded by column name, and take its own input structs; each feature's `api.rs` maps them to its views.
 
 pub mod attempt;
 pub mod bulk;

@@ -12,6 +12,7 @@ pub use quiz_page::{AttemptPage, QuizPage, QuizStatsPage};
 
 use serde::{Deserialize, Serialize};
 
+/// Shared with the course pipeline through `question`, so neither imports the other.
 pub use crate::question::QuestionOption;
 
 /// A past attempt in the history list.
