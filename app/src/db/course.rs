@@ -387,7 +387,7 @@ pub struct ItemRow {
 
 /// The lessons and quizzes of a course revision in order, with this learner's state.
 pub async fn items(db: &Db, rev: &str, user_id: Option<&str>) -> Result<Vec<ItemRow>, sqlx::Error> {
-    sqlx::query_as(include_str!("course_items.sql"))
+    sqlx::query_as(include_str!("sql/course_items.sql"))
         .bind(rev)
         .bind(user_id.unwrap_or(""))
         .fetch_all(&db.pool)

@@ -6,6 +6,7 @@
 //!
 //! This is the floor: nothing here imports a feature module. Queries return this tree's own `…Row` structs,
 //! decoded by column name, and take its own input structs; each feature's `api.rs` maps them to its views.
+//! The longest fixed queries sit in `sql/*.sql`, loaded with `include_str!`.
 
 pub mod attempt;
 pub mod bulk;

@@ -276,31 +276,11 @@ struct CompletedRow {
 pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     // Enrolments the live path would have made for activity recorded before it existed.
-    sqlx::query(
-        "INSERT INTO enrolment (user_id, course_id, enrolled_at, source)
-         SELECT p.user_id, l.course_id, MIN(p.done_at), 'self' FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id
-         WHERE 1 = 1 GROUP BY p.user_id, l.course_id
-         ON CONFLICT (user_id, course_id) DO NOTHING",
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO enrolment (user_id, course_id, enrolled_at, source)
-         SELECT a.user_id, q.course_id, MIN(a.submitted_at), 'self' FROM attempt a JOIN quiz q ON q.id = a.quiz_id
-         WHERE a.submitted_at IS NOT NULL GROUP BY a.user_id, q.course_id
-         ON CONFLICT (user_id, course_id) DO NOTHING",
-    )
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(include_str!("sql/rebuild_enrol_from_lessons.sql")).execute(&mut *tx).await?;
+    sqlx::query(include_str!("sql/rebuild_enrol_from_attempts.sql")).execute(&mut *tx).await?;
 
     let mut pairs: HashMap<(String, String), Pair> = HashMap::new();
-    let rows: Vec<EnrolledRow> = sqlx::query_as(
-        "SELECT e.user_id AS user_id, e.course_id AS course_id, COALESCE(r.path, '') AS region_path, u.org_type AS org_type,
-           e.enrolled_at AS enrolled_at
-         FROM enrolment e JOIN app_user u ON u.id = e.user_id LEFT JOIN region r ON r.code = u.region_code",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<EnrolledRow> = sqlx::query_as(include_str!("sql/rebuild_enrolments.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         let at = r.enrolled_at;
         pairs.insert(
@@ -308,27 +288,14 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
             Pair { region_path: r.region_path, org_type: r.org_type, enrolled_at: at, last_active_at: at, ..Pair::default() },
         );
     }
-    let rows: Vec<LessonsRow> = sqlx::query_as(
-        "SELECT p.user_id AS user_id, l.course_id AS course_id, CAST(COUNT(lr.id) AS BIGINT) AS lessons_done, MAX(p.done_at) AS last_done_at
-         FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id JOIN course c ON c.id = l.course_id
-         LEFT JOIN lesson_revision lr ON lr.lesson_id = p.lesson_id AND lr.course_revision_id = c.current_revision_id
-         GROUP BY p.user_id, l.course_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<LessonsRow> = sqlx::query_as(include_str!("sql/rebuild_lessons.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
             p.lessons_done = r.lessons_done;
             p.last_active_at = p.last_active_at.max(r.last_done_at);
         }
     }
-    let rows: Vec<QuizzesRow> = sqlx::query_as(
-        "SELECT a.user_id AS user_id, q.course_id AS course_id, MAX(a.percent) AS best_score,
-           MIN(CASE WHEN a.passed = 1 THEN a.submitted_at END) AS passed_at, MAX(a.submitted_at) AS last_submitted_at
-         FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.submitted_at IS NOT NULL GROUP BY a.user_id, q.course_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<QuizzesRow> = sqlx::query_as(include_str!("sql/rebuild_quizzes.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
             p.best_score = r.best_score;
@@ -336,13 +303,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
             p.last_active_at = p.last_active_at.max(r.last_submitted_at);
         }
     }
-    let rows: Vec<CompletedRow> = sqlx::query_as(
-        "SELECT c.user_id AS user_id, c.course_id AS course_id, c.completed_at AS completed_at, ce.code AS code,
-           ce.issued_at AS issued_at, ce.revoked_at AS revoked_at
-         FROM completion c LEFT JOIN certificate ce ON ce.user_id = c.user_id AND ce.course_id = c.course_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<CompletedRow> = sqlx::query_as(include_str!("sql/rebuild_completions.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
             p.completed_at = Some(r.completed_at);
