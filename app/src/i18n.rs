@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn both_languages_have_every_key() {
-        for key in ["app.name", "nav.courses", "lesson.mark_done", "error.not_found", "category.chuyen-doi-so"] {
+        for key in ["app.name", "nav.courses", "lesson.mark_done", "error.not_found", "catalog.lessons"] {
             let vi = t(Locale::Vi, key);
             let en = t(Locale::En, key);
             assert!(!vi.is_empty() && vi != key, "{key} vi");

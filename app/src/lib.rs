@@ -16,7 +16,9 @@ pub mod dashboard;
 pub mod error;
 pub mod i18n;
 pub mod lesson;
+pub mod question;
 pub mod quiz;
+pub mod role;
 pub mod text;
 
 #[cfg(feature = "ssr")]

@@ -1,4 +1,5 @@
-//! Vietnamese text helpers shared by server and browser: the one search fold, slugs, number parsing.
+//! Vietnamese text helpers shared by server and browser: the one search fold, slugs, number parsing, phone
+//! numbers, URL encoding.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -102,6 +103,51 @@ pub fn parse_number(s: &str) -> Option<f64> {
 /// Text made safe inside HTML or SVG, text and attribute values alike.
 pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Percent-encode a path for a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Normalise a Vietnamese mobile number as people type it (`0912 345 678`, `+84912345678`,
+/// `84-912-345-678`, `(091) 234.5678`) to `+84912345678`. Mobile numbers have 9 digits after the
+/// country code and start with 3, 5, 7, 8 or 9.
+pub fn normalize_phone(input: &str) -> Option<String> {
+    let mut digits = String::new();
+    for (i, c) in input.trim().chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => {}
+            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    let national = if let Some(rest) = digits.strip_prefix("84").filter(|r| r.len() == 9) {
+        rest.to_string()
+    } else if let Some(rest) = digits.strip_prefix('0').filter(|r| r.len() == 9) {
+        rest.to_string()
+    } else if digits.len() == 9 && !input.trim().starts_with('+') {
+        digits.clone()
+    } else {
+        return None;
+    };
+    matches!(national.as_bytes()[0], b'3' | b'5' | b'7' | b'8' | b'9').then(|| format!("+84{national}"))
+}
+
+/// `+84912345678` as `0912 345 678` for people.
+pub fn display_phone(stored: &str) -> String {
+    match stored.strip_prefix("+84") {
+        Some(n) if n.len() == 9 => format!("0{} {} {}", &n[..3], &n[3..6], &n[6..]),
+        _ => stored.to_string(),
+    }
 }
 
 #[cfg(test)]

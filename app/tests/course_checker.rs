@@ -21,6 +21,26 @@ fn has(problems: &[String], prefix: &str, needle: &str) {
 }
 
 #[test]
+fn categories_are_data_read_next_to_the_course_folders() {
+    let report = load_dir(Path::new("../courses"));
+    let slugs: Vec<&str> = report.categories.iter().map(|c| c.slug.as_str()).collect();
+    assert_eq!(slugs, ["quan-tri", "marketing", "chuyen-doi-so"], "file order is catalog order");
+    assert_eq!(report.categories[2].en, "Digital transformation");
+    assert!(report.courses.iter().all(|c| slugs.contains(&c.meta.category.as_str())));
+
+    // A broken list is reported at its line; a folder without one accepts any category.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "[[category]]\nslug = \"a\"\nvi = \"A\"\nen = \"A\"\n\n[[category]]\nslug = \"a\"\nvi = \"B\"\nen = \"\"\n";
+    std::fs::write(tmp.path().join("categories.toml"), text).unwrap();
+    let problems: Vec<String> = load_dir(tmp.path()).problems.iter().map(|p| p.to_string()).collect();
+    let file = tmp.path().join("categories.toml").display().to_string();
+    has(&problems, &format!("{file}:2:1:"), "listed twice");
+    has(&problems, &format!("{file}:2:1:"), "needs both");
+    let alone = tempfile::tempdir().unwrap();
+    assert!(app::content::load::load_categories(alone.path()).unwrap().is_none());
+}
+
+#[test]
 fn the_shipped_courses_pass_the_checker() {
     let report = load_dir(Path::new("../courses"));
     let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();

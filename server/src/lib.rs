@@ -119,7 +119,7 @@ async fn load_viewer(State(state): State<AppState>, mut req: Request, next: Next
     let mut viewer = Viewer::default();
     if let Some(session) = req.extensions().get::<Session>().cloned() {
         if let Ok(Some(uid)) = session.get::<String>("uid").await {
-            match db::user::current_user(&state.db, &uid).await {
+            match app::auth::api::current_user(&state.db, &uid).await {
                 Ok(Some(u)) => viewer = Viewer(Some(u)),
                 Ok(None) => {
                     let _ = session.flush().await;

@@ -30,6 +30,20 @@ pub async fn list_people(q: String, link: String) -> Result<PeoplePage, AppError
     crate::state::with_status(list_people_inner(q, link).await)
 }
 
+/// A listed person as the page shows them: the phone formatted for people.
+#[cfg(feature = "ssr")]
+fn person(r: crate::db::user::PersonRow) -> PersonRow {
+    PersonRow {
+        phone: crate::auth::display_phone(&r.phone),
+        id: r.id,
+        full_name: r.full_name,
+        org_name: r.org_name,
+        org_type: r.org_type,
+        region: r.region,
+        roles: r.roles,
+    }
+}
+
 #[cfg(feature = "ssr")]
 async fn list_people_inner(q: String, link: String) -> Result<PeoplePage, AppError> {
     use crate::auth::Role;
@@ -43,12 +57,12 @@ async fn list_people_inner(q: String, link: String) -> Result<PeoplePage, AppErr
         return Err(AppError::Forbidden);
     };
     let db = state::db()?;
-    let people = db::user::list(&db, &q, scope.as_deref(), 50).await?;
+    let people = db::user::list(&db, &q, scope.as_deref(), 50).await?.into_iter().map(person).collect();
     // A link just made comes back in the URL (never logged: logs carry paths only) and is shown while valid.
     let new_link = if link.is_empty() || !me.has(Role::Trainer) {
         None
     } else {
-        db::user::token_holder(&db, &link).await?.map(|(_, name)| (name, format!("/mat-khau/{link}")))
+        db::user::token_holder(&db, &link).await?.map(|h| (h.full_name, format!("/mat-khau/{link}")))
     };
     Ok(PeoplePage {
         can_grant: me.is_admin(),
@@ -66,7 +80,7 @@ pub async fn grant_role(user_id: String, role: String, scope: String) -> Result<
         let me = state::require_role(Role::Admin)?;
         let role = Role::parse(&role).filter(|r| *r != Role::Learner).ok_or_else(|| AppError::invalid("role", "role_invalid"))?;
         let db = state::db()?;
-        if db::user::current_user(&db, &user_id).await?.is_none() {
+        if crate::auth::api::current_user(&db, &user_id).await?.is_none() {
             return Err(AppError::NotFound);
         }
         let scope = scope.trim();
@@ -114,7 +128,7 @@ pub async fn create_reset_link(user_id: String) -> Result<(), AppError> {
         use crate::{db, state};
         let me = state::require_role(Role::Trainer)?;
         let db = state::db()?;
-        let target = db::user::current_user(&db, &user_id).await?.ok_or(AppError::NotFound)?;
+        let target = crate::auth::api::current_user(&db, &user_id).await?.ok_or(AppError::NotFound)?;
         if !me.is_admin() && !target.roles.is_empty() {
             return Err(AppError::Forbidden);
         }

@@ -110,12 +110,12 @@ impl RegionIndex {
         let rows = db::region::all_with_parent(db).await?;
         Ok(RegionIndex(
             rows.into_iter()
-                .map(|(code, name, parent)| {
-                    let display = match &parent {
-                        Some(p) => format!("{name} ({p})"),
-                        None => name.clone(),
+                .map(|r| {
+                    let display = match &r.parent_name {
+                        Some(p) => format!("{} ({p})", r.name),
+                        None => r.name.clone(),
                     };
-                    (code, strip_kind(&fold(&name)).to_string(), strip_kind(&fold(&parent.unwrap_or_default())).to_string(), display)
+                    (r.code, strip_kind(&fold(&r.name)).to_string(), strip_kind(&fold(&r.parent_name.unwrap_or_default())).to_string(), display)
                 })
                 .collect(),
         ))
@@ -149,6 +149,24 @@ impl RegionIndex {
             }),
         }
     }
+}
+
+/// Create the new people of a checked class list and enrol everyone in `course_ids` (see
+/// [`db::user::import_class`]). Returns (line, one-time token) for the new people.
+pub async fn import(db: &Db, rows: &[Planned], course_ids: &[String], created_by: &str) -> Result<Vec<(usize, String)>, sqlx::Error> {
+    let members: Vec<db::user::NewClassMember> = rows
+        .iter()
+        .map(|r| db::user::NewClassMember {
+            line: r.line,
+            full_name: r.full_name.clone(),
+            phone: r.phone.clone(),
+            org_name: r.org_name.clone(),
+            org_type: r.org_type.clone(),
+            region_code: r.region_code.clone(),
+            existing: r.existing.clone(),
+        })
+        .collect();
+    db::user::import_class(db, &members, course_ids, created_by).await
 }
 
 /// Check every data row of `table` (first row = header).

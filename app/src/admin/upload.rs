@@ -89,7 +89,7 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     };
     let course_ids = crate::db::course::ids_by_slug(&state.db, &courses).await?;
     let refused = rows.iter().filter(|r| r.refusal.is_some()).count();
-    let links = if refused == 0 { crate::db::user::import_class(&state.db, &rows, &course_ids, &me.id).await? } else { Vec::new() };
+    let links = if refused == 0 { crate::admin::class_list::import(&state.db, &rows, &course_ids, &me.id).await? } else { Vec::new() };
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
     let base = state.site.public_base(&headers);
     let title = t(locale, "classlist.title");

@@ -1,7 +1,7 @@
 //! Server functions for accounts. Each checks who is asking before touching data; forms work without
 //! JavaScript through [`crate::state::finish_form`].
 
-use super::{CurrentUser, RegionOption};
+use super::RegionOption;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,10 +17,18 @@ pub struct AccountView {
     pub roles: Vec<String>,
 }
 
-/// The signed-in viewer for page headers (None when anonymous).
-#[server(endpoint = "me", input = server_fn::codec::GetUrl)]
-pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    Ok(crate::state::current_user())
+/// The person with account `id` and their roles, or None if the account is gone. Loaded on every signed-in
+/// request, so a revoked role takes effect at once.
+#[cfg(feature = "ssr")]
+pub async fn current_user(db: &crate::db::Db, id: &str) -> Result<Option<super::CurrentUser>, sqlx::Error> {
+    use super::{CurrentUser, RoleGrant};
+    let Some(full_name) = crate::db::user::live_name(db, id).await? else { return Ok(None) };
+    let roles = crate::db::user::roles(db, id)
+        .await?
+        .into_iter()
+        .map(|g| RoleGrant { role: g.role, scope_code: g.scope_code, scope_path: g.scope_path })
+        .collect();
+    Ok(Some(CurrentUser { id: id.to_string(), full_name, roles }))
 }
 
 /// Regions under `parent` (provinces when empty), for the sign-up picker.
@@ -28,7 +36,8 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 pub async fn list_regions(parent: String) -> Result<Vec<RegionOption>, AppError> {
     use crate::{db, state};
     let parent = (!parent.is_empty()).then_some(parent.as_str());
-    Ok(db::region::children(&state::db()?, parent).await?)
+    let rows = db::region::children(&state::db()?, parent).await?;
+    Ok(rows.into_iter().map(|r| RegionOption { code: r.code, name: r.name }).collect())
 }
 
 /// Create an account and sign in.
@@ -130,7 +139,7 @@ async fn login_inner(phone: String, password: String) -> Result<(), AppError> {
         return Err(AppError::invalid("phone", "throttled"));
     }
     let record = db::user::login_record(&db, &phone).await?;
-    let (id, hash) = record.clone().unwrap_or_default();
+    let (id, hash) = record.clone().map(|r| (r.id, r.password_hash)).unwrap_or_default();
     if !super::password::verify(password, hash).await || record.is_none() {
         db::user::throttle_fail(&db, &keys).await?;
         return Err(AppError::invalid("phone", "login_failed"));
@@ -177,7 +186,7 @@ pub async fn set_password(token: String, password: String) -> Result<(), AppErro
 #[server(endpoint = "link", input = server_fn::codec::GetUrl)]
 pub async fn link_holder(token: String) -> Result<String, AppError> {
     use crate::{db, state};
-    db::user::token_holder(&state::db()?, &token).await?.map(|(_, name)| name).ok_or(AppError::NotFound)
+    db::user::token_holder(&state::db()?, &token).await?.map(|h| h.full_name).ok_or(AppError::NotFound)
 }
 
 /// The signed-in person's profile.
@@ -192,7 +201,7 @@ async fn get_account_inner() -> Result<AccountView, AppError> {
     let user = state::require_user()?;
     let data = db::user::export(&state::db()?, &user.id).await?;
     let region = match data["region_code"].as_str() {
-        Some(code) => db::region::describe(&state::db()?, code).await?.map(|(_, name)| name),
+        Some(code) => db::region::describe(&state::db()?, code).await?.map(|r| r.full_name),
         None => None,
     };
     let s = |k: &str| data[k].as_str().unwrap_or_default().to_string();

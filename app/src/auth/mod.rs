@@ -11,37 +11,8 @@ pub use pages::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 
 use serde::{Deserialize, Serialize};
 
-/// The four roles. Everyone signed in is a learner; the others are granted by an admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    Learner,
-    Trainer,
-    Official,
-    Admin,
-}
-
-impl Role {
-    /// Stable name stored in `user_role.role`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Learner => "learner",
-            Role::Trainer => "trainer",
-            Role::Official => "official",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parse a stored or submitted name.
-    pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "learner" => Role::Learner,
-            "trainer" => Role::Trainer,
-            "official" => Role::Official,
-            "admin" => Role::Admin,
-            _ => return None,
-        })
-    }
-}
+/// The roles live in `role`, so the data layer can use them without importing this feature.
+pub use crate::role::Role;
 
 /// One granted role; officials carry the region subtree they may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,38 +59,8 @@ pub struct RegionOption {
     pub name: String,
 }
 
-/// Normalise a Vietnamese mobile number as people type it (`0912 345 678`, `+84912345678`,
-/// `84-912-345-678`, `(091) 234.5678`) to `+84912345678`. Mobile numbers have 9 digits after the
-/// country code and start with 3, 5, 7, 8 or 9.
-pub fn normalize_phone(input: &str) -> Option<String> {
-    let mut digits = String::new();
-    for (i, c) in input.trim().chars().enumerate() {
-        match c {
-            '0'..='9' => digits.push(c),
-            '+' if i == 0 => {}
-            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
-            _ => return None,
-        }
-    }
-    let national = if let Some(rest) = digits.strip_prefix("84").filter(|r| r.len() == 9) {
-        rest.to_string()
-    } else if let Some(rest) = digits.strip_prefix('0').filter(|r| r.len() == 9) {
-        rest.to_string()
-    } else if digits.len() == 9 && !input.trim().starts_with('+') {
-        digits.clone()
-    } else {
-        return None;
-    };
-    matches!(national.as_bytes()[0], b'3' | b'5' | b'7' | b'8' | b'9').then(|| format!("+84{national}"))
-}
-
-/// `+84912345678` as `0912 345 678` for people.
-pub fn display_phone(stored: &str) -> String {
-    match stored.strip_prefix("+84") {
-        Some(n) if n.len() == 9 => format!("0{} {} {}", &n[..3], &n[3..6], &n[6..]),
-        _ => stored.to_string(),
-    }
-}
+/// The phone rules live in `text`, so the data layer can use them without importing this feature.
+pub use crate::text::{display_phone, normalize_phone};
 
 /// The minimum password length (OWASP: at least 8; no composition rules).
 pub const MIN_PASSWORD: usize = 8;

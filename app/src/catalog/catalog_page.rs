@@ -2,7 +2,7 @@
 
 use super::api::list_courses;
 use super::search_island::SearchFilter;
-use super::CourseCard;
+use super::{CategoryName, CourseCard};
 use crate::components::{ErrorView, Interactive};
 use crate::i18n::{format_hours, t, tf, use_locale};
 use leptos::prelude::*;
@@ -29,7 +29,6 @@ pub fn CatalogPage() -> impl IntoView {
             label=t(locale, "catalog.search")
             placeholder=t(locale, "catalog.search_placeholder")
             button=t(locale, "catalog.search_button")
-            none=t(locale, "catalog.none")
         />
         <Suspense>
             {move || {
@@ -57,14 +56,18 @@ fn CourseList(list: Vec<CourseCard>, query: String) -> impl IntoView {
         }
     });
     let empty = list.is_empty();
-    let groups: Vec<_> = super::CATEGORIES
-        .iter()
-        .map(|cat| {
-            let cards: Vec<CourseCard> = list.iter().filter(|c| c.category == *cat).cloned().collect();
-            (cat.to_string(), cards)
-        })
-        .filter(|(_, cards)| !cards.is_empty())
-        .collect();
+    // The server sends the cards in category order: each run of one category is a group.
+    let mut groups: Vec<(CategoryName, Vec<CourseCard>)> = Vec::new();
+    let mut last = None;
+    for c in list {
+        if last.as_deref() != Some(c.category.as_str()) {
+            last = Some(c.category.clone());
+            groups.push((c.category_name.clone(), Vec::new()));
+        }
+        if let Some((_, cards)) = groups.last_mut() {
+            cards.push(c);
+        }
+    }
     view! {
         {header}
         <p class="muted none" data-none hidden=!empty>{t(locale, "catalog.none")}</p>
@@ -73,7 +76,7 @@ fn CourseList(list: Vec<CourseCard>, query: String) -> impl IntoView {
             .map(|(cat, cards)| {
                 view! {
                     <section class="category" data-group>
-                        <h2>{t(locale, &format!("category.{cat}"))}</h2>
+                        <h2>{cat.get(locale).to_string()}</h2>
                         <ul class="cards">
                             {cards
                                 .into_iter()

@@ -46,7 +46,7 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
         <nav class="crumbs" aria-label="breadcrumb">
             <a href="/">{t(locale, "nav.courses")}</a>
             " › "
-            <span>{t(locale, &format!("category.{}", course.category))}</span>
+            <span>{course.category_name.get(locale).to_string()}</span>
         </nav>
         <article class="course">
             <h1>{course.title.clone()}</h1>

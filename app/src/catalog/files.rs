@@ -16,7 +16,7 @@ pub fn routes() -> Router<AppState> {
 
 /// A file of the course's current revision.
 async fn course_file(State(state): State<AppState>, Path((course, path)): Path<(String, String)>) -> Result<Response, AppError> {
-    let (content_type, bytes) = crate::db::course::asset(&state.db, &course, &path).await?.ok_or(AppError::NotFound)?;
+    let crate::db::course::AssetRow { content_type, bytes } = crate::db::course::asset(&state.db, &course, &path).await?.ok_or(AppError::NotFound)?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&content_type) {

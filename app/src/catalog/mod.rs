@@ -14,8 +14,22 @@ pub use files::routes;
 
 use serde::{Deserialize, Serialize};
 
-/// The three categories the OCOP training plans name, in catalog order.
-pub const CATEGORIES: [&str; 3] = ["quan-tri", "marketing", "chuyen-doi-so"];
+/// A category's names in both languages, as `courses/categories.toml` gives them at import.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CategoryName {
+    pub vi: String,
+    pub en: String,
+}
+
+impl CategoryName {
+    /// The name in the reader's language.
+    pub fn get(&self, locale: crate::i18n::Locale) -> &str {
+        match locale {
+            crate::i18n::Locale::Vi => &self.vi,
+            crate::i18n::Locale::En => &self.en,
+        }
+    }
+}
 
 /// A course as listed in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,7 +37,9 @@ pub struct CourseCard {
     pub slug: String,
     pub title: String,
     pub summary: String,
+    /// The category's slug; the catalog lists categories in the order the server sends the cards.
     pub category: String,
+    pub category_name: CategoryName,
     pub hours: f64,
     pub lessons: i64,
     pub minutes: i64,
@@ -38,6 +54,7 @@ pub struct CourseDetail {
     pub title: String,
     pub summary: String,
     pub category: String,
+    pub category_name: CategoryName,
     pub audience: String,
     pub hours: f64,
     pub version: String,

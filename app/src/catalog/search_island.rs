@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 /// Search form; filters cards live when hydrated.
 #[island]
-pub fn SearchFilter(initial: String, label: String, placeholder: String, button: String, none: String) -> impl IntoView {
-    let _ = none;
+pub fn SearchFilter(initial: String, label: String, placeholder: String, button: String) -> impl IntoView {
     // Runs only in the browser, once the island is hydrated.
     Effect::new(move |_| mark_live());
     let on_input = move |ev: leptos::ev::Event| {

@@ -16,7 +16,7 @@ pub async fn verify_certificate(code: String) -> Result<Verification, AppError> 
 pub async fn my_certificates() -> Result<Vec<Certificate>, AppError> {
     use crate::{db, state};
     let user = state::with_status(state::require_user())?;
-    Ok(db::certificate::for_user(&state::db()?, &user.id).await?)
+    Ok(db::certificate::for_user(&state::db()?, &user.id).await?.into_iter().map(Certificate::from).collect())
 }
 
 /// Revoke a certificate with a reason: admins, or officials whose area holds the certificate's holder.
@@ -25,6 +25,15 @@ pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppE
     let back = format!("/verify/{}", crate::components::urlencode(&code));
     let result = inner::revoke(code, reason).await;
     crate::state::finish_form(result, &back, &back)
+}
+
+/// A certificate and its holder's account id.
+#[cfg(feature = "ssr")]
+pub async fn by_code(db: &crate::db::Db, code: &str) -> Result<Option<(Certificate, String)>, sqlx::Error> {
+    Ok(crate::db::certificate::by_code(db, code).await?.map(|r| {
+        let holder = r.user_id.clone();
+        (Certificate::from(r), holder)
+    }))
 }
 
 #[cfg(feature = "ssr")]
@@ -52,7 +61,7 @@ mod inner {
             return Err(AppError::invalid("code", "too_many_lookups"));
         }
         let code = db::certificate::normalize_code(&code).ok_or(AppError::NotFound)?;
-        let (certificate, holder) = db::certificate::by_code(&db, &code).await?.ok_or(AppError::NotFound)?;
+        let (certificate, holder) = super::by_code(&db, &code).await?.ok_or(AppError::NotFound)?;
         let can_revoke = match state::current_user() {
             Some(u) if certificate.revoked_at.is_none() => may_revoke(&db, &u, &holder).await?,
             _ => false,
@@ -68,7 +77,7 @@ mod inner {
             return Err(AppError::invalid("reason", "reason_needed"));
         }
         let code = db::certificate::normalize_code(&code).ok_or(AppError::NotFound)?;
-        let (_, holder) = db::certificate::by_code(&db, &code).await?.ok_or(AppError::NotFound)?;
+        let (_, holder) = super::by_code(&db, &code).await?.ok_or(AppError::NotFound)?;
         if !may_revoke(&db, &user, &holder).await? {
             return Err(AppError::Forbidden);
         }

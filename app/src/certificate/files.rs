@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 async fn owned(state: &AppState, viewer: &Viewer, code: &str) -> Result<Certificate, AppError> {
     let user = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
     let code = crate::db::certificate::normalize_code(code).ok_or(AppError::NotFound)?;
-    match crate::db::certificate::by_code(&state.db, &code).await? {
+    match crate::certificate::api::by_code(&state.db, &code).await? {
         Some((cert, holder)) if holder == user.id || user.is_admin() => Ok(cert),
         _ => Err(AppError::NotFound),
     }

@@ -28,6 +28,22 @@ pub struct Certificate {
     pub revoke_reason: Option<String>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::db::certificate::CertificateRow> for Certificate {
+    fn from(r: crate::db::certificate::CertificateRow) -> Certificate {
+        Certificate {
+            code: r.code,
+            holder_name: r.holder_name,
+            course_title: r.course_title,
+            course_slug: r.course_slug,
+            hours: r.hours,
+            issued_at: r.issued_at,
+            revoked_at: r.revoked_at,
+            revoke_reason: r.revoke_reason,
+        }
+    }
+}
+
 /// What the public verification page shows: nothing personal beyond the name on the certificate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verification {

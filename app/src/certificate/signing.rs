@@ -108,8 +108,8 @@ pub fn qr_text(base: &str, cert: &Certificate, signer: &Signer) -> String {
     format!(
         "{base}/verify/{}?d={date}&n={}&c={}&s={}",
         cert.code,
-        crate::components::urlencode(&cert.holder_name),
-        crate::components::urlencode(&cert.course_title),
+        crate::text::urlencode(&cert.holder_name),
+        crate::text::urlencode(&cert.course_title),
         b64(&sig.to_bytes())
     )
 }

@@ -96,17 +96,8 @@ pub fn form_message(locale: crate::i18n::Locale, code: &str) -> Option<String> {
     (msg != key).then_some(msg)
 }
 
-/// Percent-encode a path for a query value.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+/// Kept here for the callers that reach it through `components`; the helper itself lives in `text`.
+pub use crate::text::urlencode;
 
 /// Sets the response status on the server; does nothing in the browser.
 pub fn set_status(code: u16) {

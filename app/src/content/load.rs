@@ -15,12 +15,66 @@ const MAX_ASSET: u64 = 5 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct LoadReport {
     pub courses: Vec<Course>,
+    /// The categories of `categories.toml`, in catalog order; empty when there is no such file.
+    pub categories: Vec<Category>,
     pub problems: Vec<Problem>,
 }
 
-/// Load every course folder under `dir`. A broken course is reported and left out; the others load.
+/// The file, next to the course folders, that lists the categories.
+pub const CATEGORIES_FILE: &str = "categories.toml";
+
+/// Read and check `dir/categories.toml`. `Ok(None)` when there is no such file: then any category slug is
+/// accepted and the catalog shows the slug as its name (fixtures copied alone to a temporary folder, the
+/// fuzz target). A file that exists but is broken is a list of positioned problems.
+pub fn load_categories(dir: &Path) -> Result<Option<Vec<Category>>, Vec<Problem>> {
+    let path = dir.join(CATEGORIES_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    let Some(file) = read_text(&path, &mut problems) else { return Err(problems) };
+    let parsed = match toml::from_str::<CategoryFile>(&file.text) {
+        Ok(p) => p,
+        Err(e) => {
+            let (line, col) = toml_position(&file.text, e.span());
+            return Err(vec![Problem::at(&path, line, col, e.message().to_string())]);
+        }
+    };
+    let line_of = |slug: &str| -> usize {
+        let needle = format!("\"{slug}\"");
+        file.text.lines().position(|l| l.trim_start().starts_with("slug") && l.contains(&needle)).map(|i| i + 1).unwrap_or(1)
+    };
+    let mut seen = std::collections::HashSet::new();
+    for c in &parsed.category {
+        if !is_slug(&c.slug) {
+            problems.push(Problem::at(&path, line_of(&c.slug), 1, format!("the category slug `{}` must use only a-z, 0-9 and -", c.slug)));
+        }
+        if !seen.insert(c.slug.as_str()) {
+            problems.push(Problem::at(&path, line_of(&c.slug), 1, format!("the category `{}` is listed twice", c.slug)));
+        }
+        if c.vi.trim().is_empty() || c.en.trim().is_empty() {
+            problems.push(Problem::at(&path, line_of(&c.slug), 1, format!("the category `{}` needs both a `vi` and an `en` name", c.slug)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Some(parsed.category.into_iter().map(|c| Category { slug: c.slug, vi: nfc(c.vi.trim()), en: nfc(c.en.trim()) }).collect()))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Load every course folder under `dir`, checking categories against `dir/categories.toml`. A broken course
+/// is reported and left out; the others load.
 pub fn load_dir(dir: &Path) -> LoadReport {
     let mut report = LoadReport::default();
+    let known = match load_categories(dir) {
+        Ok(k) => k,
+        Err(p) => {
+            // Reported once here; the courses are then loaded without a category check.
+            report.problems.extend(p);
+            None
+        }
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -36,11 +90,12 @@ pub fn load_dir(dir: &Path) -> LoadReport {
         .collect();
     dirs.sort();
     for d in dirs {
-        match load_course(&d) {
+        match load_course_with(&d, known.as_deref()) {
             Ok(c) => report.courses.push(c),
             Err(p) => report.problems.extend(p),
         }
     }
+    report.categories = known.unwrap_or_default();
     report
 }
 
@@ -154,7 +209,7 @@ fn toml_position(text: &str, span: Option<std::ops::Range<usize>>) -> (usize, us
     (line, col)
 }
 
-fn meta_problems(meta: &CourseMeta, text: &str, path: &Path, lesson_count: usize, out: &mut Vec<Problem>) {
+fn meta_problems(meta: &CourseMeta, known: Option<&[Category]>, text: &str, path: &Path, lesson_count: usize, out: &mut Vec<Problem>) {
     let line_of = |key: &str| -> usize {
         text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1).unwrap_or(1)
     };
@@ -165,8 +220,9 @@ fn meta_problems(meta: &CourseMeta, text: &str, path: &Path, lesson_count: usize
     if meta.summary.trim().is_empty() {
         p("summary", "`summary` is empty".into());
     }
-    if !CATEGORIES.contains(&meta.category.as_str()) {
-        p("category", format!("unknown category `{}`: use one of {}", meta.category, CATEGORIES.join(", ")));
+    if let Some(known) = known.filter(|k| !k.iter().any(|c| c.slug == meta.category)) {
+        let slugs: Vec<&str> = known.iter().map(|c| c.slug.as_str()).collect();
+        p("category", format!("unknown category `{}`: use one of {} (listed in {CATEGORIES_FILE})", meta.category, slugs.join(", ")));
     }
     if !(meta.hours > 0.0 && meta.hours <= 500.0) {
         p("hours", format!("`hours` must be more than 0 and at most 500, found {}", meta.hours));
@@ -203,8 +259,14 @@ fn fm_problem(path: &Path, offset: usize, (line, col, msg): (usize, usize, Strin
     Problem::at(path, line + offset, col, msg)
 }
 
-/// Load and check one course folder.
+/// Load and check one course folder, its category against the `categories.toml` of the folder it sits in.
 pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
+    let known = load_categories(dir.parent().unwrap_or(Path::new(".")))?;
+    load_course_with(dir, known.as_deref())
+}
+
+/// Load and check one course folder; `known` is the category list, None to accept any category.
+fn load_course_with(dir: &Path, known: Option<&[Category]>) -> Result<Course, Vec<Problem>> {
     let mut problems = Vec::new();
     let slug = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if !is_slug(&slug) {
@@ -332,7 +394,7 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
         hash_input.push_str(&format!("\nasset {}:{}", a.path, sha256_hex(&a.bytes)));
     }
     if let (Some(meta), Some(t)) = (&meta, &meta_text) {
-        meta_problems(meta, &t.text, &toml_path, lessons.len(), &mut problems);
+        meta_problems(meta, known, &t.text, &toml_path, lessons.len(), &mut problems);
     }
     match meta {
         Some(meta) if problems.is_empty() => Ok(Course {

@@ -2,7 +2,8 @@
 //! reported as `path:line:column: message`. Server-only.
 //!
 //! The recipe, in order (start at [`load::load_dir`]):
-//! 1. `load` walks `courses/<slug>/`, reads `course.toml`, classifies files (lessons, quizzes, glossary, assets).
+//! 1. `load` reads `courses/categories.toml`, walks `courses/<slug>/`, reads `course.toml` (its category checked
+//!    against that list), classifies files (lessons, quizzes, glossary, assets).
 //! 2. `front_matter` splits each markdown file into its `---` header and body, keeping line numbers.
 //! 3. `quiz` turns a quiz file's body into typed questions and answer keys.
 //! 4. `render` turns markdown into HTML once ([`render::parser`] is the only place options are set), rewrites

@@ -3,7 +3,24 @@
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-pub use crate::catalog::CATEGORIES;
+/// One line of `categories.toml`: a category's slug (what `course.toml` names) and its names for readers.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub slug: String,
+    /// The Vietnamese name.
+    pub vi: String,
+    /// The English name.
+    pub en: String,
+}
+
+/// `categories.toml`, next to the course folders: the categories in catalog order.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryFile {
+    #[serde(default)]
+    pub category: Vec<Category>,
+}
 
 /// `course.toml`, as written by a trainer.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -143,7 +160,8 @@ impl QuestionKind {
     }
 }
 
-pub use crate::quiz::QuestionOption;
+/// Shared with the quiz pages through `question`, so neither imports the other.
+pub use crate::question::QuestionOption;
 
 /// How text answers are compared.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

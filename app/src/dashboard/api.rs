@@ -75,7 +75,7 @@ pub(crate) mod ssr {
     pub(crate) struct Checked {
         pub(crate) scope: Scope,
         pub(crate) area: String,
-        pub(crate) courses: Vec<(String, String, String, i64)>,
+        pub(crate) courses: Vec<q::CourseRow>,
     }
 
     /// Check a filter. A region outside the viewer's area is refused, never silently widened or narrowed.
@@ -84,7 +84,7 @@ pub(crate) mod ssr {
         let path = if f.vung.is_empty() {
             area.clone()
         } else {
-            let (path, _) = crate::db::region::describe(db, &f.vung).await?.ok_or_else(|| AppError::invalid("vung", "region_unknown"))?;
+            let path = crate::db::region::describe(db, &f.vung).await?.ok_or_else(|| AppError::invalid("vung", "region_unknown"))?.path;
             if !in_area(&path, &area) {
                 tracing::warn!(user = %me.id, region = %f.vung, "dashboard refused: region outside the official's area");
                 return Err(AppError::Forbidden);
@@ -95,7 +95,7 @@ pub(crate) mod ssr {
         let course_id = if f.khoa.is_empty() {
             None
         } else {
-            Some(courses.iter().find(|c| c.1 == f.khoa).map(|c| c.0.clone()).ok_or_else(|| AppError::invalid("khoa", "course_unknown"))?)
+            Some(courses.iter().find(|c| c.slug == f.khoa).map(|c| c.id.clone()).ok_or_else(|| AppError::invalid("khoa", "course_unknown"))?)
         };
         let org_type = if f.loai.is_empty() {
             None
@@ -120,6 +120,20 @@ pub(crate) mod ssr {
         Ok(Checked { scope: Scope { path, course_id, org_type, from, to }, area, courses })
     }
 
+    /// A target's view: overdue when the due day has ended (Vietnam time) short of the number.
+    fn target(t: q::TargetRow, now: i64) -> Target {
+        Target {
+            overdue: t.certified < t.target && crate::calendar::day_end_ms(&t.due_on).is_some_and(|end| end < now),
+            id: t.id,
+            region: t.region,
+            course: t.course,
+            org_type: t.org_type,
+            target: t.target,
+            due_on: t.due_on,
+            certified: t.certified,
+        }
+    }
+
     fn last_code(path: &str) -> Option<&str> {
         path.rsplit('/').next().filter(|s| !s.is_empty())
     }
@@ -140,23 +154,27 @@ pub(crate) mod ssr {
         let mut by_month: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
         let mut total = Counts::default();
         for c in &cells {
-            by_course.entry(&c.course_id).or_default().add(c.counts);
-            by_org.entry(&c.org_type).or_default().add(c.counts);
+            let counts = Counts { enrolled: c.enrolled, completed: c.completed, certified: c.certified };
+            by_course.entry(&c.course_id).or_default().add(counts);
+            by_org.entry(&c.org_type).or_default().add(counts);
             let m = by_month.entry(&c.month).or_default();
-            m.0 += c.counts.enrolled;
+            m.0 += counts.enrolled;
             m.1 += c.completions;
-            total.add(c.counts);
+            total.add(counts);
         }
 
         // Regions right below the one shown, with names; what is not in any of them is shown as its own line.
         let shown_code = last_code(&scope.path).map(str::to_string);
         let names = q::region_names(db, shown_code.as_deref()).await?;
         let kids = q::children(db, scope).await?;
-        let kid_counts: HashMap<&str, Counts> = kids.iter().filter_map(|(p, c)| last_code(p).map(|k| (k, *c))).collect();
+        let kid_counts: HashMap<&str, Counts> = kids
+            .iter()
+            .filter_map(|k| last_code(&k.region_path).map(|code| (code, Counts { enrolled: k.enrolled, completed: k.completed, certified: k.certified })))
+            .collect();
         let mut by_region: Vec<Line> = names
             .iter()
-            .filter(|(code, _)| kid_counts.contains_key(code.as_str()))
-            .map(|(code, name)| Line { key: code.clone(), label: name.clone(), counts: kid_counts[code.as_str()] })
+            .filter(|r| kid_counts.contains_key(r.code.as_str()))
+            .map(|r| Line { key: r.code.clone(), label: r.name.clone(), counts: kid_counts[r.code.as_str()] })
             .collect();
         by_region.sort_by(|a, b| b.counts.enrolled.cmp(&a.counts.enrolled).then(a.label.cmp(&b.label)));
         let mut rest = total;
@@ -169,7 +187,7 @@ pub(crate) mod ssr {
             by_region.push(Line { key: String::new(), label: String::new(), counts: rest });
         }
 
-        let subregions = names.iter().map(|(code, name)| Choice { value: code.clone(), label: name.clone() }).collect();
+        let subregions = names.iter().map(|r| Choice { value: r.code.clone(), label: r.name.clone() }).collect();
         let mut crumbs = Vec::new();
         if area.is_empty() {
             crumbs.push(Choice { value: String::new(), label: String::new() });
@@ -178,7 +196,7 @@ pub(crate) mod ssr {
         let area_depth = area.split('/').filter(|s| !s.is_empty()).count();
         for (i, code) in segs.iter().enumerate() {
             if i + 1 >= area_depth {
-                let name = crate::db::region::describe(db, code).await?.map(|(_, n)| n).unwrap_or_else(|| code.to_string());
+                let name = crate::db::region::describe(db, code).await?.map(|r| r.full_name).unwrap_or_else(|| code.to_string());
                 let short = name.split(", ").next().unwrap_or(&name).to_string();
                 crumbs.push(Choice { value: code.to_string(), label: short });
             }
@@ -195,8 +213,8 @@ pub(crate) mod ssr {
 
         let course_lines = courses
             .iter()
-            .filter(|c| scope.course_id.as_deref().is_none_or(|id| id == c.0))
-            .map(|c| Line { key: c.1.clone(), label: c.2.clone(), counts: by_course.get(c.0.as_str()).copied().unwrap_or_default() })
+            .filter(|c| scope.course_id.as_deref().is_none_or(|id| id == c.id))
+            .map(|c| Line { key: c.slug.clone(), label: c.title.clone(), counts: by_course.get(c.id.as_str()).copied().unwrap_or_default() })
             .collect();
         let org_lines = ORG_TYPES
             .iter()
@@ -205,11 +223,11 @@ pub(crate) mod ssr {
             .collect();
         let month_lines = fill_months(&by_month, scope.from.as_deref(), scope.to.as_deref());
 
-        let targets = q::targets(db, &scope.path, scope.course_id.as_deref()).await?;
+        let targets = q::targets(db, &scope.path, scope.course_id.as_deref()).await?.into_iter().map(|t| target(t, as_of)).collect();
         Ok(Dashboard {
             filter: f.clone(),
             crumbs,
-            courses: courses.iter().map(|c| Choice { value: c.1.clone(), label: c.2.clone() }).collect(),
+            courses: courses.iter().map(|c| Choice { value: c.slug.clone(), label: c.title.clone() }).collect(),
             subregions,
             headline,
             by_course: course_lines,
@@ -257,7 +275,7 @@ pub(crate) mod ssr {
         let enrolments = q::enrolments_of(db, &scope, &ids).await?;
         let codes: Vec<String> = rows.iter().filter_map(|r| r.region_code.clone()).collect();
         let labels = q::region_labels(db, &codes).await?;
-        let course_of: HashMap<&str, (&str, i64)> = courses.iter().map(|c| (c.0.as_str(), (c.2.as_str(), c.3))).collect();
+        let course_of: HashMap<&str, (&str, i64)> = courses.iter().map(|c| (c.id.as_str(), (c.title.as_str(), c.lessons))).collect();
         let mut by_user: HashMap<&str, Vec<LearnerCourse>> = HashMap::new();
         for e in &enrolments {
             by_user.entry(&e.user_id).or_default().push(learner_course(e, &course_of));
@@ -277,7 +295,7 @@ pub(crate) mod ssr {
             })
             .collect();
         let region_name = match scope.path.rsplit('/').next().filter(|s| !s.is_empty()) {
-            Some(code) => crate::db::region::describe(db, code).await?.map(|(_, n)| n).unwrap_or_default(),
+            Some(code) => crate::db::region::describe(db, code).await?.map(|r| r.full_name).unwrap_or_default(),
             None => String::new(),
         };
         Ok(LearnerList { filter: f.clone(), q: search.to_string(), learners, next, region_name })
@@ -304,7 +322,7 @@ pub(crate) mod ssr {
         let lines = q::export_lines(db, &scope).await?;
         let codes: Vec<String> = lines.iter().filter_map(|l| l.region_code.clone()).collect();
         let labels = q::region_labels(db, &codes).await?;
-        let course_of: HashMap<&str, (&str, i64)> = courses.iter().map(|c| (c.0.as_str(), (c.2.as_str(), c.3))).collect();
+        let course_of: HashMap<&str, (&str, i64)> = courses.iter().map(|c| (c.id.as_str(), (c.title.as_str(), c.lessons))).collect();
         let rows = lines
             .iter()
             .map(|l| {
@@ -325,7 +343,7 @@ pub(crate) mod ssr {
     pub(crate) async fn add_target(db: &Db, me: &CurrentUser, vung: &str, khoa: &str, loai: &str, target: &str, han: &str) -> Result<(), AppError> {
         let area = area(me)?;
         let code = if vung.trim().is_empty() { last_code(&area).unwrap_or("").to_string() } else { vung.trim().to_string() };
-        let (path, _) = crate::db::region::describe(db, &code).await?.ok_or_else(|| AppError::invalid("vung", "target_region"))?;
+        let path = crate::db::region::describe(db, &code).await?.ok_or_else(|| AppError::invalid("vung", "target_region"))?.path;
         if !in_area(&path, &area) {
             tracing::warn!(user = %me.id, region = %code, "target refused: region outside the official's area");
             return Err(AppError::Forbidden);

@@ -1,7 +1,7 @@
 //! Quiz attempts and answers. Answer keys are read only by `question_keys`, which the grader and the
 //! results page use after submission.
 
-use super::Db;
+use super::{decode_json, Db};
 use crate::content::QuizSettings;
 use sqlx::Row as _;
 
@@ -16,7 +16,7 @@ pub struct QuizRow {
 }
 
 /// A question without its key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QuestionRow {
     pub id: String,
     pub kind: String,
@@ -49,7 +49,7 @@ pub struct AttemptRow {
 }
 
 /// One graded answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnswerRow {
     pub question_id: String,
     pub response: String,
@@ -57,10 +57,20 @@ pub struct AnswerRow {
     pub max_points: f64,
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredQuiz {
+    quiz_id: String,
+    revision_id: String,
+    course_title: String,
+    title: String,
+    settings_json: String,
+}
+
 /// The quiz `quiz_slug` of course `course_slug`'s current revision.
 pub async fn quiz(db: &Db, course_slug: &str, quiz_slug: &str) -> Result<Option<QuizRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT q.id, qr.id, r.title, qr.title, qr.settings_json FROM course c
+    let row: Option<StoredQuiz> = sqlx::query_as(
+        "SELECT q.id AS quiz_id, qr.id AS revision_id, r.title AS course_title, qr.title AS title, qr.settings_json AS settings_json
+         FROM course c
          JOIN course_revision r ON r.id = c.current_revision_id
          JOIN quiz q ON q.course_id = c.id AND q.slug = $2
          JOIN quiz_revision qr ON qr.quiz_id = q.id AND qr.course_revision_id = r.id
@@ -72,51 +82,107 @@ pub async fn quiz(db: &Db, course_slug: &str, quiz_slug: &str) -> Result<Option<
     .await?;
     row.map(|r| {
         Ok(QuizRow {
-            quiz_id: r.try_get(0)?,
-            revision_id: r.try_get(1)?,
-            course_title: r.try_get(2)?,
-            title: r.try_get(3)?,
-            settings: serde_json::from_str(&r.try_get::<String, _>(4)?).unwrap_or_default(),
+            settings: decode_json("quiz_revision.settings_json", &r.settings_json)?,
+            quiz_id: r.quiz_id,
+            revision_id: r.revision_id,
+            course_title: r.course_title,
+            title: r.title,
         })
     })
     .transpose()
 }
 
+/// The quiz and course of one quiz revision, current or not (an attempt keeps the revision it started on).
+#[derive(Debug, Clone)]
+pub struct RevisionQuizRow {
+    pub course_slug: String,
+    pub quiz_slug: String,
+    /// The course's title in that revision.
+    pub course_title: String,
+    pub title: String,
+    pub settings: QuizSettings,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRevisionQuiz {
+    course_slug: String,
+    quiz_slug: String,
+    course_title: String,
+    title: String,
+    settings_json: String,
+}
+
+/// The quiz of revision `revision_id`.
+pub async fn quiz_of_revision(db: &Db, revision_id: &str) -> Result<RevisionQuizRow, sqlx::Error> {
+    let r: StoredRevisionQuiz = sqlx::query_as(
+        "SELECT c.slug AS course_slug, q.slug AS quiz_slug, r.title AS course_title, qr.title AS title, qr.settings_json AS settings_json
+         FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
+         JOIN course c ON c.id = q.course_id JOIN course_revision r ON r.id = qr.course_revision_id WHERE qr.id = $1",
+    )
+    .bind(revision_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(RevisionQuizRow {
+        settings: decode_json("quiz_revision.settings_json", &r.settings_json)?,
+        course_slug: r.course_slug,
+        quiz_slug: r.quiz_slug,
+        course_title: r.course_title,
+        title: r.title,
+    })
+}
+
 /// The questions of a quiz revision in file order, without keys.
 pub async fn questions(db: &Db, revision_id: &str) -> Result<Vec<QuestionRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, kind, prompt_html, options_json, points FROM question WHERE quiz_revision_id = $1 ORDER BY position")
+    sqlx::query_as("SELECT id, kind, prompt_html, options_json, points FROM question WHERE quiz_revision_id = $1 ORDER BY position")
         .bind(revision_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| Ok(QuestionRow { id: r.try_get(0)?, kind: r.try_get(1)?, prompt_html: r.try_get(2)?, options_json: r.try_get(3)?, points: r.try_get(4)? }))
-        .collect()
+        .await
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredKey {
+    id: String,
+    key_json: String,
+    explanation_html: String,
 }
 
 /// Keys and explanations of a revision's questions, by question id. For the grader and results only.
 pub async fn question_keys(db: &Db, revision_id: &str) -> Result<std::collections::HashMap<String, KeyRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, key_json, explanation_html FROM question WHERE quiz_revision_id = $1")
+    let rows: Vec<StoredKey> = sqlx::query_as("SELECT id, key_json, explanation_html FROM question WHERE quiz_revision_id = $1")
         .bind(revision_id)
         .fetch_all(&db.pool)
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, KeyRow { key_json: r.try_get(1)?, explanation_html: r.try_get(2)? })))
-        .collect()
+    Ok(rows.into_iter().map(|r| (r.id, KeyRow { key_json: r.key_json, explanation_html: r.explanation_html })).collect())
 }
 
-fn attempt_from(r: &super::Row) -> Result<AttemptRow, sqlx::Error> {
+#[derive(sqlx::FromRow)]
+struct StoredAttempt {
+    id: String,
+    user_id: String,
+    quiz_id: String,
+    quiz_revision_id: String,
+    seed: i64,
+    question_ids: String,
+    started_at: i64,
+    deadline_at: Option<i64>,
+    submitted_at: Option<i64>,
+    percent: Option<f64>,
+    passed: Option<i64>,
+}
+
+fn attempt_from(r: StoredAttempt) -> Result<AttemptRow, sqlx::Error> {
     Ok(AttemptRow {
-        id: r.try_get(0)?,
-        user_id: r.try_get(1)?,
-        quiz_id: r.try_get(2)?,
-        revision_id: r.try_get(3)?,
-        seed: r.try_get(4)?,
-        question_ids: serde_json::from_str(&r.try_get::<String, _>(5)?).unwrap_or_default(),
-        started_at: r.try_get(6)?,
-        deadline_at: r.try_get(7)?,
-        submitted_at: r.try_get(8)?,
-        percent: r.try_get(9)?,
-        passed: r.try_get::<Option<i64>, _>(10)?.unwrap_or(0) == 1,
+        question_ids: decode_json("attempt.question_ids", &r.question_ids)?,
+        id: r.id,
+        user_id: r.user_id,
+        quiz_id: r.quiz_id,
+        revision_id: r.quiz_revision_id,
+        seed: r.seed,
+        started_at: r.started_at,
+        deadline_at: r.deadline_at,
+        submitted_at: r.submitted_at,
+        percent: r.percent,
+        passed: r.passed.unwrap_or(0) == 1,
     })
 }
 
@@ -125,50 +191,45 @@ const ATTEMPT_COLUMNS: &str =
 
 /// A learner's attempts at a quiz (any revision), oldest first.
 pub async fn attempts_for(db: &Db, user_id: &str, quiz_id: &str) -> Result<Vec<AttemptRow>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at"))
-        .bind(user_id)
-        .bind(quiz_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(attempt_from).collect()
+    let rows: Vec<StoredAttempt> =
+        sqlx::query_as(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at"))
+            .bind(user_id)
+            .bind(quiz_id)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.into_iter().map(attempt_from).collect()
 }
 
 /// One attempt.
 pub async fn attempt(db: &Db, id: &str) -> Result<Option<AttemptRow>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
-    row.as_ref().map(attempt_from).transpose()
+    let row: Option<StoredAttempt> =
+        sqlx::query_as(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempt WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    row.map(attempt_from).transpose()
 }
 
 /// The graded answers of an attempt.
 pub async fn answers(db: &Db, attempt_id: &str) -> Result<Vec<AnswerRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT question_id, response, points, max_points FROM answer WHERE attempt_id = $1")
+    sqlx::query_as("SELECT question_id, response, points, max_points FROM answer WHERE attempt_id = $1")
         .bind(attempt_id)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| Ok(AnswerRow { question_id: r.try_get(0)?, response: r.try_get(1)?, points: r.try_get(2)?, max_points: r.try_get(3)? }))
-        .collect()
+        .await
 }
 
 /// Submitted attempts of a quiz: (count, distinct learners, passed count, average percent).
 pub async fn totals(db: &Db, quiz_id: &str) -> Result<(i64, i64, i64, f64), sqlx::Error> {
     let r = sqlx::query(
-        "SELECT COUNT(*), COUNT(DISTINCT user_id), CAST(COALESCE(SUM(passed), 0) AS BIGINT), CAST(COALESCE(AVG(percent), 0) AS DOUBLE PRECISION)
+        "SELECT COUNT(*) AS attempts, COUNT(DISTINCT user_id) AS learners, CAST(COALESCE(SUM(passed), 0) AS BIGINT) AS passed,
+           CAST(COALESCE(AVG(percent), 0) AS DOUBLE PRECISION) AS average
          FROM attempt WHERE quiz_id = $1 AND submitted_at IS NOT NULL",
     )
     .bind(quiz_id)
     .fetch_one(&db.pool)
     .await?;
-    Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
+    Ok((r.try_get("attempts")?, r.try_get("learners")?, r.try_get("passed")?, r.try_get("average")?))
 }
 
 /// Every answer to one question: (response, correct).
 pub async fn answers_to(db: &Db, question_id: &str) -> Result<Vec<(String, bool)>, sqlx::Error> {
     let rows = sqlx::query("SELECT response, correct FROM answer WHERE question_id = $1").bind(question_id).fetch_all(&db.pool).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get::<i64, _>(1)? == 1))).collect()
-}
-
-/// Whether the learner has passed each quiz of a course revision (for the course page).
-pub async fn passed_quiz_ids(db: &Db, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT DISTINCT quiz_id FROM attempt WHERE user_id = $1 AND passed = 1").bind(user_id).fetch_all(&db.pool).await
+    rows.iter().map(|r| Ok((r.try_get("response")?, r.try_get::<i64, _>("correct")? == 1))).collect()
 }

@@ -102,4 +102,60 @@ impl Sql {
     pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         bind_all(sqlx::query(&self.text), self.vals.iter().cloned())
     }
+
+    /// The query, bound, decoding each row by column name into `T`.
+    pub fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, sqlx::Any, T, sqlx::any::AnyArguments<'_>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as(&self.text);
+        for v in self.vals.iter().cloned() {
+            q = match v {
+                Val::Int(x) => q.bind(x),
+                Val::OptInt(x) => q.bind(x),
+                Val::Float(x) => q.bind(x),
+                Val::OptFloat(x) => q.bind(x),
+                Val::Text(x) => q.bind(x),
+                Val::OptText(x) => q.bind(x),
+            };
+        }
+        q
+    }
+
+    /// The query, bound, for a single value.
+    pub fn query_scalar<T>(&self) -> sqlx::query::QueryScalar<'_, sqlx::Any, T, sqlx::any::AnyArguments<'_>>
+    where
+        (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_scalar(&self.text);
+        for v in self.vals.iter().cloned() {
+            q = match v {
+                Val::Int(x) => q.bind(x),
+                Val::OptInt(x) => q.bind(x),
+                Val::Float(x) => q.bind(x),
+                Val::OptFloat(x) => q.bind(x),
+                Val::Text(x) => q.bind(x),
+                Val::OptText(x) => q.bind(x),
+            };
+        }
+        q
+    }
+}
+
+/// The one SQL spelling of "inside the area at `path`" (the region itself or anything below it): appends
+/// ` AND (column = path OR (column >= 'path/' AND column < 'path0'))`, nothing when `path` is `''` (the
+/// whole country). `column` is the caller's constant, never input.
+///
+/// A range rather than `LIKE 'path/%'`: SQLite serves a range from an index, a LIKE not (its LIKE is
+/// case-insensitive, the index is not). `'0'` is the character after `'/'`, so every path below sorts in
+/// `['path/', 'path0')` under a byte order: the path columns are `COLLATE "C"` on PostgreSQL and BINARY on
+/// SQLite. The Rust twin of this test is `auth::in_area`.
+pub fn area_condition(q: &mut Sql, column: &'static str, path: &str) {
+    if path.is_empty() {
+        return;
+    }
+    let a = q.val(Val::Text(path.to_string()));
+    let b = q.val(Val::Text(format!("{path}/")));
+    let c = q.val(Val::Text(format!("{path}0")));
+    q.push(&format!(" AND ({column} = {a} OR ({column} >= {b} AND {column} < {c}))"));
 }

@@ -2,8 +2,6 @@
 //! once per learner and course, revocation.
 
 use super::{now_ms, Db};
-use crate::certificate::Certificate;
-use sqlx::Row as _;
 
 /// The Crockford base32 alphabet: no I, L, O or U, so a code can be typed from paper.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -44,39 +42,40 @@ pub async fn course_id(db: &Db, slug: &str) -> Result<Option<String>, sqlx::Erro
     sqlx::query_scalar("SELECT id FROM course WHERE slug = $1").bind(slug).fetch_optional(&db.pool).await
 }
 
-const COLUMNS: &str = "c.code, c.user_id, c.holder_name, c.course_title, c.hours, c.issued_at, c.revoked_at, c.revoke_reason, co.slug";
+const COLUMNS: &str = "c.code AS code, c.user_id AS user_id, c.holder_name AS holder_name, c.course_title AS course_title, c.hours AS hours,
+  c.issued_at AS issued_at, c.revoked_at AS revoked_at, c.revoke_reason AS revoke_reason, co.slug AS course_slug";
 
-fn from_row(r: &super::Row) -> Result<Certificate, sqlx::Error> {
-    Ok(Certificate {
-        code: r.try_get(0)?,
-        holder_name: r.try_get(2)?,
-        course_title: r.try_get(3)?,
-        hours: r.try_get(4)?,
-        issued_at: r.try_get(5)?,
-        revoked_at: r.try_get(6)?,
-        revoke_reason: r.try_get(7)?,
-        course_slug: r.try_get(8)?,
-    })
+/// An issued certificate as stored: holder name and course title are snapshots taken at issue.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CertificateRow {
+    pub code: String,
+    /// The holder's account.
+    pub user_id: String,
+    pub holder_name: String,
+    pub course_title: String,
+    pub course_slug: String,
+    pub hours: f64,
+    pub issued_at: i64,
+    pub revoked_at: Option<i64>,
+    pub revoke_reason: Option<String>,
 }
 
-/// A certificate and its holder's id.
-pub async fn by_code(db: &Db, code: &str) -> Result<Option<(Certificate, String)>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.code = $1"))
+/// A certificate.
+pub async fn by_code(db: &Db, code: &str) -> Result<Option<CertificateRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.code = $1"))
         .bind(code)
         .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| Ok((from_row(&r)?, r.try_get(1)?))).transpose()
+        .await
 }
 
 /// A learner's certificates, newest first.
-pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<Certificate>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<CertificateRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.user_id = $1 ORDER BY c.issued_at DESC"
     ))
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
 /// Revoke with a reason; returns false when already revoked or unknown.

@@ -1,11 +1,8 @@
 //! Courses, their revisions, lessons, quizzes and files: the import and the reads behind the catalog,
 //! course and lesson pages.
 
-use super::{new_id, now_ms, Db};
-use crate::catalog::{CourseCard, CourseDetail, CourseItem, ItemKind, ItemStatus};
+use super::{decode_json, new_id, now_ms, Db};
 use crate::content::{self, Course};
-use crate::lesson::{LessonView, NavLink};
-use sqlx::Row as _;
 
 /// What an import did to one course.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,14 +33,15 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
         .bind(&course.slug)
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query("SELECT id, current_revision_id FROM course WHERE slug = $1")
-        .bind(&course.slug)
-        .fetch_one(&mut *tx)
-        .await?;
-    let course_id: String = row.try_get(0)?;
-    let current: Option<String> = row.try_get(1)?;
+    let (course_id, current) = {
+        let row: CourseIdRow = sqlx::query_as("SELECT id, current_revision_id FROM course WHERE slug = $1")
+            .bind(&course.slug)
+            .fetch_one(&mut *tx)
+            .await?;
+        (row.id, row.current_revision_id)
+    };
 
-    let mut previous: Vec<(String, String)> = Vec::new();
+    let mut previous: Vec<LessonHashRow> = Vec::new();
     if let Some(rev) = &current {
         let hash: String = sqlx::query_scalar("SELECT content_hash FROM course_revision WHERE id = $1")
             .bind(rev)
@@ -60,16 +58,13 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
                 removed: vec![],
             });
         }
-        let rows = sqlx::query(
-            "SELECT l.slug, lr.content_hash FROM lesson_revision lr JOIN lesson l ON l.id = lr.lesson_id
+        previous = sqlx::query_as(
+            "SELECT l.slug AS slug, lr.content_hash AS content_hash FROM lesson_revision lr JOIN lesson l ON l.id = lr.lesson_id
              WHERE lr.course_revision_id = $1 ORDER BY lr.position",
         )
         .bind(rev)
         .fetch_all(&mut *tx)
         .await?;
-        for r in rows {
-            previous.push((r.try_get(0)?, r.try_get(1)?));
-        }
     }
 
     let meta = &course.meta;
@@ -186,18 +181,30 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
         removed: vec![],
     };
     for l in &course.lessons {
-        match previous.iter().find(|(s, _)| *s == l.slug) {
+        match previous.iter().find(|p| p.slug == l.slug) {
             None => outcome.added.push(l.slug.clone()),
-            Some((_, h)) if *h != l.content_hash => outcome.changed.push(l.slug.clone()),
+            Some(p) if p.content_hash != l.content_hash => outcome.changed.push(l.slug.clone()),
             Some(_) => {}
         }
     }
-    for (s, _) in &previous {
-        if !course.lessons.iter().any(|l| &l.slug == s) {
-            outcome.removed.push(s.clone());
+    for p in &previous {
+        if !course.lessons.iter().any(|l| l.slug == p.slug) {
+            outcome.removed.push(p.slug.clone());
         }
     }
     Ok(outcome)
+}
+
+#[derive(sqlx::FromRow)]
+struct CourseIdRow {
+    id: String,
+    current_revision_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LessonHashRow {
+    slug: String,
+    content_hash: String,
 }
 
 /// Lessons and quizzes: the children of a course that keep one id across revisions.
@@ -223,9 +230,30 @@ async fn stable_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>, child: Child, cour
     sqlx::query_scalar(select).bind(course_id).bind(slug).fetch_one(&mut **tx).await
 }
 
-/// Load every course under `dir` and import those that load; problems are returned for logging.
+/// Store the categories of `categories.toml` with their catalog position (their order in the file). A
+/// category no longer listed is kept: a course of an older revision may still name it.
+pub async fn import_categories(db: &Db, categories: &[content::Category]) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    for (i, c) in categories.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO category (slug, name_vi, name_en, position) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (slug) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en, position = excluded.position",
+        )
+        .bind(&c.slug)
+        .bind(&c.vi)
+        .bind(&c.en)
+        .bind(i as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Load every course under `dir` with its categories and import those that load; problems are returned
+/// for logging.
 pub async fn import_dir(db: &Db, dir: &std::path::Path) -> Result<(Vec<ImportOutcome>, Vec<content::Problem>), sqlx::Error> {
     let report = content::load_dir(dir);
+    import_categories(db, &report.categories).await?;
     let mut outcomes = Vec::new();
     for c in &report.courses {
         outcomes.push(import_course(db, c).await?);
@@ -233,42 +261,88 @@ pub async fn import_dir(db: &Db, dir: &std::path::Path) -> Result<(Vec<ImportOut
     Ok((outcomes, report.problems))
 }
 
-/// Catalog cards, optionally filtered by a folded search text (matches title, summary, audience, lesson titles).
-pub async fn catalog(db: &Db, query: &str) -> Result<Vec<CourseCard>, sqlx::Error> {
+/// A course as the catalog lists it, with its category's names as stored at import.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CourseCardRow {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    /// The category's names; the slug when `categories.toml` did not list it.
+    pub category_vi: String,
+    pub category_en: String,
+    pub hours: f64,
+    pub search_key: String,
+    pub lessons: i64,
+    pub minutes: i64,
+}
+
+/// Catalog cards in catalog order (category order, then title), optionally filtered by a folded search text
+/// (matches title, summary, audience, lesson titles).
+pub async fn catalog(db: &Db, query: &str) -> Result<Vec<CourseCardRow>, sqlx::Error> {
     let pattern = format!("%{}%", crate::text::fold(query).replace(['%', '_'], ""));
-    let rows = sqlx::query(
-        "SELECT c.slug, r.title, r.summary, r.category, r.hours, r.search_key,
+    sqlx::query_as(
+        "SELECT c.slug AS slug, r.title AS title, r.summary AS summary, r.category AS category,
+           COALESCE(k.name_vi, r.category) AS category_vi, COALESCE(k.name_en, r.category) AS category_en,
+           r.hours AS hours, r.search_key AS search_key,
            (SELECT COUNT(*) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS lessons,
            (SELECT CAST(COALESCE(SUM(lr.minutes), 0) AS BIGINT) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS minutes
          FROM course c JOIN course_revision r ON r.id = c.current_revision_id
+         LEFT JOIN category k ON k.slug = r.category
          WHERE c.retired_at IS NULL AND r.search_key LIKE $1
-         ORDER BY r.category, r.title",
+         ORDER BY COALESCE(k.position, 1000000), r.category, r.title",
     )
     .bind(pattern)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CourseCard {
-                slug: r.try_get(0)?,
-                title: r.try_get(1)?,
-                summary: r.try_get(2)?,
-                category: r.try_get(3)?,
-                hours: r.try_get(4)?,
-                search_key: r.try_get(5)?,
-                lessons: r.try_get(6)?,
-                minutes: r.try_get(7)?,
-            })
-        })
-        .collect()
+    .await
+}
+
+/// A course's current revision as the course page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseDetailRow {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub category_vi: String,
+    pub category_en: String,
+    pub audience: String,
+    pub hours: f64,
+    pub version: String,
+    pub last_reviewed: Option<String>,
+    pub authors: Vec<String>,
+    pub has_glossary: bool,
+    pub imported_at: i64,
+    pub items: Vec<ItemRow>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredDetail {
+    id: String,
+    title: String,
+    summary: String,
+    category: String,
+    category_vi: String,
+    category_en: String,
+    audience: String,
+    hours: f64,
+    version: String,
+    last_reviewed: Option<String>,
+    authors_json: String,
+    has_glossary: i64,
+    imported_at: i64,
 }
 
 /// A course with its lessons and quizzes in order, and this learner's progress when signed in.
-pub async fn course_detail(db: &Db, slug: &str, user_id: Option<&str>) -> Result<Option<CourseDetail>, sqlx::Error> {
-    let Some(r) = sqlx::query(
-        "SELECT r.id, r.title, r.summary, r.category, r.audience, r.hours, r.version, r.last_reviewed, r.authors_json,
-           r.glossary_html IS NOT NULL, r.imported_at
+pub async fn course_detail(db: &Db, slug: &str, user_id: Option<&str>) -> Result<Option<CourseDetailRow>, sqlx::Error> {
+    let Some(r) = sqlx::query_as::<_, StoredDetail>(
+        "SELECT r.id AS id, r.title AS title, r.summary AS summary, r.category AS category,
+           COALESCE(k.name_vi, r.category) AS category_vi, COALESCE(k.name_en, r.category) AS category_en,
+           r.audience AS audience, r.hours AS hours, r.version AS version, r.last_reviewed AS last_reviewed,
+           r.authors_json AS authors_json,
+           CAST(CASE WHEN r.glossary_html IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_glossary, r.imported_at AS imported_at
          FROM course c JOIN course_revision r ON r.id = c.current_revision_id
+         LEFT JOIN category k ON k.slug = r.category
          WHERE c.slug = $1 AND c.retired_at IS NULL",
     )
     .bind(slug)
@@ -277,71 +351,63 @@ pub async fn course_detail(db: &Db, slug: &str, user_id: Option<&str>) -> Result
     else {
         return Ok(None);
     };
-    let rev: String = r.try_get(0)?;
-    let has_glossary: bool = match r.try_get::<bool, _>(9) {
-        Ok(b) => b,
-        Err(_) => r.try_get::<i64, _>(9)? != 0,
-    };
-    let items = items(db, &rev, user_id).await?;
-    Ok(Some(CourseDetail {
+    let items = items(db, &r.id, user_id).await?;
+    Ok(Some(CourseDetailRow {
         slug: slug.to_string(),
-        title: r.try_get(1)?,
-        summary: r.try_get(2)?,
-        category: r.try_get(3)?,
-        audience: r.try_get(4)?,
-        hours: r.try_get(5)?,
-        version: r.try_get(6)?,
-        last_reviewed: r.try_get(7)?,
-        authors: serde_json::from_str(&r.try_get::<String, _>(8)?).unwrap_or_default(),
-        has_glossary,
-        imported_at: r.try_get(10)?,
+        title: r.title,
+        summary: r.summary,
+        category: r.category,
+        category_vi: r.category_vi,
+        category_en: r.category_en,
+        audience: r.audience,
+        hours: r.hours,
+        version: r.version,
+        last_reviewed: r.last_reviewed,
+        authors: decode_json("course_revision.authors_json", &r.authors_json)?,
+        has_glossary: r.has_glossary != 0,
+        imported_at: r.imported_at,
         items,
     }))
 }
 
-async fn items(db: &Db, rev: &str, user_id: Option<&str>) -> Result<Vec<CourseItem>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT 'lesson', l.slug, lr.title, lr.minutes, lr.position, CAST(0 AS BIGINT),
-           CAST(CASE WHEN p.user_id IS NULL THEN 0 WHEN p.content_hash = lr.content_hash THEN 1 ELSE 2 END AS BIGINT)
-         FROM lesson_revision lr JOIN lesson l ON l.id = lr.lesson_id
-         LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $2
-         WHERE lr.course_revision_id = $1
-         UNION ALL
-         SELECT 'quiz', q.slug, qr.title, CAST(0 AS BIGINT), qr.position,
-           (SELECT COUNT(*) FROM question x WHERE x.quiz_revision_id = qr.id),
-           CAST(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.quiz_id = q.id AND a.user_id = $2 AND a.passed = 1) THEN 1 ELSE 0 END AS BIGINT)
-         FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
-         WHERE qr.course_revision_id = $1
-         ORDER BY 5",
-    )
-    .bind(rev)
-    .bind(user_id.unwrap_or(""))
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get(0)?;
-            let status: i64 = r.try_get(6)?;
-            Ok(CourseItem {
-                kind: if kind == "quiz" { ItemKind::Quiz } else { ItemKind::Lesson },
-                slug: r.try_get(1)?,
-                title: r.try_get(2)?,
-                minutes: r.try_get(3)?,
-                questions: r.try_get(5)?,
-                status: match status {
-                    1 => ItemStatus::Done,
-                    2 => ItemStatus::UpdatedSinceDone,
-                    _ => ItemStatus::NotStarted,
-                },
-            })
-        })
-        .collect()
+/// One entry of a course's contents, lessons and quizzes in one order.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ItemRow {
+    /// `lesson` or `quiz`.
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub minutes: i64,
+    pub position: i64,
+    /// Questions of a quiz; 0 for a lesson.
+    pub questions: i64,
+    /// For a lesson: 0 not done, 1 done, 2 done before the lesson changed. For a quiz: 1 when passed.
+    pub status: i64,
 }
 
-/// One lesson of a course's current revision, with previous/next links and this learner's state.
-pub async fn lesson_view(db: &Db, course_slug: &str, lesson_slug: &str, user_id: Option<&str>) -> Result<Option<LessonView>, sqlx::Error> {
-    let Some(r) = sqlx::query(
-        "SELECT r.id, r.title, lr.title, lr.minutes, lr.html
+/// The lessons and quizzes of a course revision in order, with this learner's state.
+pub async fn items(db: &Db, rev: &str, user_id: Option<&str>) -> Result<Vec<ItemRow>, sqlx::Error> {
+    sqlx::query_as(include_str!("sql/course_items.sql"))
+        .bind(rev)
+        .bind(user_id.unwrap_or(""))
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// One lesson of a course's current revision.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LessonRow {
+    pub revision_id: String,
+    pub course_title: String,
+    pub title: String,
+    pub minutes: i64,
+    pub html: String,
+}
+
+/// The lesson `lesson_slug` of course `course_slug`'s current revision.
+pub async fn lesson(db: &Db, course_slug: &str, lesson_slug: &str) -> Result<Option<LessonRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id AS revision_id, r.title AS course_title, lr.title AS title, lr.minutes AS minutes, lr.html AS html
          FROM course c JOIN course_revision r ON r.id = c.current_revision_id
          JOIN lesson l ON l.course_id = c.id AND l.slug = $2
          JOIN lesson_revision lr ON lr.lesson_id = l.id AND lr.course_revision_id = r.id
@@ -350,53 +416,44 @@ pub async fn lesson_view(db: &Db, course_slug: &str, lesson_slug: &str, user_id:
     .bind(course_slug)
     .bind(lesson_slug)
     .fetch_optional(&db.pool)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let rev: String = r.try_get(0)?;
-    let all = items(db, &rev, user_id).await?;
-    let idx = all.iter().position(|i| i.kind == ItemKind::Lesson && i.slug == lesson_slug).unwrap_or(0);
-    let link = |i: &CourseItem| NavLink { href: i.href(course_slug), title: i.title.clone() };
-    Ok(Some(LessonView {
-        course_slug: course_slug.to_string(),
-        course_title: r.try_get(1)?,
-        slug: lesson_slug.to_string(),
-        title: r.try_get(2)?,
-        minutes: r.try_get(3)?,
-        html: r.try_get(4)?,
-        position: idx as i64 + 1,
-        total: all.len() as i64,
-        prev: idx.checked_sub(1).and_then(|i| all.get(i)).map(link),
-        next: all.get(idx + 1).map(link),
-        status: all.get(idx).map(|i| i.status).unwrap_or(ItemStatus::NotStarted),
-        signed_in: user_id.is_some(),
-    }))
+    .await
+}
+
+/// A course's glossary.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GlossaryRow {
+    pub course_title: String,
+    pub html: String,
 }
 
 /// The glossary of a course's current revision.
-pub async fn glossary(db: &Db, course_slug: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT r.title, r.glossary_html FROM course c JOIN course_revision r ON r.id = c.current_revision_id
+pub async fn glossary(db: &Db, course_slug: &str) -> Result<Option<GlossaryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.title AS course_title, r.glossary_html AS html FROM course c JOIN course_revision r ON r.id = c.current_revision_id
          WHERE c.slug = $1 AND r.glossary_html IS NOT NULL",
     )
     .bind(course_slug)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    .await
 }
 
-/// A file of a course's current revision: (content type, bytes).
-pub async fn asset(db: &Db, course_slug: &str, path: &str) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(
+/// A file of a course.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AssetRow {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file of a course's current revision.
+pub async fn asset(db: &Db, course_slug: &str, path: &str) -> Result<Option<AssetRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT a.content_type, a.bytes FROM course c JOIN course_asset a ON a.course_revision_id = c.current_revision_id
          WHERE c.slug = $1 AND a.path = $2",
     )
     .bind(course_slug)
     .bind(path)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    .await
 }
 
 /// Ids of the courses with these slugs (unknown slugs are left out).

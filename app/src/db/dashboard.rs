@@ -1,10 +1,8 @@
 //! Dashboard queries. Figures come from the roll-up (`stat_cell`: a few thousand cells per view), the
 //! active count and the learner list from `learner_course`; nothing here scans progress or attempts.
 
-use super::bulk::{Sql, Val};
+use super::bulk::{area_condition, Sql, Val};
 use super::{new_id, now_ms, Db};
-use crate::dashboard::{Counts, Target};
-use sqlx::Row as _;
 use std::collections::HashMap;
 
 /// A checked filter: ids instead of slugs, the region as a path, months validated.
@@ -51,16 +49,10 @@ impl Scope {
         }
     }
 
-    /// Conditions on a `learner_course` alias `lc`: region subtree as a range (an index serves it on both
-    /// databases; LIKE would not on SQLite), course, type, enrolment months.
+    /// Conditions on a `learner_course` alias `lc`: region subtree (as a range, which an index serves on
+    /// both databases), course, type, enrolment months.
     fn learner_filters(&self, q: &mut Sql) {
-        if !self.path.is_empty() {
-            let a = q.val(Val::Text(self.path.clone()));
-            let b = q.val(Val::Text(format!("{}/", self.path)));
-            // '0' is the character after '/': every path below sorts in [path/, path0).
-            let c = q.val(Val::Text(format!("{}0", self.path)));
-            q.push(&format!(" AND (lc.region_path = {a} OR (lc.region_path >= {b} AND lc.region_path < {c}))"));
-        }
+        area_condition(q, "lc.region_path", &self.path);
         if let Some(c) = &self.course_id {
             let p = q.val(Val::Text(c.clone()));
             q.push(&format!(" AND lc.course_id = {p}"));
@@ -87,48 +79,46 @@ impl Scope {
 }
 
 /// One roll-up cell at the region shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cell {
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CellRow {
     pub course_id: String,
     pub org_type: String,
     pub month: String,
-    pub counts: Counts,
+    pub enrolled: i64,
+    pub completed: i64,
+    pub certified: i64,
     pub completions: i64,
 }
 
 /// The cells of the region shown, filtered.
-pub async fn cells(db: &Db, s: &Scope) -> Result<Vec<Cell>, sqlx::Error> {
+pub async fn cells(db: &Db, s: &Scope) -> Result<Vec<CellRow>, sqlx::Error> {
     let mut q = Sql::new("SELECT course_id, org_type, month, enrolled, completed, certified, completions FROM stat_cell WHERE region_path = ");
     let p = q.val(Val::Text(s.path.clone()));
     q.push(&p);
     s.cell_filters(&mut q);
-    let rows = q.query().fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Cell {
-                course_id: r.try_get(0)?,
-                org_type: r.try_get(1)?,
-                month: r.try_get(2)?,
-                counts: Counts { enrolled: r.try_get(3)?, completed: r.try_get(4)?, certified: r.try_get(5)? },
-                completions: r.try_get(6)?,
-            })
-        })
-        .collect()
+    q.query_as().fetch_all(&db.pool).await
 }
 
-/// Totals of each region right below the one shown, by region path.
-pub async fn children(db: &Db, s: &Scope) -> Result<Vec<(String, Counts)>, sqlx::Error> {
+/// The totals of one region right below the one shown.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChildRow {
+    pub region_path: String,
+    pub enrolled: i64,
+    pub completed: i64,
+    pub certified: i64,
+}
+
+/// Totals of each region right below the one shown.
+pub async fn children(db: &Db, s: &Scope) -> Result<Vec<ChildRow>, sqlx::Error> {
     let mut q = Sql::new(
-        "SELECT region_path, CAST(SUM(enrolled) AS BIGINT), CAST(SUM(completed) AS BIGINT), CAST(SUM(certified) AS BIGINT) FROM stat_cell WHERE parent_path = ",
+        "SELECT region_path, CAST(SUM(enrolled) AS BIGINT) AS enrolled, CAST(SUM(completed) AS BIGINT) AS completed,
+           CAST(SUM(certified) AS BIGINT) AS certified FROM stat_cell WHERE parent_path = ",
     );
     let p = q.val(Val::Text(s.path.clone()));
     q.push(&p);
     s.cell_filters(&mut q);
     q.push(" GROUP BY region_path");
-    let rows = q.query().fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, Counts { enrolled: r.try_get(1)?, completed: r.try_get(2)?, certified: r.try_get(3)? })))
-        .collect()
+    q.query_as().fetch_all(&db.pool).await
 }
 
 /// Live learner accounts in the area, of the type, registered in the month range. Staff (trainers,
@@ -149,12 +139,12 @@ async fn account_count(db: &Db, s: &Scope, head: &str) -> Result<i64, sqlx::Erro
     let mut q = Sql::new(head);
     if !s.path.is_empty() {
         // The region table is small: the codes of the subtree come first, then the index on region_code.
-        let a = q.val(Val::Text(s.path.clone()));
-        let b = q.val(Val::Text(format!("{}/%", s.path)));
-        q.push(&format!(" AND u.region_code IN (SELECT code FROM region WHERE path = {a} OR path LIKE {b})"));
+        q.push(" AND u.region_code IN (SELECT code FROM region WHERE 1 = 1");
+        area_condition(&mut q, "path", &s.path);
+        q.push(")");
     }
     s.type_and_months(&mut q, "u.org_type", "u.created_at");
-    q.query().fetch_one(&db.pool).await?.try_get(0)
+    q.query_scalar().fetch_one(&db.pool).await
 }
 
 /// Learners with any activity in the filtered enrolments since `since` (ms).
@@ -168,22 +158,33 @@ pub async fn active(db: &Db, s: &Scope, since: i64) -> Result<i64, sqlx::Error> 
     q.push(&p);
     s.learner_filters(&mut q);
     q.push(" GROUP BY lc.user_id || '') x");
-    q.query().fetch_one(&db.pool).await?.try_get(0)
+    q.query_scalar().fetch_one(&db.pool).await
 }
 
 /// Names of the regions right below `parent` (the top level when None), retired ones included, since
-/// people keep their old codes: (code, name) by name.
-pub async fn region_names(db: &Db, parent: Option<&str>) -> Result<Vec<(String, String)>, sqlx::Error> {
+/// people keep their old codes; by name.
+pub async fn region_names(db: &Db, parent: Option<&str>) -> Result<Vec<super::region::RegionNameRow>, sqlx::Error> {
     match parent {
         Some(p) => sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 ORDER BY name_key").bind(p).fetch_all(&db.pool).await,
         None => sqlx::query_as("SELECT code, name FROM region WHERE parent_code IS NULL ORDER BY name_key").fetch_all(&db.pool).await,
     }
 }
 
-/// Every course: (id, slug, title, lessons in its current revision), by title.
-pub async fn courses(db: &Db) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+/// A course for the filter and labels.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CourseRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    /// Lessons in its current revision.
+    pub lessons: i64,
+}
+
+/// Every course, by title.
+pub async fn courses(db: &Db) -> Result<Vec<CourseRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.id, c.slug, r.title, CAST((SELECT COUNT(*) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS BIGINT)
+        "SELECT c.id AS id, c.slug AS slug, r.title AS title,
+           CAST((SELECT COUNT(*) FROM lesson_revision lr WHERE lr.course_revision_id = r.id) AS BIGINT) AS lessons
          FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY r.title",
     )
     .fetch_all(&db.pool)
@@ -191,7 +192,7 @@ pub async fn courses(db: &Db) -> Result<Vec<(String, String, String, i64)>, sqlx
 }
 
 /// A learner of the list, as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LearnerRow {
     pub id: String,
     pub name: String,
@@ -204,7 +205,10 @@ pub struct LearnerRow {
 /// Up to `limit` live learners with an enrolment matching the filter, by folded name, after `after`
 /// (name key, id), whose folded name contains `search`.
 pub async fn learner_page(db: &Db, s: &Scope, search: &str, after: Option<(&str, &str)>, limit: i64) -> Result<Vec<LearnerRow>, sqlx::Error> {
-    let mut q = Sql::new("SELECT u.id, u.full_name, u.name_key, u.org_name, u.org_type, u.region_code FROM app_user u WHERE u.deleted_at IS NULL");
+    let mut q = Sql::new(
+        "SELECT u.id AS id, u.full_name AS name, u.name_key AS name_key, u.org_name AS org_name, u.org_type AS org_type,
+           u.region_code AS region_code FROM app_user u WHERE u.deleted_at IS NULL",
+    );
     let key = crate::text::fold(search).replace(['%', '_'], "");
     if !key.is_empty() {
         let p = q.val(Val::Text(format!("%{key}%")));
@@ -220,23 +224,11 @@ pub async fn learner_page(db: &Db, s: &Scope, search: &str, after: Option<(&str,
     q.push(") ORDER BY u.name_key, u.id LIMIT ");
     let p = q.val(Val::Int(limit));
     q.push(&p);
-    let rows = q.query().fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LearnerRow {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                name_key: r.try_get(2)?,
-                org_name: r.try_get(3)?,
-                org_type: r.try_get(4)?,
-                region_code: r.try_get(5)?,
-            })
-        })
-        .collect()
+    q.query_as().fetch_all(&db.pool).await
 }
 
 /// One learner_course row for the list and exports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EnrolmentRow {
     pub user_id: String,
     pub course_id: String,
@@ -245,18 +237,6 @@ pub struct EnrolmentRow {
     pub enrolled_at: i64,
     pub completed_at: Option<i64>,
     pub certificate_code: Option<String>,
-}
-
-fn enrolment_row(r: &super::Row) -> Result<EnrolmentRow, sqlx::Error> {
-    Ok(EnrolmentRow {
-        user_id: r.try_get(0)?,
-        course_id: r.try_get(1)?,
-        lessons_done: r.try_get(2)?,
-        best_score: r.try_get(3)?,
-        enrolled_at: r.try_get(4)?,
-        completed_at: r.try_get(5)?,
-        certificate_code: r.try_get(6)?,
-    })
 }
 
 const ENROLMENT_COLUMNS: &str = "lc.user_id, lc.course_id, lc.lessons_done, lc.best_score, lc.enrolled_at, lc.completed_at, lc.certificate_code";
@@ -273,40 +253,29 @@ pub async fn enrolments_of(db: &Db, s: &Scope, user_ids: &[String]) -> Result<Ve
     }
     q.push(")");
     s.learner_filters(&mut q);
-    let rows = q.query().fetch_all(&db.pool).await?;
-    rows.iter().map(enrolment_row).collect()
+    q.query_as().fetch_all(&db.pool).await
 }
 
 /// A learner's fields for an export line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ExportLine {
     pub name: String,
     pub org_name: String,
     pub org_type: String,
     pub region_code: Option<String>,
+    #[sqlx(flatten)]
     pub enrolment: EnrolmentRow,
 }
 
 /// Every filtered enrolment of live learners, by name: what the learner list shows, all pages at once.
 pub async fn export_lines(db: &Db, s: &Scope) -> Result<Vec<ExportLine>, sqlx::Error> {
     let mut q = Sql::new(&format!(
-        "SELECT {ENROLMENT_COLUMNS}, u.full_name, u.org_name, u.org_type, u.region_code
+        "SELECT {ENROLMENT_COLUMNS}, u.full_name AS name, u.org_name AS org_name, u.org_type AS org_type, u.region_code AS region_code
          FROM learner_course lc JOIN app_user u ON u.id = lc.user_id WHERE u.deleted_at IS NULL"
     ));
     s.learner_filters(&mut q);
     q.push(" ORDER BY u.name_key, u.id, lc.course_id");
-    let rows = q.query().fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ExportLine {
-                enrolment: enrolment_row(r)?,
-                name: r.try_get(7)?,
-                org_name: r.try_get(8)?,
-                org_type: r.try_get(9)?,
-                region_code: r.try_get(10)?,
-            })
-        })
-        .collect()
+    q.query_as().fetch_all(&db.pool).await
 }
 
 /// Region names with their parent's name, for labelling learners: code → "Xã …, Tỉnh …".
@@ -316,63 +285,65 @@ pub async fn region_labels(db: &Db, codes: &[String]) -> Result<HashMap<String, 
     unique.sort();
     unique.dedup();
     for chunk in unique.chunks(500) {
-        let mut q = Sql::new("SELECT r.code, r.name, p.name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.code IN (");
+        let mut q = Sql::new(
+            "SELECT r.code AS code, r.name AS name, p.name AS parent_name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.code IN (",
+        );
         for (i, c) in chunk.iter().enumerate() {
             let p = q.val(Val::Text((*c).clone()));
             q.push(if i == 0 { "" } else { ", " }).push(&p);
         }
         q.push(")");
-        for r in q.query().fetch_all(&db.pool).await? {
-            out.insert(r.try_get(0)?, super::region::full_name(r.try_get(1)?, r.try_get(2)?));
+        for r in q.query_as::<super::region::NamedRegionRow>().fetch_all(&db.pool).await? {
+            out.insert(r.code, super::region::full_name(r.name, r.parent_name));
         }
     }
     Ok(out)
 }
 
+/// A target with its progress.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TargetRow {
+    pub id: String,
+    /// The region's name.
+    pub region: String,
+    pub region_path: String,
+    pub course_id: String,
+    /// The course's title.
+    pub course: String,
+    pub org_type: String,
+    pub target: i64,
+    pub due_on: String,
+    /// Valid certificates of the course, type and region; filled in after the query.
+    #[sqlx(skip)]
+    pub certified: i64,
+}
+
 /// Targets set for the region at `path` or below it (all when `path` is empty), and for `course_id` if
 /// given, with their progress: valid certificates of the course, type and region.
-pub async fn targets(db: &Db, path: &str, course_id: Option<&str>) -> Result<Vec<Target>, sqlx::Error> {
+pub async fn targets(db: &Db, path: &str, course_id: Option<&str>) -> Result<Vec<TargetRow>, sqlx::Error> {
     let mut q = Sql::new(
-        "SELECT t.id, r.name, r.path, t.course_id, cr.title, t.org_type, t.target, t.due_on
+        "SELECT t.id AS id, r.name AS region, r.path AS region_path, t.course_id AS course_id, cr.title AS course,
+           t.org_type AS org_type, t.target AS target, t.due_on AS due_on
          FROM training_target t JOIN region r ON r.code = t.region_code
          JOIN course c ON c.id = t.course_id JOIN course_revision cr ON cr.id = c.current_revision_id WHERE 1 = 1",
     );
-    if !path.is_empty() {
-        let a = q.val(Val::Text(path.to_string()));
-        let b = q.val(Val::Text(format!("{path}/%")));
-        q.push(&format!(" AND (r.path = {a} OR r.path LIKE {b})"));
-    }
+    area_condition(&mut q, "r.path", path);
     if let Some(c) = course_id {
         let p = q.val(Val::Text(c.to_string()));
         q.push(&format!(" AND t.course_id = {p}"));
     }
     q.push(" ORDER BY t.due_on, r.name_key");
-    let rows = q.query().fetch_all(&db.pool).await?;
-    let now = now_ms();
-    let mut out = Vec::new();
-    for r in rows {
-        let (region_path, course_id, org_type): (String, String, String) = (r.try_get(2)?, r.try_get(3)?, r.try_get(5)?);
+    let mut out: Vec<TargetRow> = q.query_as().fetch_all(&db.pool).await?;
+    for t in &mut out {
         let mut p = Sql::new("SELECT CAST(COALESCE(SUM(certified), 0) AS BIGINT) FROM stat_cell WHERE region_path = ");
-        let a = p.val(Val::Text(region_path));
-        let b = p.val(Val::Text(course_id));
+        let a = p.val(Val::Text(t.region_path.clone()));
+        let b = p.val(Val::Text(t.course_id.clone()));
         p.push(&format!("{a} AND course_id = {b}"));
-        if !org_type.is_empty() {
-            let c = p.val(Val::Text(org_type.clone()));
+        if !t.org_type.is_empty() {
+            let c = p.val(Val::Text(t.org_type.clone()));
             p.push(&format!(" AND org_type = {c}"));
         }
-        let certified: i64 = p.query().fetch_one(&db.pool).await?.try_get(0)?;
-        let due_on: String = r.try_get(7)?;
-        let target: i64 = r.try_get(6)?;
-        out.push(Target {
-            id: r.try_get(0)?,
-            region: r.try_get(1)?,
-            course: r.try_get(4)?,
-            overdue: certified < target && crate::calendar::day_end_ms(&due_on).is_some_and(|end| end < now),
-            org_type,
-            target,
-            due_on,
-            certified,
-        });
+        t.certified = p.query_scalar().fetch_one(&db.pool).await?;
     }
     Ok(out)
 }

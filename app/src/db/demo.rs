@@ -19,11 +19,11 @@ pub struct DemoCourse {
 /// Every course with a current revision, by slug.
 pub async fn courses(db: &Db) -> Result<Vec<DemoCourse>, sqlx::Error> {
     let mut out = Vec::new();
-    let rows = sqlx::query("SELECT c.id, r.id, r.title, r.hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY c.slug")
+    let rows = sqlx::query("SELECT c.id AS course_id, r.id AS revision_id, r.title AS title, r.hours AS hours FROM course c JOIN course_revision r ON r.id = c.current_revision_id ORDER BY c.slug")
         .fetch_all(&db.pool)
         .await?;
     for r in rows {
-        let rev: String = r.try_get(1)?;
+        let rev: String = r.try_get("revision_id")?;
         let lessons: Vec<(String, String)> =
             sqlx::query_as("SELECT lesson_id, content_hash FROM lesson_revision WHERE course_revision_id = $1 ORDER BY position")
                 .bind(&rev)
@@ -34,11 +34,11 @@ pub async fn courses(db: &Db) -> Result<Vec<DemoCourse>, sqlx::Error> {
             .fetch_optional(&db.pool)
             .await?
             .map(|q| -> Result<_, sqlx::Error> {
-                let settings: serde_json::Value = serde_json::from_str(&q.try_get::<String, _>(2)?).unwrap_or_default();
-                Ok((q.try_get(0)?, q.try_get(1)?, settings["pass"].as_f64().unwrap_or(70.0)))
+                let settings: serde_json::Value = super::decode_json("quiz_revision.settings_json", &q.try_get::<String, _>("settings_json")?)?;
+                Ok((q.try_get("quiz_id")?, q.try_get("id")?, settings["pass"].as_f64().unwrap_or(70.0)))
             })
             .transpose()?;
-        out.push(DemoCourse { id: r.try_get(0)?, rev, title: r.try_get(2)?, hours: r.try_get(3)?, lessons, quiz });
+        out.push(DemoCourse { id: r.try_get("course_id")?, rev, title: r.try_get("title")?, hours: r.try_get("hours")?, lessons, quiz });
     }
     Ok(out)
 }

@@ -3,6 +3,10 @@
 //! One copy of every query serves SQLite and PostgreSQL through `sqlx::Any`: portable SQL with `$1`
 //! placeholders, timestamps as BIGINT Unix milliseconds, ids as TEXT. Only the DDL differs, in
 //! `app/migrations/{sqlite,postgres}`. User input only ever travels as bound parameters.
+//!
+//! This is the floor: nothing here imports a feature module. Queries return this tree's own `…Row` structs,
+//! decoded by column name, and take its own input structs; each feature's `api.rs` maps them to its views.
+//! The longest fixed queries sit in `sql/*.sql`, loaded with `include_str!`.
 
 pub mod attempt;
 pub mod bulk;
@@ -41,6 +45,15 @@ pub type Row = AnyRow;
 /// Milliseconds since the Unix epoch, UTC: the only timestamp form stored.
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Decode JSON the app stored itself (`what` names the column for the log). A row that does not decode is
+/// corrupt: it is logged and becomes an error rather than an empty default.
+pub fn decode_json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| {
+        tracing::error!(column = what, error = %e, "stored JSON does not decode");
+        sqlx::Error::Decode(Box::new(e))
+    })
 }
 
 /// A new time-ordered id.

@@ -2,8 +2,6 @@
 //! change. `path` (`86/29245`) makes "inside an official's area" one indexed prefix test.
 
 use super::{now_ms, Db};
-use crate::auth::RegionOption;
-use sqlx::Row as _;
 
 /// One line of a region file.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,29 +105,58 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM region").fetch_one(&db.pool).await
 }
 
-/// Active children of a region, or the top level when `parent` is None, by name.
-pub async fn children(db: &Db, parent: Option<&str>) -> Result<Vec<RegionOption>, sqlx::Error> {
-    let rows = match parent {
-        Some(p) => sqlx::query("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY name_key")
-            .bind(p)
-            .fetch_all(&db.pool)
-            .await?,
-        None => sqlx::query("SELECT code, name FROM region WHERE parent_code IS NULL AND retired_at IS NULL ORDER BY name_key")
-            .fetch_all(&db.pool)
-            .await?,
-    };
-    rows.iter().map(|r| Ok(RegionOption { code: r.try_get(0)?, name: r.try_get(1)? })).collect()
+/// A region's code and name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RegionNameRow {
+    pub code: String,
+    pub name: String,
 }
 
-/// A region's path and full name (`Xã …, Tỉnh …`), if it exists.
-pub async fn describe(db: &Db, code: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT r.path, r.name, p.name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.code = $1",
+/// A region's code and name with its parent's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NamedRegionRow {
+    pub code: String,
+    pub name: String,
+    pub parent_name: Option<String>,
+}
+
+/// Active children of a region, or the top level when `parent` is None, by name.
+pub async fn children(db: &Db, parent: Option<&str>) -> Result<Vec<RegionNameRow>, sqlx::Error> {
+    match parent {
+        Some(p) => sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY name_key")
+            .bind(p)
+            .fetch_all(&db.pool)
+            .await,
+        None => sqlx::query_as("SELECT code, name FROM region WHERE parent_code IS NULL AND retired_at IS NULL ORDER BY name_key")
+            .fetch_all(&db.pool)
+            .await,
+    }
+}
+
+/// A region's path and full name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceRow {
+    pub path: String,
+    /// `Xã …, Tỉnh …`.
+    pub full_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredPlace {
+    path: String,
+    name: String,
+    parent_name: Option<String>,
+}
+
+/// A region's path and full name, if it exists.
+pub async fn describe(db: &Db, code: &str) -> Result<Option<PlaceRow>, sqlx::Error> {
+    let row: Option<StoredPlace> = sqlx::query_as(
+        "SELECT r.path AS path, r.name AS name, p.name AS parent_name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.code = $1",
     )
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| Ok((r.try_get(0)?, full_name(r.try_get(1)?, r.try_get(2)?)))).transpose()
+    Ok(row.map(|r| PlaceRow { path: r.path, full_name: full_name(r.name, r.parent_name) }))
 }
 
 /// A region's name with its parent's: `Phường Phú Khương, Vĩnh Long`.
@@ -140,10 +167,10 @@ pub fn full_name(name: String, parent: Option<String>) -> String {
     }
 }
 
-/// Every active region with its parent's name: (code, name, parent name).
-pub async fn all_with_parent(db: &Db) -> Result<Vec<(String, String, Option<String>)>, sqlx::Error> {
+/// Every active region with its parent's name.
+pub async fn all_with_parent(db: &Db) -> Result<Vec<NamedRegionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT r.code, r.name, p.name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.retired_at IS NULL",
+        "SELECT r.code AS code, r.name AS name, p.name AS parent_name FROM region r LEFT JOIN region p ON p.code = r.parent_code WHERE r.retired_at IS NULL",
     )
     .fetch_all(&db.pool)
     .await

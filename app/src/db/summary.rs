@@ -6,7 +6,7 @@
 use super::bulk::{insert_many, Val};
 use super::Db;
 use crate::calendar::month_key;
-use sqlx::{AnyConnection, Row as _};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// Every node from the whole country (`''`) down to `path`, with its parent: `('', None)`, `('86', Some(''))`,
@@ -35,6 +35,7 @@ pub struct Delta {
 }
 
 /// What the roll-up needs to know of a learner_course row: where it counts.
+#[derive(sqlx::FromRow)]
 struct Placement {
     region_path: String,
     org_type: String,
@@ -66,12 +67,11 @@ async fn bump(conn: &mut AnyConnection, course_id: &str, p: &Placement, month: &
 }
 
 async fn placement(conn: &mut AnyConnection, user_id: &str, course_id: &str) -> Result<Option<Placement>, sqlx::Error> {
-    let row = sqlx::query("SELECT region_path, org_type, enrolled_at FROM learner_course WHERE user_id = $1 AND course_id = $2")
+    sqlx::query_as("SELECT region_path, org_type, enrolled_at FROM learner_course WHERE user_id = $1 AND course_id = $2")
         .bind(user_id)
         .bind(course_id)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| Ok(Placement { region_path: r.try_get(0)?, org_type: r.try_get(1)?, enrolled_at: r.try_get(2)? })).transpose()
+        .await
 }
 
 /// Enrol a learner in a course (idempotent). `source` is `self` when they simply started, `class_list` when a
@@ -166,10 +166,11 @@ pub async fn completed(conn: &mut AnyConnection, user_id: &str, course_id: &str,
 
 /// After certificate `code` was revoked: the course stays completed, the certificate no longer counts.
 pub async fn revoked(conn: &mut AnyConnection, code: &str) -> Result<(), sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT user_id, course_id FROM certificate WHERE code = $1").bind(code).fetch_optional(&mut *conn).await? else {
+    let Some(PairRow { user_id, course_id }) =
+        sqlx::query_as("SELECT user_id, course_id FROM certificate WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?
+    else {
         return Ok(());
     };
-    let (user_id, course_id): (String, String) = (row.try_get(0)?, row.try_get(1)?);
     let changed = sqlx::query(
         "UPDATE learner_course SET certificate_code = NULL, certified_at = NULL WHERE user_id = $1 AND course_id = $2 AND certificate_code = $3",
     )
@@ -226,85 +227,90 @@ struct Pair {
     certificate_code: Option<String>,
 }
 
+/// A learner and a course.
+#[derive(sqlx::FromRow)]
+struct PairRow {
+    user_id: String,
+    course_id: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct EnrolledRow {
+    user_id: String,
+    course_id: String,
+    region_path: String,
+    org_type: String,
+    enrolled_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LessonsRow {
+    user_id: String,
+    course_id: String,
+    lessons_done: i64,
+    last_done_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuizzesRow {
+    user_id: String,
+    course_id: String,
+    best_score: Option<f64>,
+    passed_at: Option<i64>,
+    last_submitted_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CompletedRow {
+    user_id: String,
+    course_id: String,
+    completed_at: i64,
+    code: Option<String>,
+    issued_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
 /// Recompute `learner_course` and `stat_cell` from enrolments, progress, attempts, completions and
 /// certificates, in one transaction. Activity without an enrolment row gets one (`self`, at its first
 /// activity), as the live path would have made.
 pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     // Enrolments the live path would have made for activity recorded before it existed.
-    sqlx::query(
-        "INSERT INTO enrolment (user_id, course_id, enrolled_at, source)
-         SELECT p.user_id, l.course_id, MIN(p.done_at), 'self' FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id
-         WHERE 1 = 1 GROUP BY p.user_id, l.course_id
-         ON CONFLICT (user_id, course_id) DO NOTHING",
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO enrolment (user_id, course_id, enrolled_at, source)
-         SELECT a.user_id, q.course_id, MIN(a.submitted_at), 'self' FROM attempt a JOIN quiz q ON q.id = a.quiz_id
-         WHERE a.submitted_at IS NOT NULL GROUP BY a.user_id, q.course_id
-         ON CONFLICT (user_id, course_id) DO NOTHING",
-    )
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(include_str!("sql/rebuild_enrol_from_lessons.sql")).execute(&mut *tx).await?;
+    sqlx::query(include_str!("sql/rebuild_enrol_from_attempts.sql")).execute(&mut *tx).await?;
 
     let mut pairs: HashMap<(String, String), Pair> = HashMap::new();
-    let rows = sqlx::query(
-        "SELECT e.user_id, e.course_id, COALESCE(r.path, ''), u.org_type, e.enrolled_at
-         FROM enrolment e JOIN app_user u ON u.id = e.user_id LEFT JOIN region r ON r.code = u.region_code",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<EnrolledRow> = sqlx::query_as(include_str!("sql/rebuild_enrolments.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
-        let at: i64 = r.try_get(4)?;
+        let at = r.enrolled_at;
         pairs.insert(
-            (r.try_get(0)?, r.try_get(1)?),
-            Pair { region_path: r.try_get(2)?, org_type: r.try_get(3)?, enrolled_at: at, last_active_at: at, ..Pair::default() },
+            (r.user_id, r.course_id),
+            Pair { region_path: r.region_path, org_type: r.org_type, enrolled_at: at, last_active_at: at, ..Pair::default() },
         );
     }
-    let rows = sqlx::query(
-        "SELECT p.user_id, l.course_id, CAST(COUNT(lr.id) AS BIGINT), MAX(p.done_at)
-         FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id JOIN course c ON c.id = l.course_id
-         LEFT JOIN lesson_revision lr ON lr.lesson_id = p.lesson_id AND lr.course_revision_id = c.current_revision_id
-         GROUP BY p.user_id, l.course_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<LessonsRow> = sqlx::query_as(include_str!("sql/rebuild_lessons.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
-        if let Some(p) = pairs.get_mut(&(r.try_get(0)?, r.try_get(1)?)) {
-            p.lessons_done = r.try_get(2)?;
-            p.last_active_at = p.last_active_at.max(r.try_get(3)?);
+        if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
+            p.lessons_done = r.lessons_done;
+            p.last_active_at = p.last_active_at.max(r.last_done_at);
         }
     }
-    let rows = sqlx::query(
-        "SELECT a.user_id, q.course_id, MAX(a.percent), MIN(CASE WHEN a.passed = 1 THEN a.submitted_at END), MAX(a.submitted_at)
-         FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.submitted_at IS NOT NULL GROUP BY a.user_id, q.course_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<QuizzesRow> = sqlx::query_as(include_str!("sql/rebuild_quizzes.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
-        if let Some(p) = pairs.get_mut(&(r.try_get(0)?, r.try_get(1)?)) {
-            p.best_score = r.try_get(2)?;
-            p.passed_at = r.try_get(3)?;
-            p.last_active_at = p.last_active_at.max(r.try_get(4)?);
+        if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
+            p.best_score = r.best_score;
+            p.passed_at = r.passed_at;
+            p.last_active_at = p.last_active_at.max(r.last_submitted_at);
         }
     }
-    let rows = sqlx::query(
-        "SELECT c.user_id, c.course_id, c.completed_at, ce.code, ce.issued_at, ce.revoked_at
-         FROM completion c LEFT JOIN certificate ce ON ce.user_id = c.user_id AND ce.course_id = c.course_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<CompletedRow> = sqlx::query_as(include_str!("sql/rebuild_completions.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
-        if let Some(p) = pairs.get_mut(&(r.try_get(0)?, r.try_get(1)?)) {
-            let done: i64 = r.try_get(2)?;
-            p.completed_at = Some(done);
-            p.last_active_at = p.last_active_at.max(done);
-            let revoked: Option<i64> = r.try_get(5)?;
-            if revoked.is_none() {
-                p.certificate_code = r.try_get(3)?;
-                p.certified_at = r.try_get(4)?;
+        if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
+            p.completed_at = Some(r.completed_at);
+            p.last_active_at = p.last_active_at.max(r.completed_at);
+            if r.revoked_at.is_none() {
+                p.certificate_code = r.code;
+                p.certified_at = r.issued_at;
             }
         }
     }

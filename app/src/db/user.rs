@@ -1,8 +1,8 @@
 //! People: accounts, roles, one-time password links, login throttling, and a person's own data.
 
+use super::bulk::{area_condition, Sql, Val};
 use super::{new_id, now_ms, Db};
-use crate::auth::{CurrentUser, Role, RoleGrant};
-use sqlx::Row as _;
+use crate::role::Role;
 
 /// The fields a new account is created with. An empty `password_hash` means "no password yet": such an
 /// account cannot sign in until its one-time link is used.
@@ -41,8 +41,15 @@ where
     Ok(id)
 }
 
-/// (id, password hash) of the live account with this normalised phone.
-pub async fn login_record(db: &Db, phone: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+/// What sign-in checks a password against.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: String,
+    pub password_hash: String,
+}
+
+/// The login record of the live account with this normalised phone.
+pub async fn login_record(db: &Db, phone: &str) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, password_hash FROM app_user WHERE phone = $1 AND deleted_at IS NULL")
         .bind(phone)
         .fetch_optional(&db.pool)
@@ -54,33 +61,39 @@ pub async fn id_by_phone(db: &Db, phone: &str) -> Result<Option<String>, sqlx::E
     sqlx::query_scalar("SELECT id FROM app_user WHERE phone = $1").bind(phone).fetch_optional(&db.pool).await
 }
 
-/// The signed-in person with their roles, or None if the account is gone.
-pub async fn current_user(db: &Db, id: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let Some(full_name) = sqlx::query_scalar::<_, String>("SELECT full_name FROM app_user WHERE id = $1 AND deleted_at IS NULL")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some(CurrentUser { id: id.to_string(), full_name, roles: roles(db, id).await? }))
+/// The name of a live account, or None if the account is gone.
+pub async fn live_name(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT full_name FROM app_user WHERE id = $1 AND deleted_at IS NULL").bind(id).fetch_optional(&db.pool).await
 }
 
-/// A person's granted roles.
-pub async fn roles(db: &Db, id: &str) -> Result<Vec<RoleGrant>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT ur.role, ur.scope_region_code, r.path FROM user_role ur LEFT JOIN region r ON r.code = ur.scope_region_code
+/// One granted role as stored; officials carry the region they may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRow {
+    pub role: Role,
+    pub scope_code: Option<String>,
+    pub scope_path: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredGrant {
+    role: String,
+    scope_code: Option<String>,
+    scope_path: Option<String>,
+}
+
+/// A person's granted roles. A role name this build does not know is left out.
+pub async fn roles(db: &Db, id: &str) -> Result<Vec<GrantRow>, sqlx::Error> {
+    let rows: Vec<StoredGrant> = sqlx::query_as(
+        "SELECT ur.role AS role, ur.scope_region_code AS scope_code, r.path AS scope_path
+         FROM user_role ur LEFT JOIN region r ON r.code = ur.scope_region_code
          WHERE ur.user_id = $1 ORDER BY ur.role",
     )
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let role = Role::parse(&r.try_get::<String, _>(0).ok()?)?;
-            Some(RoleGrant { role, scope_code: r.try_get(1).ok()?, scope_path: r.try_get(2).ok()? })
-        })
+        .into_iter()
+        .filter_map(|r| Some(GrantRow { role: Role::parse(&r.role)?, scope_code: r.scope_code, scope_path: r.scope_path }))
         .collect())
 }
 
@@ -101,12 +114,6 @@ pub async fn grant_role(db: &Db, user_id: &str, role: Role, scope: Option<&str>)
 /// Remove a role.
 pub async fn revoke_role(db: &Db, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_role WHERE user_id = $1 AND role = $2").bind(user_id).bind(role.as_str()).execute(&db.pool).await?;
-    Ok(())
-}
-
-/// Replace a password hash.
-pub async fn set_password(db: &Db, user_id: &str, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -138,10 +145,17 @@ where
     Ok(raw)
 }
 
-/// The holder's (id, name) of a live, unused token.
-pub async fn token_holder(db: &Db, raw: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+/// The holder of a one-time link.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenHolderRow {
+    pub id: String,
+    pub full_name: String,
+}
+
+/// The holder of a live, unused token.
+pub async fn token_holder(db: &Db, raw: &str) -> Result<Option<TokenHolderRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.full_name FROM password_token t JOIN app_user u ON u.id = t.user_id
+        "SELECT u.id AS id, u.full_name AS full_name FROM password_token t JOIN app_user u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL",
     )
     .bind(token_hash(raw))
@@ -183,6 +197,17 @@ const IP_LIMIT: i64 = 50;
 const MAX_LOCK_MS: i64 = 15 * 60 * 1000;
 const FORGET_AFTER_MS: i64 = 60 * 60 * 1000;
 
+/// A throttle or rate-limit counter.
+#[derive(sqlx::FromRow)]
+struct CounterRow {
+    failures: i64,
+    updated_at: i64,
+}
+
+async fn counter(db: &Db, key: &str) -> Result<Option<CounterRow>, sqlx::Error> {
+    sqlx::query_as("SELECT failures, updated_at FROM login_throttle WHERE key = $1").bind(key).fetch_optional(&db.pool).await
+}
+
 /// Milliseconds to wait before any of `keys` may try again, if locked.
 pub async fn throttle_wait(db: &Db, keys: &[String]) -> Result<Option<i64>, sqlx::Error> {
     let now = now_ms();
@@ -202,12 +227,8 @@ pub async fn throttle_fail(db: &Db, keys: &[String]) -> Result<(), sqlx::Error> 
     let now = now_ms();
     for k in keys {
         let limit = if k.starts_with("ip:") { IP_LIMIT } else { PAIR_LIMIT };
-        let prev: Option<(i64, i64)> = sqlx::query_as("SELECT failures, updated_at FROM login_throttle WHERE key = $1")
-            .bind(k)
-            .fetch_optional(&db.pool)
-            .await?;
-        let failures = match prev {
-            Some((f, at)) if now - at < FORGET_AFTER_MS => f + 1,
+        let failures = match counter(db, k).await? {
+            Some(c) if now - c.updated_at < FORGET_AFTER_MS => c.failures + 1,
             _ => 1,
         };
         let locked_until = if failures >= limit {
@@ -235,48 +256,73 @@ pub async fn throttle_clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    phone: String,
+    full_name: String,
+    org_name: String,
+    org_type: String,
+    region_code: Option<String>,
+    locale: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DoneRow {
+    course: String,
+    lesson: String,
+    done_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EnrolledRow {
+    course: String,
+    enrolled_at: i64,
+    source: String,
+}
+
 /// Everything stored about a person, for "download my data".
 pub async fn export(db: &Db, id: &str) -> Result<serde_json::Value, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT phone, full_name, org_name, org_type, region_code, locale, created_at FROM app_user WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&db.pool)
-    .await?;
-    let progress = sqlx::query(
-        "SELECT c.slug, l.slug, p.done_at FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id JOIN course c ON c.id = l.course_id
+    let row: ProfileRow =
+        sqlx::query_as("SELECT phone, full_name, org_name, org_type, region_code, locale, created_at FROM app_user WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+    let progress: Vec<DoneRow> = sqlx::query_as(
+        "SELECT c.slug AS course, l.slug AS lesson, p.done_at AS done_at
+         FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id JOIN course c ON c.id = l.course_id
          WHERE p.user_id = $1 ORDER BY p.done_at",
     )
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
-    let enrolments = sqlx::query(
-        "SELECT c.slug, e.enrolled_at, e.source FROM enrolment e JOIN course c ON c.id = e.course_id WHERE e.user_id = $1",
+    let enrolments: Vec<EnrolledRow> = sqlx::query_as(
+        "SELECT c.slug AS course, e.enrolled_at AS enrolled_at, e.source AS source
+         FROM enrolment e JOIN course c ON c.id = e.course_id WHERE e.user_id = $1",
     )
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
     let roles = roles(db, id).await?;
-    let s = |n: usize| row.try_get::<String, _>(n).unwrap_or_default();
     Ok(serde_json::json!({
         "id": id,
-        "phone": s(0),
-        "full_name": s(1),
-        "organisation": s(2),
-        "organisation_type": s(3),
-        "region_code": row.try_get::<Option<String>, _>(4).unwrap_or_default(),
-        "language": s(5),
-        "created_at_ms": row.try_get::<i64, _>(6).unwrap_or_default(),
+        "phone": row.phone,
+        "full_name": row.full_name,
+        "organisation": row.org_name,
+        "organisation_type": row.org_type,
+        "region_code": row.region_code,
+        "language": row.locale,
+        "created_at_ms": row.created_at,
         "roles": roles.iter().map(|g| serde_json::json!({"role": g.role.as_str(), "scope": g.scope_code})).collect::<Vec<_>>(),
         "enrolments": enrolments.iter().map(|r| serde_json::json!({
-            "course": r.try_get::<String, _>(0).unwrap_or_default(),
-            "enrolled_at_ms": r.try_get::<i64, _>(1).unwrap_or_default(),
-            "source": r.try_get::<String, _>(2).unwrap_or_default(),
+            "course": r.course,
+            "enrolled_at_ms": r.enrolled_at,
+            "source": r.source,
         })).collect::<Vec<_>>(),
         "lessons_done": progress.iter().map(|r| serde_json::json!({
-            "course": r.try_get::<String, _>(0).unwrap_or_default(),
-            "lesson": r.try_get::<String, _>(1).unwrap_or_default(),
-            "done_at_ms": r.try_get::<i64, _>(2).unwrap_or_default(),
+            "course": r.course,
+            "lesson": r.lesson,
+            "done_at_ms": r.done_at,
         })).collect::<Vec<_>>(),
     }))
 }
@@ -299,39 +345,41 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
+/// A person of the admin list, as stored (the phone in its stored `+84…` form).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: String,
+    pub phone: String,
+    pub full_name: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub region: Option<String>,
+    /// Filled in after the query: the names of the granted roles.
+    #[sqlx(skip)]
+    pub roles: Vec<String>,
+}
+
 /// People matching a folded name or phone search, newest first, inside `scope` (a region path) if given.
-pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Result<Vec<crate::admin::api::PersonRow>, sqlx::Error> {
+pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
     // A phone number in any typed form finds its account; anything else searches folded names.
-    let pattern = match crate::auth::normalize_phone(query) {
+    let pattern = match crate::text::normalize_phone(query) {
         Some(phone) => phone,
         None => format!("%{}%", crate::text::fold(query).replace(['%', '_'], "")),
     };
-    let rows = sqlx::query(
-        "SELECT u.id, u.phone, u.full_name, u.org_name, u.org_type, r.name
+    let mut q = Sql::new(
+        "SELECT u.id AS id, u.phone AS phone, u.full_name AS full_name, u.org_name AS org_name, u.org_type AS org_type, r.name AS region
          FROM app_user u LEFT JOIN region r ON r.code = u.region_code
-         WHERE u.deleted_at IS NULL AND (u.name_key LIKE $1 OR u.phone LIKE $1)
-           AND ($2 = '' OR r.path = $2 OR r.path LIKE $3)
-         ORDER BY u.created_at DESC LIMIT $4",
-    )
-    .bind(&pattern)
-    .bind(scope.unwrap_or(""))
-    .bind(format!("{}/%", scope.unwrap_or("")))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: String = r.try_get(0)?;
-        let roles = roles(db, &id).await?.iter().map(|g| g.role.as_str().to_string()).collect();
-        out.push(crate::admin::api::PersonRow {
-            id,
-            phone: crate::auth::display_phone(&r.try_get::<String, _>(1)?),
-            full_name: r.try_get(2)?,
-            org_name: r.try_get(3)?,
-            org_type: r.try_get(4)?,
-            region: r.try_get(5)?,
-            roles,
-        });
+         WHERE u.deleted_at IS NULL AND (u.name_key LIKE ",
+    );
+    let p = q.val(Val::Text(pattern));
+    q.push(&format!("{p} OR u.phone LIKE {p})"));
+    area_condition(&mut q, "r.path", scope.unwrap_or(""));
+    q.push(" ORDER BY u.created_at DESC LIMIT ");
+    let p = q.val(Val::Int(limit));
+    q.push(&p);
+    let mut out: Vec<PersonRow> = q.query_as().fetch_all(&db.pool).await?;
+    for person in &mut out {
+        person.roles = roles(db, &person.id).await?.iter().map(|g| g.role.as_str().to_string()).collect();
     }
     Ok(out)
 }
@@ -347,11 +395,25 @@ pub async fn region_path(db: &Db, id: &str) -> Result<Option<String>, sqlx::Erro
     Ok(p.flatten())
 }
 
+/// One checked line of a class list, as the import needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClassMember {
+    /// 1-based line in the sheet, header included.
+    pub line: usize,
+    pub full_name: String,
+    pub phone: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub region_code: String,
+    /// `Some(id)` when the phone already has an account (it is enrolled, not created).
+    pub existing: Option<String>,
+}
+
 /// Create the new people of a checked class list, enrol everyone in `course_ids`, and make a one-time link
 /// (valid 7 days) for each new person; all in one transaction. Returns (line, token) for new people.
 pub async fn import_class(
     db: &Db,
-    rows: &[crate::admin::class_list::Planned],
+    rows: &[NewClassMember],
     course_ids: &[String],
     created_by: &str,
 ) -> Result<Vec<(usize, String)>, sqlx::Error> {
@@ -399,12 +461,8 @@ pub async fn locale(db: &Db, id: &str) -> Result<String, sqlx::Error> {
 /// every app process).
 pub async fn rate_hit(db: &Db, key: &str, limit: i64, window_ms: i64) -> Result<bool, sqlx::Error> {
     let now = now_ms();
-    let prev: Option<(i64, i64)> = sqlx::query_as("SELECT failures, updated_at FROM login_throttle WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?;
-    let (count, since) = match prev {
-        Some((n, at)) if now - at < window_ms => (n + 1, at),
+    let (count, since) = match counter(db, key).await? {
+        Some(c) if now - c.updated_at < window_ms => (c.failures + 1, c.updated_at),
         _ => (1, now),
     };
     sqlx::query(

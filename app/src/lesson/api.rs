@@ -9,10 +9,39 @@ use leptos::prelude::*;
 pub async fn get_lesson(course: String, lesson: String) -> Result<LessonView, AppError> {
     use crate::{db, state};
     let user = state::current_user_id();
-    let r = db::course::lesson_view(&state::db()?, &course, &lesson, user.as_deref()).await
-        .map_err(AppError::from)
-        .and_then(|o| o.ok_or(AppError::NotFound));
+    let r = async {
+        let db = state::db()?;
+        let row = db::course::lesson(&db, &course, &lesson).await?.ok_or(AppError::NotFound)?;
+        let items = db::course::items(&db, &row.revision_id, user.as_deref()).await?;
+        Ok(lesson_view(&course, &lesson, row, &items, user.is_some()))
+    }
+    .await;
     state::with_status(r)
+}
+
+/// The lesson page's view: the stored lesson placed among the course's contents (position, previous and
+/// next links, this learner's state).
+#[cfg(feature = "ssr")]
+fn lesson_view(course_slug: &str, lesson_slug: &str, row: crate::db::course::LessonRow, items: &[crate::db::course::ItemRow], signed_in: bool) -> LessonView {
+    use crate::catalog::{api::item, CourseItem, ItemKind, ItemStatus};
+    use super::NavLink;
+    let all: Vec<CourseItem> = items.iter().map(item).collect();
+    let idx = all.iter().position(|i| i.kind == ItemKind::Lesson && i.slug == lesson_slug).unwrap_or(0);
+    let link = |i: &CourseItem| NavLink { href: i.href(course_slug), title: i.title.clone() };
+    LessonView {
+        course_slug: course_slug.to_string(),
+        course_title: row.course_title,
+        slug: lesson_slug.to_string(),
+        title: row.title,
+        minutes: row.minutes,
+        html: row.html,
+        position: idx as i64 + 1,
+        total: all.len() as i64,
+        prev: idx.checked_sub(1).and_then(|i| all.get(i)).map(link),
+        next: all.get(idx + 1).map(link),
+        status: all.get(idx).map(|i| i.status).unwrap_or(ItemStatus::NotStarted),
+        signed_in,
+    }
 }
 
 /// Mark a lesson done for the signed-in learner, through the one write path (`db::learning`). A plain form

@@ -133,7 +133,7 @@ pub(crate) mod ssr {
         let user = state::require_user()?;
         let db = state::db()?;
         let a = db::attempt::attempt(&db, &id).await?.filter(|a| a.user_id == user.id).ok_or(AppError::NotFound)?;
-        let (course_slug, quiz_slug, course_title, title, settings) = quiz_of(&db, &a).await?;
+        let db::attempt::RevisionQuizRow { course_slug, quiz_slug, course_title, title, settings } = db::attempt::quiz_of_revision(&db, &a.revision_id).await?;
         let all = db::attempt::questions(&db, &a.revision_id).await?;
         let ordered: Vec<&db::attempt::QuestionRow> = a.question_ids.iter().filter_map(|qid| all.iter().find(|q| &q.id == qid)).collect();
         let questions = ordered
@@ -203,17 +203,6 @@ pub(crate) mod ssr {
         Ok(AttemptView { id: a.id, course_slug, course_title, quiz_slug, title, deadline_at: a.deadline_at, questions, result })
     }
 
-    async fn quiz_of(db: &db::Db, a: &AttemptRow) -> Result<(String, String, String, String, crate::content::QuizSettings), AppError> {
-        let (course_slug, quiz_slug, course_title, title, settings): (String, String, String, String, String) = sqlx::query_as(
-            "SELECT c.slug, q.slug, r.title, qr.title, qr.settings_json FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
-             JOIN course c ON c.id = q.course_id JOIN course_revision r ON r.id = qr.course_revision_id WHERE qr.id = $1",
-        )
-        .bind(&a.revision_id)
-        .fetch_one(&db.pool)
-        .await?;
-        Ok((course_slug, quiz_slug, course_title, title, serde_json::from_str(&settings).unwrap_or_default()))
-    }
-
     /// Why a submission was refused; the attempt stays open.
     #[derive(Debug, PartialEq)]
     pub(crate) enum Refused {
@@ -249,7 +238,7 @@ pub(crate) mod ssr {
         device_at: Option<i64>,
     ) -> Result<Result<db::learning::Stored<db::learning::AttemptOutcome>, Refused>, AppError> {
         let user_id = a.user_id.as_str();
-        let (_, _, _, _, settings) = quiz_of(db, a).await?;
+        let db::attempt::RevisionQuizRow { settings, .. } = db::attempt::quiz_of_revision(db, &a.revision_id).await?;
         let all = db::attempt::questions(db, &a.revision_id).await?;
         let keys = db::attempt::question_keys(db, &a.revision_id).await?;
         let mut responses: std::collections::BTreeMap<String, Vec<String>> = Default::default();

@@ -16,12 +16,8 @@ pub use quiz_page::{AttemptPage, QuizPage, QuizStatsPage};
 
 use serde::{Deserialize, Serialize};
 
-/// What a learner may see of an option before submitting: its id and text, never whether it is right.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct QuestionOption {
-    pub id: u32,
-    pub html: String,
-}
+/// Shared with the course pipeline through `question`, so neither imports the other.
+pub use crate::question::QuestionOption;
 
 /// A past attempt in the history list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

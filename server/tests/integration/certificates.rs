@@ -85,7 +85,7 @@ async fn a_learner_earns_a_certificate_that_anyone_can_verify() {
     let (ok, out) = cli(&["verify-credential", tampered.to_str().unwrap(), "--key", k]);
     assert!(!ok && out.contains("INVALID"), "{out}");
     // The QR code's text verifies offline too.
-    let cert = app::db::certificate::by_code(&app.db, &code).await.unwrap().unwrap().0;
+    let cert = app::certificate::api::by_code(&app.db, &code).await.unwrap().unwrap().0;
     let qr = app::certificate::signing::qr_text(&app.base, &cert, &app.signer);
     let (ok, out) = cli(&["verify-credential", &qr, "--key", k]);
     assert!(ok && out.contains("VALID"), "{out}");

@@ -7,7 +7,7 @@ use app::dashboard::api;
 use app::dashboard::{Counts, Dashboard, Filter};
 
 async fn view(app: &TestApp, who: &str, f: &Filter) -> Dashboard {
-    let me = app::db::user::current_user(&app.db, who).await.unwrap().unwrap();
+    let me = app::auth::api::current_user(&app.db, who).await.unwrap().unwrap();
     api::load(&app.db, &me, f).await.unwrap()
 }
 
@@ -326,7 +326,7 @@ async fn seeded_data_pages_through_the_learner_list_and_matches_the_records() {
         let admin = app.person("0999 200 001", "Quản Trị Viên", "01", Some(("admin", None))).await;
         let seeded = server::seed::seed_demo(&app.db, 130, 3, 7).await.unwrap();
         assert_eq!(seeded.learners, 130);
-        let me = app::db::user::current_user(&app.db, &admin).await.unwrap().unwrap();
+        let me = app::auth::api::current_user(&app.db, &admin).await.unwrap().unwrap();
 
         let d = api::load(&app.db, &me, &Filter::default()).await.unwrap();
         let count = |sql: &'static str| {

@@ -154,3 +154,16 @@ async fn the_quiz_answers_never_reach_the_course_page() {
     let (_, api) = app.get("/api/course?slug=mini").await;
     assert!(api.contains("Kiểm tra nhanh") && !api.contains("correct") && !api.contains("quy định 5"), "{api}");
 }
+
+#[tokio::test]
+async fn the_catalog_names_categories_from_the_data_in_the_readers_language() {
+    let app = TestApp::start().await;
+    let (_, vi) = app.get("/").await;
+    let at = |page: &str, s: &str| page.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    // categories.toml order: Quản trị, Marketing, Chuyển đổi số.
+    assert!(at(&vi, "<h2>Quản trị</h2>") < at(&vi, "<h2>Marketing</h2>") && at(&vi, "<h2>Marketing</h2>") < at(&vi, "<h2>Chuyển đổi số</h2>"), "{vi}");
+    let en = app.client.get(format!("{}/", app.base)).header("cookie", "lang=en").send().await.unwrap().text().await.unwrap();
+    assert!(en.contains("<h2>Management</h2>") && en.contains("<h2>Digital transformation</h2>"), "{en}");
+    let course = app.client.get(format!("{}/khoa-hoc/mini", app.base)).header("cookie", "lang=en").send().await.unwrap().text().await.unwrap();
+    assert!(course.contains("Digital transformation"), "the course page names its category too");
+}

@@ -61,7 +61,7 @@ async fn reimport_after_editing_one_lesson_keeps_progress_on_the_others() {
         let done = progress::done_lessons(&db, &uid, "mini").await.unwrap();
         assert_eq!(done, ["ba", "hai", "mot"], "{backend}");
         let detail = app::db::course::course_detail(&db, "mini", Some(&uid)).await.unwrap().unwrap();
-        let status = |slug: &str| detail.items.iter().find(|i| i.slug == slug).map(|i| i.status);
+        let status = |slug: &str| detail.items.iter().find(|i| i.slug == slug).map(|i| app::catalog::api::item(i).status);
         use app::catalog::ItemStatus::*;
         assert_eq!(status("mot"), Some(Done), "{backend}");
         assert_eq!(status("hai"), Some(UpdatedSinceDone), "{backend}");
@@ -151,9 +151,9 @@ async fn create_user_reads_the_password_from_stdin_never_argv() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let db = server::open_database(&url).await.unwrap();
-    let (id, hash) = user::login_record(&db, "+84912999888").await.unwrap().unwrap();
+    let user::LoginRow { id, password_hash: hash } = user::login_record(&db, "+84912999888").await.unwrap().unwrap();
     assert!(app::auth::password::verify("mật khẩu quản trị".into(), hash).await);
-    assert!(user::current_user(&db, &id).await.unwrap().unwrap().is_admin());
+    assert!(app::auth::api::current_user(&db, &id).await.unwrap().unwrap().is_admin());
     // A short password is refused.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_taphuan"))
         .args(["create-user", "--role", "trainer", "--phone", "0912999777", "--name", "X", "--database", &url])

@@ -1,0 +1,8 @@
+-- Course categories as `courses/categories.toml` lists them, stored at import so the catalog names them in
+-- the reader's language and lists them in the file's order. A course keeps its category's slug.
+CREATE TABLE category (
+    slug     TEXT PRIMARY KEY,
+    name_vi  TEXT NOT NULL,
+    name_en  TEXT NOT NULL,
+    position BIGINT NOT NULL
+);
