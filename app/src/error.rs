@@ -79,7 +79,7 @@ impl AppError {
     /// `ErrorView` does; otherwise [`AppError::message`].
     pub fn page_message(&self, locale: Locale) -> String {
         match self {
-            AppError::Invalid { code, .. } => crate::components::form_message(locale, code),
+            AppError::Invalid { code, .. } => crate::i18n::form_message(locale, code),
             _ => None,
         }
         .unwrap_or_else(|| self.message(locale))

@@ -102,6 +102,13 @@ pub fn format_hours(h: f64, locale: Locale) -> String {
     }
 }
 
+/// The message for an error code of a form field (`form.<code>`), if there is one.
+pub fn form_message(locale: Locale, code: &str) -> Option<String> {
+    let key = format!("form.{}", code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
+    let msg = t(locale, &key);
+    (msg != key).then_some(msg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

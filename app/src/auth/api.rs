@@ -122,7 +122,7 @@ async fn sign_in(user_id: &str) -> Result<(), AppError> {
 #[server(endpoint = "login")]
 pub async fn login(phone: String, password: String, next: String) -> Result<(), AppError> {
     let next = crate::state::safe_next(&next);
-    let back = format!("/dang-nhap?next={}", crate::components::urlencode(&next));
+    let back = format!("/dang-nhap?next={}", crate::text::urlencode(&next));
     let result = login_inner(phone, password).await;
     crate::state::finish_form(result, &next, &back)
 }

@@ -156,7 +156,7 @@ pub fn AccountPage() -> impl IntoView {
 pub fn redirect_to_login(back: &str) {
     #[cfg(feature = "ssr")]
     {
-        leptos_axum::redirect(&format!("/dang-nhap?next={}", crate::components::urlencode(back)));
+        leptos_axum::redirect(&format!("/dang-nhap?next={}", crate::text::urlencode(back)));
         // The data call already set 401; a browser only follows a redirect status.
         crate::components::set_status(302);
     }

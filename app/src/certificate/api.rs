@@ -22,7 +22,7 @@ pub async fn my_certificates() -> Result<Vec<Certificate>, AppError> {
 /// Revoke a certificate with a reason: admins, or officials whose area holds the certificate's holder.
 #[server(endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppError> {
-    let back = format!("/verify/{}", crate::components::urlencode(&code));
+    let back = format!("/verify/{}", crate::text::urlencode(&code));
     let result = inner::revoke(code, reason).await;
     crate::state::finish_form(result, &back, &back)
 }

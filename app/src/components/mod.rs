@@ -7,6 +7,7 @@ mod http;
 pub use http::routes;
 
 use crate::error::AppError;
+use crate::text::urlencode;
 use crate::i18n::{t, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -84,20 +85,11 @@ pub fn FormError() -> impl IntoView {
     let locale = use_locale();
     let code = leptos_router::hooks::use_query_map().read_untracked().get("loi");
     code.map(|c| {
-        let msg = form_message(locale, &c).unwrap_or_else(|| t(locale, "error.invalid"));
+        let msg = crate::i18n::form_message(locale, &c).unwrap_or_else(|| t(locale, "error.invalid"));
         view! { <p class="error" role="alert">{msg}</p> }
     })
 }
 
-/// The message for an error code of a form field (`form.<code>`), if there is one.
-pub fn form_message(locale: crate::i18n::Locale, code: &str) -> Option<String> {
-    let key = format!("form.{}", code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
-    let msg = t(locale, &key);
-    (msg != key).then_some(msg)
-}
-
-/// Kept here for the callers that reach it through `components`; the helper itself lives in `text`.
-pub use crate::text::urlencode;
 
 /// Sets the response status on the server; does nothing in the browser.
 pub fn set_status(code: u16) {

@@ -25,7 +25,7 @@ type Rows = Vec<(Learner, LearnerCourse)>;
 
 /// An anonymous visitor signs in first and comes back to the same export.
 fn sign_in(filter: &Filter, path: &str) -> Response {
-    Redirect::to(&format!("/dang-nhap?next={}", crate::components::urlencode(&filter.href(path)))).into_response()
+    Redirect::to(&format!("/dang-nhap?next={}", crate::text::urlencode(&filter.href(path)))).into_response()
 }
 
 /// Column titles of the learner lines.

@@ -42,7 +42,7 @@ impl Filter {
         [("khoa", &self.khoa), ("vung", &self.vung), ("loai", &self.loai), ("tu", &self.tu), ("den", &self.den)]
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", crate::components::urlencode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::text::urlencode(v)))
             .collect::<Vec<_>>()
             .join("&")
     }

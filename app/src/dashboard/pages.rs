@@ -428,9 +428,9 @@ fn LearnerListView(list: LearnerList) -> impl IntoView {
         let mut href = f.href("/thong-ke/nguoi-hoc");
         href.push(if href.contains('?') { '&' } else { '?' });
         if !list.q.is_empty() {
-            href.push_str(&format!("q={}&", crate::components::urlencode(&list.q)));
+            href.push_str(&format!("q={}&", crate::text::urlencode(&list.q)));
         }
-        href.push_str(&format!("sau={}", crate::components::urlencode(&sau)));
+        href.push_str(&format!("sau={}", crate::text::urlencode(&sau)));
         href
     });
     let region = if list.region_name.is_empty() { t(locale, "dash.country") } else { list.region_name.clone() };

@@ -50,7 +50,7 @@ fn lesson_view(course_slug: &str, lesson_slug: &str, row: crate::db::course::Les
 #[server(endpoint = "mark_lesson_done")]
 pub async fn mark_lesson_done(course: String, lesson: String, record: Option<String>) -> Result<(), AppError> {
     use crate::{db, state};
-    let back = format!("/khoa-hoc/{}/bai/{}", crate::components::urlencode(&course), crate::components::urlencode(&lesson));
+    let back = format!("/khoa-hoc/{}/bai/{}", crate::text::urlencode(&course), crate::text::urlencode(&lesson));
     let result = async {
         let user = state::require_user()?;
         if record.as_deref().is_some_and(|r| !db::learning::valid_record_id(r)) {

@@ -37,7 +37,7 @@ fn LessonBody(lesson: LessonView) -> impl IntoView {
     let locale = use_locale();
     let course_href = format!("/khoa-hoc/{}", lesson.course_slug);
     let signed_in = lesson.signed_in;
-    let login = format!("/dang-nhap?next={}", crate::components::urlencode(&format!("/khoa-hoc/{}/bai/{}", lesson.course_slug, lesson.slug)));
+    let login = format!("/dang-nhap?next={}", crate::text::urlencode(&format!("/khoa-hoc/{}/bai/{}", lesson.course_slug, lesson.slug)));
     view! {
         <Title text=format!("{} · {}", lesson.title, lesson.course_title)/>
         <nav class="crumbs" aria-label="breadcrumb">

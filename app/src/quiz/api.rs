@@ -14,7 +14,7 @@ pub async fn get_quiz(course: String, quiz: String) -> Result<QuizIntro, AppErro
 /// Start an attempt (or go back to the open one) and go to it.
 #[server(endpoint = "start_attempt")]
 pub async fn start_attempt(course: String, quiz: String) -> Result<(), AppError> {
-    let back = format!("/khoa-hoc/{}/kiem-tra/{}", crate::components::urlencode(&course), crate::components::urlencode(&quiz));
+    let back = format!("/khoa-hoc/{}/kiem-tra/{}", crate::text::urlencode(&course), crate::text::urlencode(&quiz));
     match ssr::start(course, quiz).await {
         Ok(id) => crate::state::finish_form(Ok(()), &format!("{back}/lan/{id}"), &back),
         Err(e) => crate::state::finish_form(Err(e), &back, &back),

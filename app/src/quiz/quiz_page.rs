@@ -65,7 +65,7 @@ fn Intro(quiz: QuizIntro) -> impl IntoView {
         {if !quiz.signed_in {
             view! {
                 <p>{t(locale, "quiz.sign_in")}</p>
-                <p><a class="button primary" href=format!("/dang-nhap?next={}", crate::components::urlencode(&base))>{t(locale, "auth.login")}</a></p>
+                <p><a class="button primary" href=format!("/dang-nhap?next={}", crate::text::urlencode(&base))>{t(locale, "auth.login")}</a></p>
             }.into_any()
         } else if can_start {
             view! {
