@@ -25,3 +25,7 @@ UPDATE attempt SET seq = (
     WHERE a2.user_id = attempt.user_id AND a2.quiz_id = attempt.quiz_id
       AND (a2.started_at < attempt.started_at OR (a2.started_at = attempt.started_at AND a2.id <= attempt.id)));
 CREATE UNIQUE INDEX attempt_seq_idx ON attempt (user_id, quiz_id, seq);
+
+-- Where a course revision came from: 'folder' (imported from a course folder) or 'browser' (written and
+-- published in the browser). Importing a folder never replaces a revision published in the browser.
+ALTER TABLE course_revision ADD COLUMN source TEXT NOT NULL DEFAULT 'folder';

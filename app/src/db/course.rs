@@ -10,6 +10,8 @@ pub enum ImportStatus {
     Created,
     Updated,
     Unchanged,
+    /// The current revision was published in the browser: the folder does not overwrite it.
+    KeptBrowserEdit,
 }
 
 /// The report of one course's import: which lessons were added, changed or removed.
@@ -23,7 +25,15 @@ pub struct ImportOutcome {
     pub removed: Vec<String>,
 }
 
-/// Store `course` as a new revision unless its content hash equals the current one. Lessons and quizzes keep
+/// The hash and origin of a course's current revision.
+#[derive(sqlx::FromRow)]
+struct RevisionSourceRow {
+    content_hash: String,
+    source: String,
+}
+
+/// Store `course` as a new revision unless its content hash equals the current one, or the current one
+/// was published in the browser (a folder never overwrites a trainer's browser edit). Lessons and quizzes keep
 /// their stable ids across revisions (matched by slug), so learners' progress survives edits.
 pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
@@ -43,20 +53,27 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
 
     let mut previous: Vec<LessonHashRow> = Vec::new();
     if let Some(rev) = &current {
-        let hash: String = sqlx::query_scalar("SELECT content_hash FROM course_revision WHERE id = $1")
+        let row: RevisionSourceRow = sqlx::query_as("SELECT content_hash, source FROM course_revision WHERE id = $1")
             .bind(rev)
             .fetch_one(&mut *tx)
             .await?;
-        if hash == course.content_hash {
+        let untouched = |status| ImportOutcome {
+            slug: course.slug.clone(),
+            version: course.meta.version.clone(),
+            status,
+            added: vec![],
+            changed: vec![],
+            removed: vec![],
+        };
+        if row.source != "folder" {
+            // A trainer's browser edit is newer than any folder; `serve` re-reads the folder at every start.
             tx.commit().await?;
-            return Ok(ImportOutcome {
-                slug: course.slug.clone(),
-                version: course.meta.version.clone(),
-                status: ImportStatus::Unchanged,
-                added: vec![],
-                changed: vec![],
-                removed: vec![],
-            });
+            tracing::warn!(course = %course.slug, "course folder not imported: the course was published in the browser since");
+            return Ok(untouched(ImportStatus::KeptBrowserEdit));
+        }
+        if row.content_hash == course.content_hash {
+            tx.commit().await?;
+            return Ok(untouched(ImportStatus::Unchanged));
         }
         previous = sqlx::query_as(
             "SELECT l.slug AS slug, lr.content_hash AS content_hash FROM lesson_revision lr JOIN lesson l ON l.id = lr.lesson_id

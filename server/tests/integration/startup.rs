@@ -77,6 +77,24 @@ async fn two_processes_start_at_once_on_one_empty_postgres_and_import_the_course
     let regions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM region").fetch_one(&db.pool).await.unwrap();
     assert_eq!((courses_n, revisions), (shipped, shipped), "every course imported once, one revision each");
     assert_eq!(regions, server::DEFAULT_REGIONS.lines().filter(|l| !l.trim().is_empty()).count() as i64 - 1, "regions loaded once");
+    drop(_guard);
+
+    // Records without their summary (rows loaded in bulk, or the summary wiped): each process that starts
+    // rebuilds it. Two at once deadlocked before the start-up lock, and one of them died.
+    server::seed::seed_demo(&db, 300, 4, 1).await.unwrap();
+    sqlx::query("DELETE FROM learner_course").execute(&db.pool).await.unwrap();
+    sqlx::query("DELETE FROM stat_cell").execute(&db.pool).await.unwrap();
+    let (a, ra) = spawn_serve(&url, &courses, &key);
+    let (b, rb) = spawn_serve(&url, &courses, &key);
+    let _guard = Kill(vec![a, b]);
+    for (rx, which) in [(ra, "first"), (rb, "second")] {
+        let addr = rx.recv_timeout(wait).unwrap_or_else(|_| panic!("the {which} process comes up again"));
+        assert_eq!(client.get(format!("{addr}/readyz")).send().await.unwrap().status(), 200, "{addr}");
+    }
+    let enrolments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enrolment").fetch_one(&db.pool).await.unwrap();
+    let summary: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM learner_course").fetch_one(&db.pool).await.unwrap();
+    assert!(enrolments > 0);
+    assert_eq!(summary, enrolments, "the summary was rebuilt once, whole");
     db.pool.close().await;
 }
 

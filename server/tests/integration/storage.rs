@@ -180,3 +180,25 @@ async fn stale_throttle_counters_are_pruned_and_live_locks_kept() {
         assert!(user::throttle_wait(&db, &keys[1..]).await.unwrap().is_some(), "{backend}: a live lock stays");
     }
 }
+
+#[tokio::test]
+async fn a_course_published_in_the_browser_is_never_overwritten_by_its_folder() {
+    for (backend, url) in database_urls(tempfile::tempdir().unwrap().keep().as_path()) {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = fresh_db(&url).await;
+        let dir = tmp.path().join("mini");
+        copy_dir(&fixtures().join("mini"), &dir);
+        import_course(&db, &app::content::load_course(&dir).unwrap()).await.unwrap();
+        // A trainer publishes an edit in the browser: the current revision now comes from there.
+        let current: String = sqlx::query_scalar("SELECT current_revision_id FROM course WHERE slug = 'mini'").fetch_one(&db.pool).await.unwrap();
+        sqlx::query("UPDATE course_revision SET source = 'browser' WHERE id = $1").bind(&current).execute(&db.pool).await.unwrap();
+        // The folder changes too, and the server restarts (serve re-imports the folder).
+        let two = dir.join("02-hai.md");
+        std::fs::write(&two, std::fs::read_to_string(&two).unwrap() + "\nSửa trong thư mục.\n").unwrap();
+        let o = import_course(&db, &app::content::load_course(&dir).unwrap()).await.unwrap();
+        assert_eq!(o.status, ImportStatus::KeptBrowserEdit, "{backend}");
+        let after: String = sqlx::query_scalar("SELECT current_revision_id FROM course WHERE slug = 'mini'").fetch_one(&db.pool).await.unwrap();
+        let revisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM course_revision").fetch_one(&db.pool).await.unwrap();
+        assert_eq!((after, revisions), (current, 1), "{backend}: the browser's revision stays current");
+    }
+}
