@@ -30,8 +30,10 @@ MSG
 fi
 
 if [ -n "${TAPHUAN_TEST_POSTGRES_URL:-}" ]; then say "database legs: SQLite and PostgreSQL"; else say "database legs: SQLite (set TAPHUAN_TEST_POSTGRES_URL for PostgreSQL)"; fi
-say "lints"
+say "lints (native, and the islands' wasm build) and layout rules"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+python3 scripts/check-layout.py
 
 say "unit and integration tests"
 cargo test --workspace
