@@ -182,11 +182,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             let text = std::fs::read_to_string(&file).map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
             let rows = app::db::region::parse_csv(&text).map_err(|message| ServerError::File { path: file.clone(), message })?;
             let db = crate::open_database(&db.database).await?;
+            let lock = app::db::StartupLock::take(&db).await?;
             let r = app::db::region::import(&db, &rows).await?;
             println!("regions: {} new, {} updated, {} retired", r.inserted, r.updated, r.retired);
             // A commune may have moved to another province: the summary follows the new paths.
             let s = app::db::summary::rebuild(&db).await?;
             println!("dashboard summary rebuilt: {} learner-course rows", s.learner_courses);
+            lock.release().await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {
@@ -198,7 +200,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
         Command::CheckCourses { dir } => Ok(check_courses(&dir)),
         Command::ImportCourses { dir, db } => {
             let db = crate::open_database(&db.database).await?;
+            // The deploy commands take the lock that `serve` takes at start, so they never race a starting process.
+            let lock = app::db::StartupLock::take(&db).await?;
             let failed = crate::import_courses(&db, &dir, true).await?;
+            lock.release().await?;
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Command::SeedDemo { learners, courses, seed, db } => {
@@ -218,7 +223,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
         }
         Command::RebuildStats { db } => {
             let db = crate::open_database(&db.database).await?;
+            let lock = app::db::StartupLock::take(&db).await?;
             let r = app::db::summary::rebuild(&db).await?;
+            lock.release().await?;
             println!("dashboard summary: {} learner-course rows, {} cells", r.learner_courses, r.cells);
             Ok(ExitCode::SUCCESS)
         }
