@@ -361,4 +361,22 @@ pub(crate) mod ssr {
             questions,
         })
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_typed_answer_is_escaped_and_chosen_options_keep_their_markup() {
+            let options = vec![
+                QuestionOption { id: 1, html: Html::from_stored("<em>a</em>".into()) },
+                QuestionOption { id: 2, html: Html::from_stored("b".into()) },
+            ];
+            let typed = your_answer(&options, Some(&Response::Text("<script>&\"".into())));
+            assert_eq!(typed.as_str(), "&lt;script&gt;&amp;&quot;");
+            let chosen = your_answer(&options, Some(&Response::Choices(vec![2, 1])));
+            assert_eq!(chosen.as_str(), "<em>a</em>; b");
+            assert!(your_answer(&options, None).is_empty());
+        }
+    }
 }
