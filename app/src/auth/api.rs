@@ -42,7 +42,6 @@ pub async fn list_regions(parent: String) -> Result<Vec<RegionOption>, AppError>
 
 /// Create an account and sign in.
 #[server(endpoint = "register")]
-#[expect(clippy::too_many_arguments, reason = "a server function takes the registration form's fields one by one; a struct would change the posted field names")]
 pub async fn register(
     full_name: String,
     phone: String,
