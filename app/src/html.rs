@@ -1,5 +1,5 @@
-//! [`Html`]: markup that is safe to put into a page as it is. Only `inner_html=` shows markup unescaped, and it
-//! takes an `Html`; a `String` is always text.
+//! [`Html`]: markup that is safe to put into a page as it is. Every `inner_html=` in the app takes an `Html`
+//! (leptos would also take a `String`, so that is the rule to keep); everywhere else a `String` is text.
 //!
 //! An `Html` comes from one of four places, so finding who makes markup is a search for their names:
 //! the content pipeline's ammonia sanitiser ([`Html::from_sanitiser`], in `content::render`), escaped text
