@@ -14,6 +14,7 @@ pub mod certificate;
 pub mod components;
 pub mod dashboard;
 pub mod error;
+pub mod html;
 pub mod i18n;
 pub mod lesson;
 pub mod question;

@@ -42,7 +42,6 @@ pub async fn list_regions(parent: String) -> Result<Vec<RegionOption>, AppError>
 
 /// Create an account and sign in.
 #[server(endpoint = "register")]
-#[allow(clippy::too_many_arguments)]
 pub async fn register(
     full_name: String,
     phone: String,

@@ -83,10 +83,10 @@ pub async fn get_course(slug: String) -> Result<CourseDetail, AppError> {
 
 /// A course's glossary: (course title, html).
 #[server(endpoint = "glossary", input = server_fn::codec::GetUrl)]
-pub async fn get_glossary(slug: String) -> Result<(String, String), AppError> {
+pub async fn get_glossary(slug: String) -> Result<(String, crate::html::Html), AppError> {
     use crate::{db, state};
     let r = db::course::glossary(&state::db()?, &slug).await
         .map_err(AppError::from)
-        .and_then(|o| o.map(|g| (g.course_title, g.html)).ok_or(AppError::NotFound));
+        .and_then(|o| o.map(|g| (g.course_title, crate::html::Html::from_stored(g.html))).ok_or(AppError::NotFound));
     state::with_status(r)
 }

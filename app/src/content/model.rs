@@ -1,5 +1,6 @@
 //! The typed course model produced by `load` and consumed by the importer.
 
+use crate::html::Html;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -86,7 +87,7 @@ pub struct Course {
     pub meta: CourseMeta,
     pub lessons: Vec<Lesson>,
     pub quizzes: Vec<Quiz>,
-    pub glossary_html: Option<String>,
+    pub glossary_html: Option<Html>,
     pub assets: Vec<Asset>,
     /// Hash over every file that makes up the course; equal hash means nothing to import.
     pub content_hash: String,
@@ -99,7 +100,7 @@ pub struct Lesson {
     pub slug: String,
     pub title: String,
     pub minutes: u32,
-    pub html: String,
+    pub html: Html,
     /// Plain text for search, folded later by the importer.
     pub text: String,
     pub content_hash: String,
@@ -177,8 +178,8 @@ pub enum TextMatch {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AnswerKey {
-    Single { correct: u32, feedback: Vec<(u32, String)> },
-    Multiple { correct: Vec<u32>, partial: bool, feedback: Vec<(u32, String)> },
+    Single { correct: u32, feedback: Vec<(u32, Html)> },
+    Multiple { correct: Vec<u32>, partial: bool, feedback: Vec<(u32, Html)> },
     TrueFalse { answer: bool },
     Text { accepted: Vec<String>, mode: TextMatch },
     Number { answer: f64, tolerance: f64 },
@@ -188,10 +189,10 @@ pub enum AnswerKey {
 #[derive(Debug, Clone)]
 pub struct Question {
     pub kind: QuestionKind,
-    pub prompt_html: String,
+    pub prompt_html: Html,
     pub options: Vec<QuestionOption>,
     pub key: AnswerKey,
-    pub explanation_html: String,
+    pub explanation_html: Html,
     pub points: u32,
     /// 1-based line of the `## ` heading, for messages.
     pub line: usize,

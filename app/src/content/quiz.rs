@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(qs[1].key, AnswerKey::Multiple { correct: vec![1, 3], partial: true, feedback: vec![] });
         assert_eq!(qs[4].key, AnswerKey::Number { answer: 22500.0, tolerance: 100.0 });
         // The learner-visible options carry no correctness.
-        assert!(!qs[0].options.iter().any(|o| o.html.contains('x')));
+        assert!(!qs[0].options.iter().any(|o| o.html.as_str().contains('x')));
     }
 
     #[test]

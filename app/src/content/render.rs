@@ -1,5 +1,6 @@
 //! Markdown to sanitised HTML, once, at import. [`parser`] is the only door to pulldown-cmark.
 
+use crate::html::Html;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -18,8 +19,11 @@ pub struct RenderCtx {
 /// Rendered HTML, its plain text, and problems as (line within the given text, column, message).
 #[derive(Debug, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Sanitised: the one place stored HTML is made.
+    pub html: Html,
+    /// Plain text, for search.
     pub text: String,
+    /// (line within the given text, column, message).
     pub problems: Vec<(usize, usize, String)>,
 }
 
@@ -124,17 +128,18 @@ pub fn render(md: &str, ctx: &RenderCtx) -> Rendered {
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = sanitizer().clean(&html).to_string();
+    out.html = Html::from_sanitiser(sanitizer().clean(&html).to_string());
     out
 }
 
 /// Render a short piece (an option) without the wrapping paragraph.
 pub fn render_inline(md: &str, ctx: &RenderCtx) -> Rendered {
     let mut r = render(md, ctx);
-    let trimmed = r.html.trim();
+    let trimmed = r.html.as_str().trim();
     if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         if !inner.contains("<p>") {
-            r.html = inner.to_string();
+            // The sanitiser's output less its one outer paragraph: still only what it let through.
+            r.html = Html::from_sanitiser(inner.to_string());
         }
     }
     r.text = r.text.trim().to_string();
@@ -208,7 +213,8 @@ fn image_html(
     pos: &dyn Fn(usize) -> (usize, usize),
     out: &mut Rendered,
 ) -> String {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    // Attribute values: escape_html escapes quotes too.
+    use crate::text::escape_html as esc;
     let lower = src.to_ascii_lowercase();
     if lower.starts_with("https://") {
         return format!("<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">", esc(src), esc(alt));
@@ -279,20 +285,20 @@ mod tests {
     fn renders_tables_footnotes_tasks_and_anchors() {
         let md = "## Chuyển đổi số\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] xong\n- [ ] chưa\n\nText[^1]\n\n[^1]: Ghi chú\n\n~~cũ~~\n";
         let r = render(md, &ctx());
-        assert!(r.html.contains("<h2 id=\"chuyen-doi-so\">"), "{}", r.html);
-        assert!(r.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Bảng 1\"><table>"), "{}", r.html);
-        assert!(r.html.contains("class=\"footnote-definition\""), "{}", r.html);
-        assert!(r.html.contains("☑") && r.html.contains("☐"));
-        assert!(r.html.contains("<del>cũ</del>"));
+        assert!(r.html.as_str().contains("<h2 id=\"chuyen-doi-so\">"), "{}", r.html.as_str());
+        assert!(r.html.as_str().contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Bảng 1\"><table>"), "{}", r.html.as_str());
+        assert!(r.html.as_str().contains("class=\"footnote-definition\""), "{}", r.html.as_str());
+        assert!(r.html.as_str().contains("☑") && r.html.as_str().contains("☐"));
+        assert!(r.html.as_str().contains("<del>cũ</del>"));
         assert!(r.problems.is_empty(), "{:?}", r.problems);
     }
 
     #[test]
     fn lesson_links_and_images_resolve() {
         let r = render("[next](02-hai.md#x) ![Ảnh](images/a.png)", &ctx());
-        assert!(r.html.contains("href=\"/khoa-hoc/c/bai/hai#x\""), "{}", r.html);
-        assert!(r.html.contains("src=\"/khoa-hoc/c/tep/images/a.png\""), "{}", r.html);
-        assert!(r.html.contains("width=\"40\"") && r.html.contains("loading=\"lazy\""), "{}", r.html);
+        assert!(r.html.as_str().contains("href=\"/khoa-hoc/c/bai/hai#x\""), "{}", r.html.as_str());
+        assert!(r.html.as_str().contains("src=\"/khoa-hoc/c/tep/images/a.png\""), "{}", r.html.as_str());
+        assert!(r.html.as_str().contains("width=\"40\"") && r.html.as_str().contains("loading=\"lazy\""), "{}", r.html.as_str());
     }
 
     #[test]
@@ -307,6 +313,6 @@ mod tests {
     #[test]
     fn duplicate_headings_get_distinct_ids() {
         let r = render("## Ví dụ\n\n## Ví dụ\n", &ctx());
-        assert!(r.html.contains("id=\"vi-du\"") && r.html.contains("id=\"vi-du-2\""), "{}", r.html);
+        assert!(r.html.as_str().contains("id=\"vi-du\"") && r.html.as_str().contains("id=\"vi-du-2\""), "{}", r.html.as_str());
     }
 }

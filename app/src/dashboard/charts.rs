@@ -2,12 +2,14 @@
 //! 360 px and on paper. Colours come from the stylesheet (`.c-a`, `.c-b`), so dark mode and print work.
 //! Every chart is an image with a title and a one-line description; the table next to it carries the data.
 
+use crate::html::Html;
 use crate::text::escape_html as esc;
 
 const W: f64 = 320.0;
 
 /// Horizontal bars of percentages (0–100), one per labelled line: label above, bar, value at the end.
-pub fn percent_bars(id: &str, title: &str, desc: &str, lines: &[(String, f64)]) -> String {
+pub fn percent_bars(id: &str, title: &str, desc: &str, lines: &[(String, f64)]) -> Html {
+    let id = esc(id);
     let row = 34.0;
     let h = (lines.len() as f64 * row).max(row);
     let mut out = format!(
@@ -38,12 +40,13 @@ pub fn percent_bars(id: &str, title: &str, desc: &str, lines: &[(String, f64)]) 
         ));
     }
     out.push_str("</svg>");
-    out
+    Html::from_chart(out)
 }
 
 /// Two series per month (enrolments and completions) as paired columns, with the largest value marked on
 /// the axis and every few months labelled `MM/YY`.
-pub fn monthly_columns(id: &str, title: &str, desc: &str, months: &[(String, i64, i64)]) -> String {
+pub fn monthly_columns(id: &str, title: &str, desc: &str, months: &[(String, i64, i64)]) -> Html {
+    let id = esc(id);
     let (h, top, base) = (170.0, 14.0, 146.0);
     let max = months.iter().map(|m| m.1.max(m.2)).max().unwrap_or(0).max(1);
     let n = months.len().max(1) as f64;
@@ -72,12 +75,12 @@ pub fn monthly_columns(id: &str, title: &str, desc: &str, months: &[(String, i64
             base - hb
         ));
         if i % every == 0 {
-            let label = month.get(5..7).zip(month.get(2..4)).map(|(m, y)| format!("{m}/{y}")).unwrap_or_default();
+            let label = esc(&month.get(5..7).zip(month.get(2..4)).map(|(m, y)| format!("{m}/{y}")).unwrap_or_default());
             out.push_str(&format!("<text x=\"{:.1}\" y=\"{}\" class=\"c-axis\">{label}</text>", x, base + 16.0));
         }
     }
     out.push_str("</svg>");
-    out
+    Html::from_chart(out)
 }
 
 #[cfg(test)]
@@ -86,7 +89,7 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_percentage_and_escape_labels() {
-        let svg = percent_bars("x", "Tỉ lệ", "mô tả", &[("A <b>".into(), 50.0), ("B".into(), 100.0)]);
+        let svg = percent_bars("x", "Tỉ lệ", "mô tả", &[("A <b>".into(), 50.0), ("B".into(), 100.0)]).into_inner_html();
         assert!(svg.contains("A &lt;b&gt;"), "{svg}");
         assert!(svg.contains("width=\"136.0\" height=\"12\" class=\"c-a\""), "{svg}");
         assert!(svg.contains("width=\"272.0\" height=\"12\" class=\"c-a\""), "{svg}");
@@ -96,7 +99,7 @@ mod tests {
 
     #[test]
     fn columns_are_as_tall_as_their_share_of_the_largest_month() {
-        let svg = monthly_columns("m", "t", "d", &[("2026-01".into(), 10, 5), ("2026-02".into(), 0, 0)]);
+        let svg = monthly_columns("m", "t", "d", &[("2026-01".into(), 10, 5), ("2026-02".into(), 0, 0)]).into_inner_html();
         assert!(svg.contains("height=\"132.0\" class=\"c-a\""), "{svg}");
         assert!(svg.contains("height=\"66.0\" class=\"c-b\""), "{svg}");
         assert!(svg.contains(">01/26<"));

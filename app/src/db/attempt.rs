@@ -29,7 +29,7 @@ pub struct QuestionRow {
 #[derive(Debug, Clone)]
 pub struct KeyRow {
     pub key_json: String,
-    pub explanation_html: String,
+    pub explanation_html: crate::html::Html,
 }
 
 /// An attempt.
@@ -152,7 +152,7 @@ pub async fn question_keys(db: &Db, revision_id: &str) -> Result<std::collection
         .bind(revision_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.id, KeyRow { key_json: r.key_json, explanation_html: r.explanation_html })).collect())
+    Ok(rows.into_iter().map(|r| (r.id, KeyRow { key_json: r.key_json, explanation_html: crate::html::Html::from_stored(r.explanation_html) })).collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -34,7 +34,7 @@ fn lesson_view(course_slug: &str, lesson_slug: &str, row: crate::db::course::Les
         slug: lesson_slug.to_string(),
         title: row.title,
         minutes: row.minutes,
-        html: row.html,
+        html: crate::html::Html::from_stored(row.html),
         position: idx as i64 + 1,
         total: all.len() as i64,
         prev: idx.checked_sub(1).and_then(|i| all.get(i)).map(link),

@@ -24,7 +24,7 @@ pub struct LessonView {
     pub title: String,
     pub minutes: i64,
     /// Rendered and sanitised at import.
-    pub html: String,
+    pub html: crate::html::Html,
     pub position: i64,
     pub total: i64,
     pub prev: Option<NavLink>,

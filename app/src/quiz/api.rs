@@ -43,6 +43,7 @@ pub(crate) mod ssr {
     use crate::content::{AnswerKey, QuestionOption};
     use crate::db::{self, attempt::AttemptRow};
     use crate::error::AppError;
+    use crate::html::Html;
     use crate::state;
 
     /// Submissions this long after the deadline still count (slow networks).
@@ -122,7 +123,7 @@ pub(crate) mod ssr {
     pub(crate) fn options_for(a: &AttemptRow, shuffle_on: bool, q: &db::attempt::QuestionRow) -> Vec<QuestionOption> {
         let mut options: Vec<QuestionOption> = serde_json::from_str(&q.options_json).unwrap_or_default();
         if q.kind == "true_false" {
-            options = vec![QuestionOption { id: 1, html: "đúng".into() }, QuestionOption { id: 2, html: "sai".into() }];
+            options = vec![QuestionOption { id: 1, html: Html::escape("đúng") }, QuestionOption { id: 2, html: Html::escape("sai") }];
         } else if shuffle_on {
             shuffle(&mut options, question_seed(a.seed as u64, &q.id));
         }
@@ -141,7 +142,7 @@ pub(crate) mod ssr {
             .map(|q| QuestionForLearner {
                 id: q.id.clone(),
                 kind: q.kind.clone(),
-                prompt_html: q.prompt_html.clone(),
+                prompt_html: Html::from_stored(q.prompt_html.clone()),
                 options: options_for(&a, settings.shuffle, q),
                 points: q.points,
             })
@@ -163,17 +164,6 @@ pub(crate) mod ssr {
                             Some(x) if x.points > 0.0 => Verdict::Partial,
                             _ => Verdict::Wrong,
                         };
-                        let your_answer = match &response {
-                            Some(Response::Choices(c)) => q
-                                .options
-                                .iter()
-                                .filter(|o| c.contains(&o.id))
-                                .map(|o| o.html.clone())
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            Some(Response::Text(t)) => crate::text::nfc(t).replace('&', "&amp;").replace('<', "&lt;"),
-                            None => String::new(),
-                        };
                         let feedback_html = match (&key, &response) {
                             (Some(AnswerKey::Single { feedback, .. }) | Some(AnswerKey::Multiple { feedback, .. }), Some(Response::Choices(c))) => {
                                 feedback.iter().filter(|(id, _)| c.contains(id)).map(|(_, h)| h.clone()).collect()
@@ -183,7 +173,7 @@ pub(crate) mod ssr {
                         ResultItem {
                             prompt_html: q.prompt_html.clone(),
                             verdict,
-                            your_answer,
+                            your_answer: your_answer(&q.options, response.as_ref()),
                             explanation_html: keys.get(&q.id).map(|k| k.explanation_html.clone()).unwrap_or_default(),
                             feedback_html,
                         }
@@ -201,6 +191,15 @@ pub(crate) mod ssr {
             }
         };
         Ok(AttemptView { id: a.id, course_slug, course_title, quiz_slug, title, deadline_at: a.deadline_at, questions, result })
+    }
+
+    /// What the learner answered, for the results: the chosen options' stored HTML, or their own text escaped.
+    pub(crate) fn your_answer(options: &[QuestionOption], response: Option<&Response>) -> Html {
+        match response {
+            Some(Response::Choices(c)) => Html::join(options.iter().filter(|o| c.contains(&o.id)).map(|o| o.html.clone()), "; "),
+            Some(Response::Text(t)) => Html::escape(&crate::text::nfc(t)),
+            None => Html::default(),
+        }
     }
 
     /// Why a submission was refused; the attempt stays open.
@@ -323,7 +322,7 @@ pub(crate) mod ssr {
             let answers = db::attempt::answers_to(&db, &row.id).await?;
             let right = answers.iter().filter(|(_, c)| *c).count();
             let options: Vec<QuestionOption> = serde_json::from_str(&row.options_json).unwrap_or_default();
-            let mut wrong: std::collections::BTreeMap<String, i64> = Default::default();
+            let mut wrong: std::collections::BTreeMap<Html, i64> = Default::default();
             for (resp, correct) in &answers {
                 if *correct {
                     continue;
@@ -332,7 +331,7 @@ pub(crate) mod ssr {
                     Ok(Response::Choices(c)) => {
                         for id in c {
                             let label = if row.kind == "true_false" {
-                                if id == 1 { "đúng".to_string() } else { "sai".to_string() }
+                                Html::escape(if id == 1 { "đúng" } else { "sai" })
                             } else {
                                 options.iter().find(|o| o.id == id).map(|o| o.html.clone()).unwrap_or_default()
                             };
@@ -340,13 +339,13 @@ pub(crate) mod ssr {
                         }
                     }
                     Ok(Response::Text(t)) if !t.trim().is_empty() => {
-                        *wrong.entry(crate::text::nfc(t.trim()).replace('<', "&lt;")).or_default() += 1;
+                        *wrong.entry(Html::escape(&crate::text::nfc(t.trim()))).or_default() += 1;
                     }
                     _ => {}
                 }
             }
             questions.push(QuestionStats {
-                prompt_html: row.prompt_html,
+                prompt_html: Html::from_stored(row.prompt_html),
                 answers: answers.len() as i64,
                 percent_right: if answers.is_empty() { 0.0 } else { right as f64 * 100.0 / answers.len() as f64 },
                 common_wrong: wrong.into_iter().max_by_key(|(_, n)| *n),
@@ -361,5 +360,23 @@ pub(crate) mod ssr {
             average,
             questions,
         })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_typed_answer_is_escaped_and_chosen_options_keep_their_markup() {
+            let options = vec![
+                QuestionOption { id: 1, html: Html::from_stored("<em>a</em>".into()) },
+                QuestionOption { id: 2, html: Html::from_stored("b".into()) },
+            ];
+            let typed = your_answer(&options, Some(&Response::Text("<script>&\"".into())));
+            assert_eq!(typed.as_str(), "&lt;script&gt;&amp;&quot;");
+            let chosen = your_answer(&options, Some(&Response::Choices(vec![2, 1])));
+            assert_eq!(chosen.as_str(), "<em>a</em>; b");
+            assert!(your_answer(&options, None).is_empty());
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod quiz_page;
 pub use http::routes;
 pub use quiz_page::{AttemptPage, QuizPage, QuizStatsPage};
 
+use crate::html::Html;
 use serde::{Deserialize, Serialize};
 
 /// Shared with the course pipeline through `question`, so neither imports the other.
@@ -53,7 +54,7 @@ pub struct QuizIntro {
 pub struct QuestionForLearner {
     pub id: String,
     pub kind: String,
-    pub prompt_html: String,
+    pub prompt_html: Html,
     pub options: Vec<QuestionOption>,
     pub points: i64,
 }
@@ -69,11 +70,12 @@ pub enum Verdict {
 /// One question of a submitted attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultItem {
-    pub prompt_html: String,
+    pub prompt_html: Html,
     pub verdict: Verdict,
-    pub your_answer: String,
-    pub explanation_html: String,
-    pub feedback_html: Vec<String>,
+    /// The chosen options' stored HTML, or the learner's own text escaped.
+    pub your_answer: Html,
+    pub explanation_html: Html,
+    pub feedback_html: Vec<Html>,
 }
 
 /// The result of a submitted attempt.
@@ -104,10 +106,11 @@ pub struct AttemptView {
 /// Per-question figures for trainers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionStats {
-    pub prompt_html: String,
+    pub prompt_html: Html,
     pub answers: i64,
     pub percent_right: f64,
-    pub common_wrong: Option<(String, i64)>,
+    /// The most given wrong answer (an option's HTML or a learner's text, escaped) and how often.
+    pub common_wrong: Option<(Html, i64)>,
 }
 
 /// Figures for a quiz.

@@ -137,6 +137,35 @@ async fn a_learner_takes_a_quiz_and_gets_one_honest_result() {
 }
 
 #[tokio::test]
+async fn a_typed_answer_is_shown_as_text_in_the_result_and_the_figures() {
+    for (backend, app) in TestApp::each_backend().await {
+        typed_answer_is_text(&backend, &app).await;
+    }
+}
+
+async fn typed_answer_is_text(backend: &str, app: &TestApp) {
+    app.person("0988 000 007", "Học Viên Bảy", "28756", None).await;
+    app.person("0988 000 008", "Cán Bộ Tám", "86", Some(("trainer", None))).await;
+    let c = app.signed_in("0988000007").await;
+    let url = start(app, &c, "kiem-tra").await;
+    let (_, page, _) = app.get_with(&c, &url).await;
+    let qs = attempt_questions(app, &page).await;
+    let text = qs.iter().find(|q| q.1 == "text").expect("the fixture quiz has a text question");
+    let mut fields = right_answers(&qs);
+    fields.retain(|f| f.0 != format!("q_{}", text.0));
+    fields.push((format!("q_{}", text.0), "<script>alert(1)</script>&\"".into()));
+    post(app, &c, &format!("{url}/nop"), &fields).await;
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;";
+    let (_, result, _) = app.get_with(&c, &url).await;
+    assert!(result.contains(escaped), "{backend}: {result}");
+    assert!(!result.contains("<script>alert(1)"), "{backend}: {result}");
+    let trainer = app.signed_in("0988000008").await;
+    let (_, stats, _) = app.get_with(&trainer, "/khoa-hoc/mini/kiem-tra/kiem-tra/thong-ke").await;
+    assert!(stats.contains(escaped), "{backend}: {stats}");
+    assert!(!stats.contains("<script>alert(1)"), "{backend}: {stats}");
+}
+
+#[tokio::test]
 async fn tampered_forms_are_refused_and_the_attempt_stays_open() {
     let app = TestApp::start().await;
     app.person("0988 000 002", "Học Viên Hai", "28756", None).await;
