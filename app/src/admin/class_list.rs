@@ -152,8 +152,8 @@ impl RegionIndex {
 }
 
 /// Create the new people of a checked class list and enrol everyone in `course_ids` (see
-/// [`db::user::import_class`]). Returns (line, one-time token) for the new people.
-pub async fn import(db: &Db, rows: &[Planned], course_ids: &[String], created_by: &str) -> Result<Vec<(usize, String)>, sqlx::Error> {
+/// [`db::user::import_class`]). Returns the one-time links of the new people.
+pub async fn import(db: &Db, rows: &[Planned], course_ids: &[String], created_by: &str) -> Result<Vec<db::user::InviteRow>, sqlx::Error> {
     let members: Vec<db::user::NewClassMember> = rows
         .iter()
         .map(|r| db::user::NewClassMember {

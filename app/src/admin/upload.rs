@@ -96,7 +96,7 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response())
 }
 
-fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[(usize, String)], base: &str, courses: usize) -> String {
+fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[crate::db::user::InviteRow], base: &str, courses: usize) -> String {
     let mut b = format!("<h1>{}</h1>", esc(&t(locale, "classlist.title")));
     if refused > 0 {
         b += &format!("<p class=\"refused\" role=\"alert\">{}</p>", esc(&t(locale, "classlist.nothing_done").replace("%{n}", &refused.to_string())));
@@ -128,7 +128,7 @@ fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[(usize, Str
     b += "</tbody></table>";
     if !links.is_empty() {
         b += &format!("<h2>{}</h2><p>{}</p><div class=\"cards\">", esc(&t(locale, "classlist.cards")), esc(&t(locale, "classlist.cards_note")));
-        for (line, token) in links {
+        for crate::db::user::InviteRow { line, token } in links {
             let Some(r) = rows.iter().find(|r| r.line == *line) else { continue };
             let url = format!("{base}/mat-khau/{token}");
             b += &format!(

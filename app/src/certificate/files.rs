@@ -87,7 +87,7 @@ async fn issuer(State(state): State<AppState>) -> Json<serde_json::Value> {
 
 /// `GET /.well-known/taphuan-revocations.json`: revoked codes, signed, for offline checks.
 async fn revocations(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
-    let list = crate::db::certificate::revoked(&state.db).await?;
+    let list: Vec<(String, i64)> = crate::db::certificate::revoked(&state.db).await?.into_iter().map(|r| (r.code, r.revoked_at)).collect();
     Ok(Json(revocation_list(&list, &state.signer)))
 }
 

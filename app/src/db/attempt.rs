@@ -3,7 +3,6 @@
 
 use super::{decode_json, Db};
 use crate::content::QuizSettings;
-use sqlx::Row as _;
 
 /// A quiz of a course's current revision.
 #[derive(Debug, Clone)]
@@ -15,20 +14,29 @@ pub struct QuizRow {
     pub settings: QuizSettings,
 }
 
-/// A question without its key.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A question without its key; its options decoded.
+#[derive(Debug, Clone)]
 pub struct QuestionRow {
     pub id: String,
     pub kind: String,
     pub prompt_html: String,
-    pub options_json: String,
+    pub options: Vec<crate::question::QuestionOption>,
     pub points: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredQuestion {
+    id: String,
+    kind: String,
+    prompt_html: String,
+    options_json: String,
+    points: i64,
 }
 
 /// A question's key and explanation.
 #[derive(Debug, Clone)]
 pub struct KeyRow {
-    pub key_json: String,
+    pub key: crate::content::AnswerKey,
     pub explanation_html: crate::html::Html,
 }
 
@@ -133,10 +141,17 @@ pub async fn quiz_of_revision(db: &Db, revision_id: &str) -> Result<RevisionQuiz
 
 /// The questions of a quiz revision in file order, without keys.
 pub async fn questions(db: &Db, revision_id: &str) -> Result<Vec<QuestionRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, kind, prompt_html, options_json, points FROM question WHERE quiz_revision_id = $1 ORDER BY position")
-        .bind(revision_id)
-        .fetch_all(&db.pool)
-        .await
+    let rows: Vec<StoredQuestion> =
+        sqlx::query_as("SELECT id, kind, prompt_html, options_json, points FROM question WHERE quiz_revision_id = $1 ORDER BY position")
+            .bind(revision_id)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.into_iter()
+        .map(|r| {
+            let options = decode_json("question.options_json", &r.options_json)?;
+            Ok(QuestionRow { id: r.id, kind: r.kind, prompt_html: r.prompt_html, options, points: r.points })
+        })
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -152,7 +167,12 @@ pub async fn question_keys(db: &Db, revision_id: &str) -> Result<std::collection
         .bind(revision_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.id, KeyRow { key_json: r.key_json, explanation_html: crate::html::Html::from_stored(r.explanation_html) })).collect())
+    rows.into_iter()
+        .map(|r| {
+            let key = decode_json("question.key_json", &r.key_json)?;
+            Ok((r.id, KeyRow { key, explanation_html: crate::html::Html::from_stored(r.explanation_html) }))
+        })
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -215,21 +235,37 @@ pub async fn answers(db: &Db, attempt_id: &str) -> Result<Vec<AnswerRow>, sqlx::
         .await
 }
 
-/// Submitted attempts of a quiz: (count, distinct learners, passed count, average percent).
-pub async fn totals(db: &Db, quiz_id: &str) -> Result<(i64, i64, i64, f64), sqlx::Error> {
-    let r = sqlx::query(
+/// Figures over a quiz's submitted attempts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QuizTotalsRow {
+    pub attempts: i64,
+    pub learners: i64,
+    pub passed: i64,
+    pub average: f64,
+}
+
+/// Submitted attempts of a quiz: count, distinct learners, passed count, average percent.
+pub async fn totals(db: &Db, quiz_id: &str) -> Result<QuizTotalsRow, sqlx::Error> {
+    sqlx::query_as(
         "SELECT COUNT(*) AS attempts, COUNT(DISTINCT user_id) AS learners, CAST(COALESCE(SUM(passed), 0) AS BIGINT) AS passed,
            CAST(COALESCE(AVG(percent), 0) AS DOUBLE PRECISION) AS average
          FROM attempt WHERE quiz_id = $1 AND submitted_at IS NOT NULL",
     )
     .bind(quiz_id)
     .fetch_one(&db.pool)
-    .await?;
-    Ok((r.try_get("attempts")?, r.try_get("learners")?, r.try_get("passed")?, r.try_get("average")?))
+    .await
 }
 
-/// Every answer to one question: (response, correct).
-pub async fn answers_to(db: &Db, question_id: &str) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT response, correct FROM answer WHERE question_id = $1").bind(question_id).fetch_all(&db.pool).await?;
-    rows.iter().map(|r| Ok((r.try_get("response")?, r.try_get::<i64, _>("correct")? == 1))).collect()
+/// One answer to a question, for the trainer's figures.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AnswerToRow {
+    /// The response as stored (JSON).
+    pub response: String,
+    /// 1 when fully right.
+    pub correct: i64,
+}
+
+/// Every answer to one question.
+pub async fn answers_to(db: &Db, question_id: &str) -> Result<Vec<AnswerToRow>, sqlx::Error> {
+    sqlx::query_as("SELECT response, correct FROM answer WHERE question_id = $1").bind(question_id).fetch_all(&db.pool).await
 }

@@ -96,8 +96,15 @@ pub async fn revoke(db: &Db, code: &str, by: &str, reason: &str) -> Result<bool,
     Ok(true)
 }
 
-/// Every revoked certificate: (code, revoked_at).
-pub async fn revoked(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+/// A revoked certificate, for the published list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevokedRow {
+    pub code: String,
+    pub revoked_at: i64,
+}
+
+/// Every revoked certificate, by code.
+pub async fn revoked(db: &Db) -> Result<Vec<RevokedRow>, sqlx::Error> {
     sqlx::query_as("SELECT code, revoked_at FROM certificate WHERE revoked_at IS NOT NULL ORDER BY code").fetch_all(&db.pool).await
 }
 

@@ -409,14 +409,23 @@ pub struct NewClassMember {
     pub existing: Option<String>,
 }
 
+/// A one-time link made for a new person of a class list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteRow {
+    /// The class list's line the person came from.
+    pub line: usize,
+    /// The one-time token of their link.
+    pub token: String,
+}
+
 /// Create the new people of a checked class list, enrol everyone in `course_ids`, and make a one-time link
-/// (valid 7 days) for each new person; all in one transaction. Returns (line, token) for new people.
+/// (valid 7 days) for each new person; all in one transaction. Returns the links of the new people.
 pub async fn import_class(
     db: &Db,
     rows: &[NewClassMember],
     course_ids: &[String],
     created_by: &str,
-) -> Result<Vec<(usize, String)>, sqlx::Error> {
+) -> Result<Vec<InviteRow>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let mut links = Vec::new();
     let now = now_ms();
@@ -434,7 +443,7 @@ pub async fn import_class(
                 };
                 let id = insert_user(&mut *tx, &new).await?;
                 let token = create_token(&mut *tx, &id, "invite", Some(created_by), 7 * 24 * 3600 * 1000).await?;
-                links.push((r.line, token));
+                links.push(InviteRow { line: r.line, token });
                 id
             }
         };

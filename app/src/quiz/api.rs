@@ -121,7 +121,7 @@ pub(crate) mod ssr {
 
     /// The options of a question in this attempt's order. True/false questions get two options, 1 = đúng, 2 = sai.
     pub(crate) fn options_for(a: &AttemptRow, shuffle_on: bool, q: &db::attempt::QuestionRow) -> Vec<QuestionOption> {
-        let mut options: Vec<QuestionOption> = serde_json::from_str(&q.options_json).unwrap_or_default();
+        let mut options: Vec<QuestionOption> = q.options.clone();
         if q.kind == "true_false" {
             options = vec![QuestionOption { id: 1, html: Html::escape("đúng") }, QuestionOption { id: 2, html: Html::escape("sai") }];
         } else if shuffle_on {
@@ -157,7 +157,7 @@ pub(crate) mod ssr {
                     .iter()
                     .map(|q| {
                         let ans = answers.iter().find(|x| x.question_id == q.id);
-                        let key: Option<AnswerKey> = keys.get(&q.id).and_then(|k| serde_json::from_str(&k.key_json).ok());
+                        let key: Option<&AnswerKey> = keys.get(&q.id).map(|k| &k.key);
                         let response: Option<Response> = ans.and_then(|x| serde_json::from_str(&x.response).ok());
                         let verdict = match ans {
                             Some(x) if x.points >= x.max_points - 1e-9 && x.max_points > 0.0 => Verdict::Right,
@@ -279,8 +279,8 @@ pub(crate) mod ssr {
                 }
             };
             let weight = q.points as f64;
-            let earned = match (late, keys.get(qid).and_then(|k| serde_json::from_str::<AnswerKey>(&k.key_json).ok())) {
-                (false, Some(key)) => grade(&key, &response, weight),
+            let earned = match (late, keys.get(qid).map(|k| &k.key)) {
+                (false, Some(key)) => grade(key, &response, weight),
                 _ => 0.0,
             };
             points += earned;
@@ -316,18 +316,18 @@ pub(crate) mod ssr {
         state::require_role(Role::Trainer)?;
         let db = state::db()?;
         let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
-        let (attempts, learners, passed, average) = db::attempt::totals(&db, &q.quiz_id).await?;
+        let db::attempt::QuizTotalsRow { attempts, learners, passed, average } = db::attempt::totals(&db, &q.quiz_id).await?;
         let mut questions = Vec::new();
         for row in db::attempt::questions(&db, &q.revision_id).await? {
             let answers = db::attempt::answers_to(&db, &row.id).await?;
-            let right = answers.iter().filter(|(_, c)| *c).count();
-            let options: Vec<QuestionOption> = serde_json::from_str(&row.options_json).unwrap_or_default();
+            let right = answers.iter().filter(|a| a.correct == 1).count();
+            let options = &row.options;
             let mut wrong: std::collections::BTreeMap<Html, i64> = Default::default();
-            for (resp, correct) in &answers {
-                if *correct {
+            for a in &answers {
+                if a.correct == 1 {
                     continue;
                 }
-                match serde_json::from_str::<Response>(resp) {
+                match serde_json::from_str::<Response>(&a.response) {
                     Ok(Response::Choices(c)) => {
                         for id in c {
                             let label = if row.kind == "true_false" {
