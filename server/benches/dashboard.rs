@@ -88,7 +88,7 @@ async fn main() {
 
     let counts = app::db::demo::sizes(&db).await.unwrap();
     let backend = if db.backend == app::db::Backend::Sqlite { "SQLite" } else { "PostgreSQL" };
-    println!("# {backend}: {} accounts, {} lessons done, {} enrolments; official of province {province}", counts.0, counts.1, counts.2);
+    println!("# {backend}: {} accounts, {} lessons done, {} enrolments; official of province {province}", counts.accounts, counts.lessons_done, counts.learner_courses);
 
     let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
     let signer = app::certificate::signing::Signer::load_or_create(&std::env::temp_dir().join("taphuan-bench-key")).unwrap();

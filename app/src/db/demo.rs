@@ -43,17 +43,23 @@ pub async fn courses(db: &Db) -> Result<Vec<DemoCourse>, sqlx::Error> {
     Ok(out)
 }
 
+#[derive(sqlx::FromRow)]
+struct CommuneRow {
+    code: String,
+    name: String,
+}
+
 /// Active provinces by code, each with its active communes (code, name) by code.
 pub async fn provinces(db: &Db) -> Result<Vec<(String, Vec<(String, String)>)>, sqlx::Error> {
     let codes: Vec<String> =
         sqlx::query_scalar("SELECT code FROM region WHERE parent_code IS NULL AND retired_at IS NULL ORDER BY code").fetch_all(&db.pool).await?;
     let mut out = Vec::new();
     for code in codes {
-        let communes = sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code")
+        let communes: Vec<CommuneRow> = sqlx::query_as("SELECT code, name FROM region WHERE parent_code = $1 AND retired_at IS NULL ORDER BY code")
             .bind(&code)
             .fetch_all(&db.pool)
             .await?;
-        out.push((code, communes));
+        out.push((code, communes.into_iter().map(|c| (c.code, c.name)).collect()));
     }
     Ok(out)
 }
@@ -117,9 +123,20 @@ pub async fn busiest(db: &Db) -> Result<(String, String, String), sqlx::Error> {
     Ok((province, commune.rsplit('/').next().unwrap_or(&commune).to_string(), course))
 }
 
-/// (accounts, lessons done, enrolments): the size of the data a benchmark ran on.
-pub async fn sizes(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
-    sqlx::query_as("SELECT (SELECT COUNT(*) FROM app_user), (SELECT COUNT(*) FROM lesson_progress), (SELECT COUNT(*) FROM learner_course)")
+/// The size of the data a benchmark ran on.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct SizesRow {
+    pub accounts: i64,
+    pub lessons_done: i64,
+    pub learner_courses: i64,
+}
+
+/// Accounts, lessons done and learner-course rows: the size of the data a benchmark ran on.
+pub async fn sizes(db: &Db) -> Result<SizesRow, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM app_user) AS accounts, (SELECT COUNT(*) FROM lesson_progress) AS lessons_done,
+           (SELECT COUNT(*) FROM learner_course) AS learner_courses",
+    )
         .fetch_one(&db.pool)
         .await
 }
