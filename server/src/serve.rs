@@ -46,8 +46,14 @@ pub async fn open_database(url: &str) -> Result<Db, ServerError> {
 /// Import every course under `dir`. Broken courses are logged (with file and line) and skipped; the others
 /// load. Returns whether any course was broken. `print` writes the report to stdout for the CLI.
 pub async fn import_courses(db: &Db, dir: &Path, print: bool) -> Result<bool, ServerError> {
-    let (outcomes, problems) = db::course::import_dir(db, dir).await?;
-    for p in &problems {
+    // Reading and checking the folder is file I/O and CPU (markdown, images): off the async threads.
+    let folder = dir.to_path_buf();
+    let report = tokio::task::spawn_blocking(move || app::content::load_dir(&folder))
+        .await
+        .map_err(|e| ServerError::Config(format!("reading the course folder failed: {e}")))?;
+    let outcomes = db::course::import_report(db, &report).await?;
+    let problems = &report.problems;
+    for p in problems {
         tracing::error!(problem = %p, "course skipped");
         if print {
             println!("{p}");

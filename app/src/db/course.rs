@@ -266,16 +266,15 @@ pub async fn import_categories(db: &Db, categories: &[content::Category]) -> Res
     tx.commit().await
 }
 
-/// Load every course under `dir` with its categories and import those that load; problems are returned
-/// for logging.
-pub async fn import_dir(db: &Db, dir: &std::path::Path) -> Result<(Vec<ImportOutcome>, Vec<content::Problem>), sqlx::Error> {
-    let report = content::load_dir(dir);
+/// Import what a course folder loaded: its categories, then every course that loaded. Reading the folder is
+/// the caller's (`content::load_dir`): the data layer touches no files.
+pub async fn import_report(db: &Db, report: &content::LoadReport) -> Result<Vec<ImportOutcome>, sqlx::Error> {
     import_categories(db, &report.categories).await?;
     let mut outcomes = Vec::new();
     for c in &report.courses {
         outcomes.push(import_course(db, c).await?);
     }
-    Ok((outcomes, report.problems))
+    Ok(outcomes)
 }
 
 /// A course as the catalog lists it, with its category's names as stored at import.
