@@ -1,7 +1,8 @@
 //! The one command line. Every subcommand that touches data takes `--database` with the same default.
 //!
 //! Every `TAPHUAN_*` variable is read here, by clap, and nowhere else (flags win); `serve` hands them to
-//! `AppState`. `--help` never prints a variable's value: a database URL may carry a password.
+//! `AppState`. `--help` never prints a variable's value: a database URL may carry a password. Switches take
+//! `1`/`0`, `true`/`false`, `yes`/`no` or `on`/`off`.
 //! - `TAPHUAN_DATABASE_URL`: `sqlite://data/taphuan.db` (default) or `postgres://user:pass@host/db`
 //! - `TAPHUAN_BIND`, `TAPHUAN_COURSES`, `TAPHUAN_SITE_ROOT`, `TAPHUAN_SECURE_COOKIES`, `TAPHUAN_DEMO`,
 //!   `TAPHUAN_SIGNING_KEY`: `serve`'s flags
@@ -9,6 +10,7 @@
 //! - `TAPHUAN_LOG_FORMAT=json`, and `RUST_LOG` (read by tracing's filter): logging
 
 use crate::error::ServerError;
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,7 +42,7 @@ pub struct SiteArgs {
     #[arg(long, env = "TAPHUAN_SIGNER", default_value = "", hide_env_values = true)]
     pub signer: String,
     /// Take the client address from X-Forwarded-For (only behind a load balancer that sets it).
-    #[arg(long, env = "TAPHUAN_TRUST_PROXY", hide_env_values = true)]
+    #[arg(long, env = "TAPHUAN_TRUST_PROXY", hide_env_values = true, value_parser = BoolishValueParser::new())]
     pub trust_proxy: bool,
 }
 
@@ -64,24 +66,24 @@ pub enum Command {
     /// Apply migrations, import courses and serve.
     Serve {
         /// Address to listen on.
-        #[arg(long, env = "TAPHUAN_BIND", default_value = "127.0.0.1:3000")]
+        #[arg(long, env = "TAPHUAN_BIND", default_value = "127.0.0.1:3000", hide_env_values = true)]
         bind: String,
         #[command(flatten)]
         db: DbArgs,
         /// Course folder.
-        #[arg(long, env = "TAPHUAN_COURSES", default_value = "courses")]
+        #[arg(long, env = "TAPHUAN_COURSES", default_value = "courses", hide_env_values = true)]
         courses: PathBuf,
         /// Built site (pkg/ with wasm, js, css).
-        #[arg(long, env = "TAPHUAN_SITE_ROOT", default_value = "target/site")]
+        #[arg(long, env = "TAPHUAN_SITE_ROOT", default_value = "target/site", hide_env_values = true)]
         site_root: PathBuf,
         /// Mark session cookies Secure (serve over https, e.g. behind a TLS proxy).
-        #[arg(long, env = "TAPHUAN_SECURE_COOKIES")]
+        #[arg(long, env = "TAPHUAN_SECURE_COOKIES", hide_env_values = true, value_parser = BoolishValueParser::new())]
         secure_cookies: bool,
         /// Create one demo account per role (password taphuan-demo) and print them.
-        #[arg(long, env = "TAPHUAN_DEMO")]
+        #[arg(long, env = "TAPHUAN_DEMO", hide_env_values = true, value_parser = BoolishValueParser::new())]
         demo: bool,
         /// The certificate signing key (Ed25519, hex); created with owner-only permissions if missing.
-        #[arg(long, env = "TAPHUAN_SIGNING_KEY", default_value = "data/signing-key")]
+        #[arg(long, env = "TAPHUAN_SIGNING_KEY", default_value = "data/signing-key", hide_env_values = true)]
         signing_key: PathBuf,
         #[command(flatten)]
         site: SiteArgs,
@@ -188,7 +190,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             // A commune may have moved to another province: the summary follows the new paths.
             let s = app::db::summary::rebuild(&db).await?;
             println!("dashboard summary rebuilt: {} learner-course rows", s.learner_courses);
-            lock.release().await?;
+            lock.release().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {
@@ -203,7 +205,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             // The deploy commands take the lock that `serve` takes at start, so they never race a starting process.
             let lock = app::db::StartupLock::take(&db).await?;
             let failed = crate::import_courses(&db, &dir, true).await?;
-            lock.release().await?;
+            lock.release().await;
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Command::SeedDemo { learners, courses, seed, db } => {
@@ -225,7 +227,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             let db = crate::open_database(&db.database).await?;
             let lock = app::db::StartupLock::take(&db).await?;
             let r = app::db::summary::rebuild(&db).await?;
-            lock.release().await?;
+            lock.release().await;
             println!("dashboard summary: {} learner-course rows, {} cells", r.learner_courses, r.cells);
             Ok(ExitCode::SUCCESS)
         }
@@ -345,5 +347,36 @@ fn check_courses(dir: &std::path::Path) -> ExitCode {
     } else {
         eprintln!("{} problems", report.problems.len());
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_site(env: &[(&str, &str)]) -> (bool, bool, bool) {
+        // The variables clap reads, set for this parse only (one test touches the environment, so no race).
+        for (k, v) in env {
+            std::env::set_var(k, v);
+        }
+        let cli = Cli::try_parse_from(["taphuan", "serve"]);
+        for (k, _) in env {
+            std::env::remove_var(k);
+        }
+        match cli.expect("the switches parse").command {
+            Command::Serve { site, secure_cookies, demo, .. } => (site.trust_proxy, secure_cookies, demo),
+            _ => unreachable!("serve parses as serve"),
+        }
+    }
+
+    #[test]
+    fn switches_take_1_and_0_from_the_environment() {
+        let on = [("TAPHUAN_TRUST_PROXY", "1"), ("TAPHUAN_SECURE_COOKIES", "yes"), ("TAPHUAN_DEMO", "true")];
+        assert_eq!(serve_site(&on), (true, true, true));
+        let off = [("TAPHUAN_TRUST_PROXY", "0"), ("TAPHUAN_SECURE_COOKIES", "off"), ("TAPHUAN_DEMO", "false")];
+        assert_eq!(serve_site(&off), (false, false, false));
+        assert_eq!(serve_site(&[]), (false, false, false));
+        let flag = Cli::try_parse_from(["taphuan", "serve", "--trust-proxy"]).unwrap();
+        assert!(matches!(flag.command, Command::Serve { site: SiteArgs { trust_proxy: true, .. }, .. }));
     }
 }

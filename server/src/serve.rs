@@ -93,7 +93,7 @@ async fn prepare(db: &Db, cfg: &ServeConfig) -> Result<(), ServerError> {
     } else {
         tracing::warn!(dir = %cfg.courses.display(), "course folder not found; serving what the database holds");
     }
-    lock.release().await?;
+    lock.release().await;
     Ok(())
 }
 

@@ -1,12 +1,16 @@
 //! The one write path for learning records: a lesson done, an attempt started, an attempt submitted.
 //!
 //! Each record runs in one transaction with everything it implies: the record itself, the dashboard summary
-//! (`summary`), the course's completion rule and the certificate. Each takes the sender's record id and the
-//! device's clock and returns the stored outcome, so the no-JS form post and the offline sync (which resends
-//! until it hears back) get the same behaviour from the same function:
+//! (`summary`), the course's completion rule and the certificate. A lesson done and a submission take the
+//! sender's record id and the device's clock and return the stored outcome, so the no-JS form post and the
+//! offline sync (which resends until it hears back) get the same behaviour from the same function:
 //! - a new id is recorded and answered with its outcome ([`Stored::New`]);
 //! - the same id with the same content gets the outcome stored the first time ([`Stored::Replayed`]);
 //! - the same id with other content, or from someone else, is refused and the first stays ([`Stored::Conflict`]).
+//!
+//! Starting an attempt needs no record id: a start while one is open returns that one, so a resent start is
+//! harmless until the attempt is submitted. The device time is stored beside the time of receipt; grading and
+//! the dashboard use the time of receipt until offline sync decides how far a phone's clock is trusted.
 //!
 //! Every transaction here starts with a write, so SQLite takes its write lock at once and waits its busy
 //! timeout instead of failing a read-to-write upgrade.
@@ -101,18 +105,6 @@ pub fn valid_record_id(id: &str) -> bool {
     uuid::Uuid::try_parse(id).is_ok() && id.len() == 36
 }
 
-/// The time a record counts at: the device's clock when it is plausible, else the time of receipt. A device
-/// time before `not_before` (e.g. the attempt's start) or after receipt cannot be right, so it is clamped;
-/// the second value says whether it was.
-pub fn effective_time(device_at: Option<i64>, not_before: i64, received_at: i64) -> (i64, bool) {
-    match device_at {
-        None => (received_at, false),
-        Some(t) if t < not_before => (not_before.min(received_at), true),
-        Some(t) if t > received_at => (received_at, true),
-        Some(t) => (t, false),
-    }
-}
-
 enum Claim {
     New,
     Seen { outcome: String },
@@ -169,6 +161,16 @@ fn stored_outcome<T: for<'de> Deserialize<'de>>(kind: &str, id: &str, json: &str
 /// last marked, so the course page can say when a lesson changed after it was read.
 pub async fn lesson_done(db: &Db, r: &LessonDone<'_>) -> Result<Option<Stored<LessonOutcome>>, sqlx::Error> {
     const KIND: &str = "lesson_done";
+    let id = r.record_id.map(str::to_string).unwrap_or_else(new_id);
+    let hash = payload_hash(&(r.course_slug, r.lesson_slug));
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    // The claim comes first: a replay gets its stored outcome even if the lesson has gone since.
+    match claim(&mut tx, KIND, &id, r.user_id, &hash, r.device_at, now).await? {
+        Claim::New => {}
+        Claim::Seen { outcome } => return Ok(Some(Stored::Replayed(stored_outcome(KIND, &id, &outcome)?))),
+        Claim::Conflict => return Ok(Some(Stored::Conflict)),
+    }
     let Some(row) = sqlx::query(
         "SELECT l.id AS lesson_id, lr.content_hash AS content_hash, c.id AS course_id FROM course c
          JOIN lesson l ON l.course_id = c.id AND l.slug = $2
@@ -177,21 +179,13 @@ pub async fn lesson_done(db: &Db, r: &LessonDone<'_>) -> Result<Option<Stored<Le
     )
     .bind(r.course_slug)
     .bind(r.lesson_slug)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?
     else {
+        // No such lesson: the claim is rolled back with the transaction.
         return Ok(None);
     };
     let (lesson_id, content_hash, course_id): (String, String, String) = (row.try_get("lesson_id")?, row.try_get("content_hash")?, row.try_get("course_id")?);
-    let id = r.record_id.map(str::to_string).unwrap_or_else(new_id);
-    let hash = payload_hash(&(r.course_slug, r.lesson_slug));
-    let now = now_ms();
-    let mut tx = db.pool.begin().await?;
-    match claim(&mut tx, KIND, &id, r.user_id, &hash, r.device_at, now).await? {
-        Claim::New => {}
-        Claim::Seen { outcome } => return Ok(Some(Stored::Replayed(stored_outcome(KIND, &id, &outcome)?))),
-        Claim::Conflict => return Ok(Some(Stored::Conflict)),
-    }
     sqlx::query(
         "INSERT INTO lesson_progress (user_id, lesson_id, content_hash, done_at, done_at_device) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (user_id, lesson_id) DO UPDATE SET content_hash = excluded.content_hash",
@@ -436,14 +430,6 @@ async fn complete_if_met(conn: &mut AnyConnection, user_id: &str, course_id: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn device_times_count_only_when_plausible() {
-        assert_eq!(effective_time(None, 100, 500), (500, false));
-        assert_eq!(effective_time(Some(300), 100, 500), (300, false));
-        assert_eq!(effective_time(Some(50), 100, 500), (100, true), "before the start: clamped to the start");
-        assert_eq!(effective_time(Some(9_000), 100, 500), (500, true), "in the future: clamped to receipt");
-    }
 
     #[test]
     fn record_ids_are_uuids() {

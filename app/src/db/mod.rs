@@ -124,22 +124,29 @@ const STARTUP_LOCK_KEY: i64 = 0x0074_6170_6875_616e;
 pub struct StartupLock(Option<sqlx::AnyConnection>);
 
 impl StartupLock {
-    /// Wait for the lock.
+    /// Wait for the lock, saying so when another process holds it. Session advisory locks need a session:
+    /// behind PgBouncer, use session pooling for `taphuan` (transaction pooling would lose the lock).
     pub async fn take(db: &Db) -> Result<StartupLock, sqlx::Error> {
         if db.backend != Backend::Postgres {
             return Ok(StartupLock(None));
         }
         let mut conn = db.pool.acquire().await?.detach();
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(STARTUP_LOCK_KEY).execute(&mut conn).await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(STARTUP_LOCK_KEY).fetch_one(&mut conn).await?;
+        if !got {
+            tracing::info!("another process is running the start-up jobs: waiting for it");
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(STARTUP_LOCK_KEY).execute(&mut conn).await?;
+        }
         Ok(StartupLock(Some(conn)))
     }
 
-    /// Let the next process in.
-    pub async fn release(self) -> Result<(), sqlx::Error> {
+    /// Let the next process in. Closing the connection ends the lock; if the close itself fails the socket is
+    /// dropped anyway, which ends the session and the lock too, so that is only logged.
+    pub async fn release(self) {
         use sqlx::Connection as _;
-        match self.0 {
-            Some(conn) => conn.close().await,
-            None => Ok(()),
+        if let Some(conn) = self.0 {
+            if let Err(e) = conn.close().await {
+                tracing::warn!(error = %e, "closing the start-up lock's connection failed; dropping it ends the lock");
+            }
         }
     }
 }

@@ -213,8 +213,7 @@ pub(crate) mod ssr {
     /// Grade and record a submission from form fields (`q_<question id>` = option id or text), through the
     /// one write path: a resend of the same answers gets the stored outcome, other answers for a submitted
     /// attempt are refused ([`db::learning::Stored::Conflict`]) and the first result stands. `device_at` is
-    /// the phone's clock at submission when it said (offline sync); the time limit is judged on it, within
-    /// the attempt's start and the time of receipt.
+    /// the phone's clock at submission when it said (offline sync), stored beside the time of receipt.
     pub(crate) async fn submit(
         db: &db::Db,
         user_id: &str,
@@ -248,8 +247,8 @@ pub(crate) mod ssr {
             }
             responses.entry(qid.to_string()).or_default().push(value.clone());
         }
-        let (at, _) = db::learning::effective_time(device_at, a.started_at, db::now_ms());
-        let late = a.deadline_at.is_some_and(|d| at > d + GRACE_MS);
+        // Judged on the time of receipt, as the result page shows it; `device_at` is stored beside it.
+        let late = a.deadline_at.is_some_and(|d| db::now_ms() > d + GRACE_MS);
         let mut answers = Vec::new();
         let (mut points, mut max) = (0.0, 0.0);
         for qid in &a.question_ids {
