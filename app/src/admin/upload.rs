@@ -93,7 +93,7 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
     let base = state.site.public_base(&headers);
     let title = t(locale, "classlist.title");
-    Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, courses.len()))).into_response())
+    Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, course_ids.len()))).into_response())
 }
 
 fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[crate::db::user::InviteRow], base: &str, courses: usize) -> String {
@@ -117,11 +117,18 @@ fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[crate::db::
         esc(&t(locale, "classlist.result"))
     );
     for r in rows {
-        let result = match (&r.refusal, &r.existing, refused) {
-            (Some(f), _, _) => format!("<span class=\"refused\">{}: {}</span>", esc(&t(locale, &format!("classlist.{}", f.key))), esc(&f.detail)),
-            (None, Some(_), _) => esc(&t(locale, "classlist.existing")),
-            (None, None, 0) => esc(&t(locale, "classlist.created")),
-            (None, None, _) => esc(&t(locale, "classlist.ok")),
+        // A refused file writes nothing, so the rows that are fine say what will happen once it is fixed,
+        // never that it happened.
+        let done = refused == 0;
+        let result = match (&r.refusal, &r.existing) {
+            (Some(f), _) => format!("<span class=\"refused\">{}: {}</span>", esc(&t(locale, &format!("classlist.{}", f.key))), esc(&f.detail)),
+            (None, Some(_)) => esc(&t(locale, match (done, courses > 0) {
+                (true, true) => "classlist.existing",
+                (true, false) => "classlist.existing_no_course",
+                (false, true) => "classlist.will_enrol",
+                (false, false) => "classlist.will_keep",
+            })),
+            (None, None) => esc(&t(locale, if done { "classlist.created" } else { "classlist.will_create" })),
         };
         b += &format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.line, esc(&r.full_name), esc(&crate::auth::display_phone(&r.phone)), result);
     }

@@ -90,3 +90,152 @@ async fn a_class_list_with_a_bad_row_imports_nothing_and_says_why() {
     assert_eq!(upload(&app, &learner, "lop.csv", b"a".to_vec(), &[]).await.0, 403);
     assert_eq!(upload(&app, &app.browser(), "lop.csv", b"a".to_vec(), &[]).await.0, 401);
 }
+
+async fn text(app: &TestApp, sql: &str) -> String {
+    sqlx::query_scalar(sql).fetch_one(&app.db.pool).await.unwrap()
+}
+
+/// A trainer signed in on a fresh app; `n` keeps each test's phone numbers apart.
+async fn trainer(app: &TestApp, n: u8) -> reqwest::Client {
+    let phone = format!("09{n}000001");
+    app.person(&phone, "Cán Bộ Tập Huấn", "86", Some(("trainer", None))).await;
+    app.signed_in(&phone).await
+}
+
+#[tokio::test]
+async fn a_province_column_picks_the_commune_among_namesakes() {
+    let app = TestApp::start().await;
+    let trainer = trainer(&app, 81).await;
+    // Three communes are called "Xã Thạnh Phú" (Đồng Tháp 28444, Vĩnh Long 29182, Cần Thơ 31249).
+    let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn,Tỉnh / thành phố\n\
+               Người Vĩnh Long,0981000002,HTX A,HTX,Xã Thạnh Phú,Vĩnh Long\n\
+               Người Đồng Tháp,0981000003,HTX B,HTX,Thạnh Phú,Tỉnh Đồng Tháp\n\
+               Người Cần Thơ,0981000004,HTX C,HTX,xã thạnh phú,TP. Cần Thơ\n\
+               Người Theo Mã,0981000005,HTX D,HTX,28756,Vĩnh Long\n";
+    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Đã tạo 4 tài khoản mới"), "{page}");
+    for (name, code) in [("Người Vĩnh Long", "29182"), ("Người Đồng Tháp", "28444"), ("Người Cần Thơ", "31249"), ("Người Theo Mã", "28756")] {
+        assert_eq!(text(&app, &format!("SELECT region_code FROM app_user WHERE full_name = '{name}'")).await, code, "{name}");
+    }
+
+    // Without a province the shared name is refused, naming the provinces; an unknown province is named too.
+    let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn,Tỉnh\n\
+               Không Ghi Tỉnh,0981000006,HTX A,HTX,Xã Thạnh Phú,\n\
+               Tỉnh Lạ,0981000007,HTX A,HTX,Xã Thạnh Phú,Tỉnh Mây Trắng\n\
+               Sai Tỉnh,0981000008,HTX A,HTX,Phường Phú Khương,Cà Mau\n";
+    let before = count(&app, "SELECT COUNT(*) FROM app_user").await;
+    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Chưa nhập ai: có 3 dòng bị từ chối."), "{page}");
+    let ambiguous = page.split("Không Ghi Tỉnh").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(ambiguous.contains("Tên xã, phường có ở nhiều tỉnh"), "{ambiguous}");
+    for p in ["Đồng Tháp", "Vĩnh Long", "Cần Thơ"] {
+        assert!(ambiguous.contains(p), "{p} named: {ambiguous}");
+    }
+    assert!(page.contains("Không tìm thấy tỉnh, thành phố: Tỉnh Mây Trắng"), "{page}");
+    assert!(page.contains("Tỉnh đã ghi không có xã, phường này: Phường Phú Khương, Cà Mau"), "{page}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before);
+}
+
+#[tokio::test]
+async fn organisation_types_are_read_as_people_write_them() {
+    let app = TestApp::start().await;
+    let trainer = trainer(&app, 82).await;
+    let types = [
+        ("HTX", "hop-tac-xa"),
+        ("Hợp tác xã", "hop-tac-xa"),
+        ("THT", "to-hop-tac"),
+        ("Tổ hợp tác", "to-hop-tac"),
+        ("Hộ sản xuất/kinh doanh", "ho-san-xuat"),
+        ("Hộ kinh doanh", "ho-san-xuat"),
+        ("Hộ SXKD", "ho-san-xuat"),
+        ("Cty TNHH", "doanh-nghiep"),
+        ("Công ty cổ phần", "doanh-nghiep"),
+        ("Doanh nghiệp tư nhân", "doanh-nghiep"),
+        ("DNTN", "doanh-nghiep"),
+        ("DN", "doanh-nghiep"),
+        ("CƠ QUAN NHÀ NƯỚC", "co-quan-nha-nuoc"),
+        ("Khác", "khac"),
+    ];
+    let mut csv = String::from("Họ và tên;Số điện thoại;Tổ chức;Loại hình;Địa bàn\n");
+    for (i, (written, _)) in types.iter().enumerate() {
+        csv += &format!("Học Viên {i};09820001{i:02};Đơn vị;{written};28756\n");
+    }
+    let (status, page) = upload(&app, &trainer, "lop.csv", csv.into_bytes(), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!("Đã tạo {} tài khoản mới", types.len())), "{page}");
+    for (i, (written, slug)) in types.iter().enumerate() {
+        assert_eq!(&text(&app, &format!("SELECT org_type FROM app_user WHERE full_name = 'Học Viên {i}'")).await, slug, "{written}");
+    }
+    let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn\nNgân Hàng,0982000199,Ngân hàng,Ngân hàng,28756\n";
+    let (_, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    assert!(page.contains("Loại hình không rõ (ghi một trong: Hợp tác xã/HTX, Tổ hợp tác/THT"), "{page}");
+    assert!(page.contains("Khác): Ngân hàng"), "{page}");
+}
+
+#[tokio::test]
+async fn a_refused_list_says_what_will_happen_and_imports_once_the_named_rows_are_removed() {
+    let app = TestApp::start().await;
+    let trainer = trainer(&app, 83).await;
+    app.person("0983 000 009", "Đã Có Tài Khoản", "28756", None).await;
+    let good = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn\n\
+                Người Mới,0983000002,HTX Dừa,HTX,28756\n\
+                Đã Có Tài Khoản,0983000009,,Khác,28756\n";
+    let bad = "Sai Số,12345,HTX Dừa,HTX,28756\n";
+    let with_bad = format!("{good}{bad}");
+    let before = count(&app, "SELECT COUNT(*) FROM app_user").await;
+    let (status, page) = upload(&app, &trainer, "lop.csv", with_bad.into_bytes(), &["mini"]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Chưa nhập ai: có 1 dòng bị từ chối."), "{page}");
+    assert!(!page.to_lowercase().contains("đã ghi danh") && !page.contains("Đã tạo"), "nothing was done: {page}");
+    assert!(page.contains("Sẽ tạo tài khoản khi sửa xong tệp"), "{page}");
+    assert!(page.contains("Đã có tài khoản, sẽ ghi danh khi sửa xong tệp"), "{page}");
+    assert!(page.contains("<tr><td>4</td><td>Sai Số</td>"), "the bad row is named by its line: {page}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM enrolment").await, 0);
+
+    // The trainer deletes line 4 and uploads the same file again.
+    let (status, page) = upload(&app, &trainer, "lop.csv", good.as_bytes().to_vec(), &["mini"]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Đã tạo 1 tài khoản mới; 1 người đã có tài khoản; ghi danh vào 1 khoá học."), "{page}");
+    assert!(page.contains("Đã có tài khoản, đã ghi danh"), "{page}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before + 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM enrolment").await, 2);
+}
+
+#[tokio::test]
+async fn line_numbers_are_excel_row_numbers_with_empty_rows_counted() {
+    let app = TestApp::start().await;
+    let trainer = trainer(&app, 84).await;
+    // CSV: header (1), a good row (2), an empty line (3), the bad row (4).
+    let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn\r\nNgười Tốt,0984000002,HTX,HTX,28756\r\n\r\nSố Sai,12345,HTX,HTX,28756\r\n";
+    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<tr><td>2</td><td>Người Tốt</td>"), "{page}");
+    assert!(page.contains("<tr><td>4</td><td>Số Sai</td>"), "{page}");
+
+    // XLSX: a title in A1, the header in row 3, a good row (4), an empty row (5), the bad row (6). The
+    // sheet's used range starts at row 3 when the title is left out, so both layouts are checked.
+    for title in [true, false] {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        if title {
+            sheet.write_string(0, 0, "Danh sách lớp tập huấn").unwrap();
+        }
+        let rows: [(u32, [&str; 5]); 3] = [
+            (2, ["Họ và tên", "Số điện thoại", "Tổ chức", "Loại hình", "Địa bàn"]),
+            (3, ["Người Tốt", "0984000002", "HTX", "HTX", "28756"]),
+            (5, ["Số Sai", "12345", "HTX", "HTX", "28756"]),
+        ];
+        for (r, row) in rows {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r, c as u16 + 1, *v).unwrap();
+            }
+        }
+        let (status, page) = upload(&app, &trainer, "lop.xlsx", book.save_to_buffer().unwrap(), &[]).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("<tr><td>4</td><td>Người Tốt</td>"), "title {title}: {page}");
+        assert!(page.contains("<tr><td>6</td><td>Số Sai</td>"), "title {title}: {page}");
+    }
+}
