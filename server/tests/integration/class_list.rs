@@ -1,5 +1,6 @@
 //! A trainer imports a workshop's class list: new learners get one-time links on a printable QR sheet,
-//! existing ones are enrolled, and a file with a bad row imports nothing.
+//! existing ones are enrolled, and a file with a bad row imports nothing. Each test runs on SQLite and, when
+//! configured, PostgreSQL.
 
 use crate::util::TestApp;
 
@@ -24,7 +25,12 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn a_trainer_imports_a_class_list_and_prints_password_cards() {
-    let app = TestApp::start().await;
+    for (_, app) in TestApp::each_backend().await {
+        a_trainer_imports_a_class_list_and_prints_password_cards_on(&app).await;
+    }
+}
+
+async fn a_trainer_imports_a_class_list_and_prints_password_cards_on(app: &TestApp) {
     app.person("0966 000 001", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
     app.person("0966 000 009", "Đã Có Tài Khoản", "28756", None).await;
     let trainer = app.signed_in("0966000001").await;
@@ -32,15 +38,15 @@ async fn a_trainer_imports_a_class_list_and_prints_password_cards() {
                Nguyễn Văn Một,0966 000 002,HTX Dừa,Hợp tác xã,28756\n\
                Trần Thị Hai,+84966000003,Cơ sở bánh tráng,Hộ kinh doanh,\"Phường Phú Khương, Vĩnh Long\"\n\
                Đã Có Tài Khoản,0966000009,,Khác,28756\n";
-    let users_before = count(&app, "SELECT COUNT(*) FROM app_user").await;
-    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &["mini", "quan-tri-hop-tac-xa"]).await;
+    let users_before = count(app, "SELECT COUNT(*) FROM app_user").await;
+    let (status, page) = upload(app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &["mini", "quan-tri-hop-tac-xa"]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Đã tạo 2 tài khoản mới; 1 người đã có tài khoản; ghi danh vào 2 khoá học."), "{page}");
     assert_eq!(page.matches("<svg").count(), 2, "one QR card per new learner");
     assert_eq!(page.matches("/mat-khau/").count(), 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, users_before + 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM enrolment").await, 6);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user WHERE password_hash = ''").await, 2, "new learners choose their own password");
+    assert_eq!(count(app, "SELECT COUNT(*) FROM app_user").await, users_before + 2);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM enrolment").await, 6);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM app_user WHERE password_hash = ''").await, 2, "new learners choose their own password");
     // The printed link works: the learner sets a password and is signed in.
     let link = page.split("/mat-khau/").nth(1).unwrap().split('<').next().unwrap().to_string();
     let c = app.browser();
@@ -48,13 +54,18 @@ async fn a_trainer_imports_a_class_list_and_prints_password_cards() {
     assert_eq!((status, loc.as_str()), (302, "/tai-khoan"));
 
     // Uploading the same file again creates nobody.
-    let (_, again) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &["mini"]).await;
+    let (_, again) = upload(app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &["mini"]).await;
     assert!(again.contains("Đã tạo 0 tài khoản mới; 3 người đã có tài khoản"), "{again}");
 }
 
 #[tokio::test]
 async fn a_class_list_with_a_bad_row_imports_nothing_and_says_why() {
-    let app = TestApp::start().await;
+    for (_, app) in TestApp::each_backend().await {
+        a_class_list_with_a_bad_row_imports_nothing_and_says_why_on(&app).await;
+    }
+}
+
+async fn a_class_list_with_a_bad_row_imports_nothing_and_says_why_on(app: &TestApp) {
     app.person("0977 000 001", "Cán Bộ", "86", Some(("trainer", None))).await;
     let trainer = app.signed_in("0977000001").await;
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -74,21 +85,21 @@ async fn a_class_list_with_a_bad_row_imports_nothing_and_says_why() {
     // Excel stores phone numbers as numbers and drops the leading zero.
     sheet.write_number(1, 1, 977000002.0).unwrap();
     let bytes = book.save_to_buffer().unwrap();
-    let before = count(&app, "SELECT COUNT(*) FROM app_user").await;
-    let (status, page) = upload(&app, &trainer, "lop.xlsx", bytes, &["mini"]).await;
+    let before = count(app, "SELECT COUNT(*) FROM app_user").await;
+    let (status, page) = upload(app, &trainer, "lop.xlsx", bytes, &["mini"]).await;
     assert_eq!(status, 200);
     assert!(page.contains("Chưa nhập ai: có 3 dòng bị từ chối."), "{page}");
     assert!(page.contains("Số điện thoại không đúng: 12345"));
     assert!(page.contains("Không tìm thấy địa bàn: Xã Không Tồn Tại"));
     assert!(page.contains("Số điện thoại trùng với dòng: 2"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before, "nothing half-imported");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM enrolment").await, 0);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM app_user").await, before, "nothing half-imported");
+    assert_eq!(count(app, "SELECT COUNT(*) FROM enrolment").await, 0);
 
     // A learner may not upload; nor may anyone anonymous.
     app.person("0977 000 005", "Học Viên", "28756", None).await;
     let learner = app.signed_in("0977000005").await;
-    assert_eq!(upload(&app, &learner, "lop.csv", b"a".to_vec(), &[]).await.0, 403);
-    assert_eq!(upload(&app, &app.browser(), "lop.csv", b"a".to_vec(), &[]).await.0, 401);
+    assert_eq!(upload(app, &learner, "lop.csv", b"a".to_vec(), &[]).await.0, 403);
+    assert_eq!(upload(app, &app.browser(), "lop.csv", b"a".to_vec(), &[]).await.0, 401);
 }
 
 async fn text(app: &TestApp, sql: &str) -> String {
@@ -104,19 +115,24 @@ async fn trainer(app: &TestApp, n: u8) -> reqwest::Client {
 
 #[tokio::test]
 async fn a_province_column_picks_the_commune_among_namesakes() {
-    let app = TestApp::start().await;
-    let trainer = trainer(&app, 81).await;
+    for (_, app) in TestApp::each_backend().await {
+        a_province_column_picks_the_commune_among_namesakes_on(&app).await;
+    }
+}
+
+async fn a_province_column_picks_the_commune_among_namesakes_on(app: &TestApp) {
+    let trainer = trainer(app, 81).await;
     // Three communes are called "Xã Thạnh Phú" (Đồng Tháp 28444, Vĩnh Long 29182, Cần Thơ 31249).
     let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn,Tỉnh / thành phố\n\
                Người Vĩnh Long,0981000002,HTX A,HTX,Xã Thạnh Phú,Vĩnh Long\n\
                Người Đồng Tháp,0981000003,HTX B,HTX,Thạnh Phú,Tỉnh Đồng Tháp\n\
                Người Cần Thơ,0981000004,HTX C,HTX,xã thạnh phú,TP. Cần Thơ\n\
                Người Theo Mã,0981000005,HTX D,HTX,28756,Vĩnh Long\n";
-    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    let (status, page) = upload(app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Đã tạo 4 tài khoản mới"), "{page}");
     for (name, code) in [("Người Vĩnh Long", "29182"), ("Người Đồng Tháp", "28444"), ("Người Cần Thơ", "31249"), ("Người Theo Mã", "28756")] {
-        assert_eq!(text(&app, &format!("SELECT region_code FROM app_user WHERE full_name = '{name}'")).await, code, "{name}");
+        assert_eq!(text(app, &format!("SELECT region_code FROM app_user WHERE full_name = '{name}'")).await, code, "{name}");
     }
 
     // Without a province the shared name is refused, naming the provinces; an unknown province is named too.
@@ -124,8 +140,8 @@ async fn a_province_column_picks_the_commune_among_namesakes() {
                Không Ghi Tỉnh,0981000006,HTX A,HTX,Xã Thạnh Phú,\n\
                Tỉnh Lạ,0981000007,HTX A,HTX,Xã Thạnh Phú,Tỉnh Mây Trắng\n\
                Sai Tỉnh,0981000008,HTX A,HTX,Phường Phú Khương,Cà Mau\n";
-    let before = count(&app, "SELECT COUNT(*) FROM app_user").await;
-    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    let before = count(app, "SELECT COUNT(*) FROM app_user").await;
+    let (status, page) = upload(app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Chưa nhập ai: có 3 dòng bị từ chối."), "{page}");
     let ambiguous = page.split("Không Ghi Tỉnh").nth(1).unwrap().split("</tr>").next().unwrap();
@@ -135,13 +151,18 @@ async fn a_province_column_picks_the_commune_among_namesakes() {
     }
     assert!(page.contains("Không tìm thấy tỉnh, thành phố: Tỉnh Mây Trắng"), "{page}");
     assert!(page.contains("Tỉnh đã ghi không có xã, phường này: Phường Phú Khương, Cà Mau"), "{page}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM app_user").await, before);
 }
 
 #[tokio::test]
 async fn organisation_types_are_read_as_people_write_them() {
-    let app = TestApp::start().await;
-    let trainer = trainer(&app, 82).await;
+    for (_, app) in TestApp::each_backend().await {
+        organisation_types_are_read_as_people_write_them_on(&app).await;
+    }
+}
+
+async fn organisation_types_are_read_as_people_write_them_on(app: &TestApp) {
+    let trainer = trainer(app, 82).await;
     let types = [
         ("HTX", "hop-tac-xa"),
         ("Hợp tác xã", "hop-tac-xa"),
@@ -162,55 +183,65 @@ async fn organisation_types_are_read_as_people_write_them() {
     for (i, (written, _)) in types.iter().enumerate() {
         csv += &format!("Học Viên {i};09820001{i:02};Đơn vị;{written};28756\n");
     }
-    let (status, page) = upload(&app, &trainer, "lop.csv", csv.into_bytes(), &[]).await;
+    let (status, page) = upload(app, &trainer, "lop.csv", csv.into_bytes(), &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(&format!("Đã tạo {} tài khoản mới", types.len())), "{page}");
     for (i, (written, slug)) in types.iter().enumerate() {
-        assert_eq!(&text(&app, &format!("SELECT org_type FROM app_user WHERE full_name = 'Học Viên {i}'")).await, slug, "{written}");
+        assert_eq!(&text(app, &format!("SELECT org_type FROM app_user WHERE full_name = 'Học Viên {i}'")).await, slug, "{written}");
     }
     let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn\nNgân Hàng,0982000199,Ngân hàng,Ngân hàng,28756\n";
-    let (_, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    let (_, page) = upload(app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
     assert!(page.contains("Loại hình không rõ (ghi một trong: Hợp tác xã/HTX, Tổ hợp tác/THT"), "{page}");
     assert!(page.contains("Khác): Ngân hàng"), "{page}");
 }
 
 #[tokio::test]
 async fn a_refused_list_says_what_will_happen_and_imports_once_the_named_rows_are_removed() {
-    let app = TestApp::start().await;
-    let trainer = trainer(&app, 83).await;
+    for (_, app) in TestApp::each_backend().await {
+        a_refused_list_says_what_will_happen_and_imports_once_the_named_rows_are_removed_on(&app).await;
+    }
+}
+
+async fn a_refused_list_says_what_will_happen_and_imports_once_the_named_rows_are_removed_on(app: &TestApp) {
+    let trainer = trainer(app, 83).await;
     app.person("0983 000 009", "Đã Có Tài Khoản", "28756", None).await;
     let good = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn\n\
                 Người Mới,0983000002,HTX Dừa,HTX,28756\n\
                 Đã Có Tài Khoản,0983000009,,Khác,28756\n";
     let bad = "Sai Số,12345,HTX Dừa,HTX,28756\n";
     let with_bad = format!("{good}{bad}");
-    let before = count(&app, "SELECT COUNT(*) FROM app_user").await;
-    let (status, page) = upload(&app, &trainer, "lop.csv", with_bad.into_bytes(), &["mini"]).await;
+    let before = count(app, "SELECT COUNT(*) FROM app_user").await;
+    let (status, page) = upload(app, &trainer, "lop.csv", with_bad.into_bytes(), &["mini"]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Chưa nhập ai: có 1 dòng bị từ chối."), "{page}");
     assert!(!page.to_lowercase().contains("đã ghi danh") && !page.contains("Đã tạo"), "nothing was done: {page}");
     assert!(page.contains("Sẽ tạo tài khoản khi sửa xong tệp"), "{page}");
     assert!(page.contains("Đã có tài khoản, sẽ ghi danh khi sửa xong tệp"), "{page}");
     assert!(page.contains("<tr><td>4</td><td>Sai Số</td>"), "the bad row is named by its line: {page}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM enrolment").await, 0);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM app_user").await, before);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM enrolment").await, 0);
 
     // The trainer deletes line 4 and uploads the same file again.
-    let (status, page) = upload(&app, &trainer, "lop.csv", good.as_bytes().to_vec(), &["mini"]).await;
+    let (status, page) = upload(app, &trainer, "lop.csv", good.as_bytes().to_vec(), &["mini"]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Đã tạo 1 tài khoản mới; 1 người đã có tài khoản; ghi danh vào 1 khoá học."), "{page}");
     assert!(page.contains("Đã có tài khoản, đã ghi danh"), "{page}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user").await, before + 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM enrolment").await, 2);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM app_user").await, before + 1);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM enrolment").await, 2);
 }
 
 #[tokio::test]
 async fn line_numbers_are_excel_row_numbers_with_empty_rows_counted() {
-    let app = TestApp::start().await;
-    let trainer = trainer(&app, 84).await;
+    for (_, app) in TestApp::each_backend().await {
+        line_numbers_are_excel_row_numbers_with_empty_rows_counted_on(&app).await;
+    }
+}
+
+async fn line_numbers_are_excel_row_numbers_with_empty_rows_counted_on(app: &TestApp) {
+    let trainer = trainer(app, 84).await;
     // CSV: header (1), a good row (2), an empty line (3), the bad row (4).
     let csv = "Họ và tên,Số điện thoại,Tổ chức,Loại hình,Địa bàn\r\nNgười Tốt,0984000002,HTX,HTX,28756\r\n\r\nSố Sai,12345,HTX,HTX,28756\r\n";
-    let (status, page) = upload(&app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
+    let (status, page) = upload(app, &trainer, "lop.csv", csv.as_bytes().to_vec(), &[]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("<tr><td>2</td><td>Người Tốt</td>"), "{page}");
     assert!(page.contains("<tr><td>4</td><td>Số Sai</td>"), "{page}");
@@ -233,7 +264,7 @@ async fn line_numbers_are_excel_row_numbers_with_empty_rows_counted() {
                 sheet.write_string(r, c as u16 + 1, *v).unwrap();
             }
         }
-        let (status, page) = upload(&app, &trainer, "lop.xlsx", book.save_to_buffer().unwrap(), &[]).await;
+        let (status, page) = upload(app, &trainer, "lop.xlsx", book.save_to_buffer().unwrap(), &[]).await;
         assert_eq!(status, 200, "{page}");
         assert!(page.contains("<tr><td>4</td><td>Người Tốt</td>"), "title {title}: {page}");
         assert!(page.contains("<tr><td>6</td><td>Số Sai</td>"), "title {title}: {page}");
