@@ -175,19 +175,21 @@ fn org_type(value: &str) -> Option<&'static str> {
 
 /// One region for matching names.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Region {
-    pub code: String,
+struct Region {
+    /// The official code ("29182").
+    code: String,
     /// Folded name without its kind word ("thanh phu" for "Xã Thạnh Phú").
-    pub key: String,
+    key: String,
     /// The province's key; empty for a province.
-    pub province_key: String,
-    pub name: String,
+    province_key: String,
+    /// The name as stored, for messages.
+    name: String,
     /// The province's name; empty for a province.
-    pub province: String,
+    province: String,
 }
 
 /// Regions for matching names, by code or by name within a province.
-pub struct RegionIndex(pub Vec<Region>);
+pub struct RegionIndex(Vec<Region>);
 
 /// A folded place name without its kind word, so "Tỉnh Vĩnh Long", "TP. Cần Thơ" and "Cần Thơ" meet.
 fn strip_kind(f: &str) -> &str {
