@@ -84,6 +84,15 @@ pub fn format_date(ms: i64) -> String {
     format!("{d:02}/{m:02}/{y}")
 }
 
+/// A percentage with one decimal, as each language writes it: `87,5 %` and `87.5%`.
+pub fn format_percent(locale: Locale, p: f64) -> String {
+    let s = format!("{p:.1}");
+    match locale {
+        Locale::Vi => format!("{} %", s.replace('.', ",")),
+        Locale::En => format!("{s}%"),
+    }
+}
+
 /// `2026-11-29` (as written in course.toml) as `29/11/2026`.
 pub fn format_iso_date(s: &str) -> String {
     let parts: Vec<&str> = s.split('-').collect();
