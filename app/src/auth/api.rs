@@ -21,8 +21,9 @@ pub struct AccountView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyCourse {
     pub title: String,
-    /// Where they left off: the first lesson not done, else the course page.
-    pub href: String,
+    /// Where they left off: the first lesson not done, else the course page; None once the course is
+    /// withdrawn (its pages answer 404).
+    pub href: Option<String>,
     pub lessons_done: i64,
     pub lessons_total: i64,
     /// Best quiz score in per cent.
@@ -237,10 +238,10 @@ pub async fn my_courses() -> Result<Vec<MyCourse>, AppError> {
     Ok(rows
         .into_iter()
         .map(|r| MyCourse {
-            href: match &r.next_lesson {
+            href: r.retired_at.is_none().then(|| match &r.next_lesson {
                 Some(lesson) => format!("/khoa-hoc/{}/bai/{lesson}", r.course_slug),
                 None => format!("/khoa-hoc/{}", r.course_slug),
-            },
+            }),
             title: r.title,
             // A newer revision may have fewer lessons than the learner did before.
             lessons_done: r.lessons_done.min(r.lessons_total),

@@ -168,7 +168,10 @@ fn MyCourses() -> impl IntoView {
                         <ul class="people my-courses">
                             {list.into_iter().map(|c| view! {
                                 <li class="person">
-                                    <h3><a href=c.href.clone()>{c.title.clone()}</a></h3>
+                                    <h3>{match c.href.clone() {
+                                        Some(href) => view! { <a href=href>{c.title.clone()}</a> }.into_any(),
+                                        None => c.title.clone().into_any(),
+                                    }}</h3>
                                     <p class="meta">
                                         {tf(locale, "auth.lessons_done", &[("done", c.lessons_done.to_string()), ("total", c.lessons_total.to_string())])}
                                         {c.best_score.map(|s| view! { " · " {tf(locale, "auth.best_score", &[("pct", format_percent(locale, s))])} })}

@@ -26,6 +26,8 @@ pub struct MyCourseRow {
     pub best_score: Option<f64>,
     pub completed_at: Option<i64>,
     pub certificate_code: Option<String>,
+    /// Set when the course was withdrawn from the catalogue: its pages are gone, the learner's record stays.
+    pub retired_at: Option<i64>,
 }
 
 /// Every course the learner is enrolled in or has progress in, most recently active first. The summary row
@@ -38,7 +40,8 @@ pub async fn my_courses(db: &Db, user_id: &str) -> Result<Vec<MyCourseRow>, sqlx
              WHERE lr.course_revision_id = c.current_revision_id
                AND NOT EXISTS (SELECT 1 FROM lesson_progress p WHERE p.user_id = lc.user_id AND p.lesson_id = lr.lesson_id)
              ORDER BY lr.position LIMIT 1) AS next_lesson,
-           lc.best_score AS best_score, lc.completed_at AS completed_at, lc.certificate_code AS certificate_code
+           lc.best_score AS best_score, lc.completed_at AS completed_at, lc.certificate_code AS certificate_code,
+           c.retired_at AS retired_at
          FROM learner_course lc
          JOIN course c ON c.id = lc.course_id
          JOIN course_revision cr ON cr.id = c.current_revision_id

@@ -338,4 +338,10 @@ async fn my_courses_journey(backend: &str, app: &TestApp) {
     let (_, theirs, _) = app.get_with(&other, "/tai-khoan").await;
     assert!(theirs.contains("Chuyển đổi số cho hợp tác xã") && theirs.contains("Đã học 1/"), "{backend}: {theirs}");
     assert!(!theirs.contains("Khoá mẫu chuyển đổi số") && !theirs.contains(&code), "{backend}: only their own courses");
+
+    // A withdrawn course stays on the page with its record, but links nowhere (its pages answer 404).
+    sqlx::query("UPDATE course SET retired_at = 1 WHERE slug = 'mini'").execute(&app.db.pool).await.unwrap();
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Khoá mẫu chuyển đổi số") && account.contains("Đã học 3/3 bài"), "{backend}: {account}");
+    assert!(!account.contains("href=\"/khoa-hoc/mini\""), "{backend}: no link to a withdrawn course");
 }
