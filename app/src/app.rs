@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
+                    // "Khoá học" in every breadcrumb links here: the catalogue under its own name too.
+                    <Route path=path!("/khoa-hoc") view=CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/thuat-ngu") view=GlossaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/bai/:lesson") view=LessonPage ssr=SsrMode::Async/>

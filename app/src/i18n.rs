@@ -84,6 +84,15 @@ pub fn format_date(ms: i64) -> String {
     format!("{d:02}/{m:02}/{y}")
 }
 
+/// A percentage with one decimal, as each language writes it: `87,5 %` and `87.5%`.
+pub fn format_percent(locale: Locale, p: f64) -> String {
+    let s = format!("{p:.1}");
+    match locale {
+        Locale::Vi => format!("{} %", s.replace('.', ",")),
+        Locale::En => format!("{s}%"),
+    }
+}
+
 /// `2026-11-29` (as written in course.toml) as `29/11/2026`.
 pub fn format_iso_date(s: &str) -> String {
     let parts: Vec<&str> = s.split('-').collect();
@@ -123,7 +132,8 @@ mod tests {
 
     #[test]
     fn both_languages_have_every_key() {
-        for key in ["app.name", "nav.courses", "lesson.mark_done", "error.not_found", "catalog.lessons"] {
+        let account = ["auth.my_courses", "auth.my_courses_none", "auth.lessons_done", "auth.best_score", "auth.completed_on", "auth.certificate_code"];
+        for key in ["app.name", "nav.courses", "lesson.mark_done", "error.not_found", "catalog.lessons"].into_iter().chain(account) {
             let vi = t(Locale::Vi, key);
             let en = t(Locale::En, key);
             assert!(!vi.is_empty() && vi != key, "{key} vi");
@@ -139,5 +149,7 @@ mod tests {
         assert_eq!(Locale::from_cookie_header("lang=xx"), Locale::Vi);
         assert_eq!(Locale::from_cookie_header(""), Locale::Vi);
         assert_eq!(format_hours(2.5, Locale::Vi), "2,5");
+        assert_eq!(format_percent(Locale::Vi, 87.5), "87,5 %");
+        assert_eq!(format_percent(Locale::En, 100.0), "100.0%");
     }
 }

@@ -55,6 +55,13 @@ test("a new learner earns a certificate and anyone can verify it", async ({ page
   expect(credential.credentialSubject.name).toBe(name);
   expect(credential.proof.cryptosuite).toBe("eddsa-jcs-2022");
 
+  // "Khoá học của tôi" shows the course done, its best score and the code, linked to its verification page.
+  const mine = page.locator("ul.my-courses li", { hasText: "Khoá mẫu chuyển đổi số" });
+  await expect(mine).toContainText("Đã học 3/3 bài");
+  await expect(mine).toContainText("Điểm kiểm tra cao nhất: 100,0 %");
+  await expect(mine).toContainText("Hoàn thành ngày");
+  await expect(mine.getByRole("link", { name: /^[0-9A-Z]{4}-/ })).toHaveAttribute("href", /^\/verify\/[0-9A-Z-]{19}$/);
+
   // Anyone, signed out, opens the verification address.
   const visitor = await page.context().browser()!.newContext({ viewport: { width: 360, height: 740 } });
   const v = await visitor.newPage();

@@ -17,6 +17,21 @@ pub struct AccountView {
     pub roles: Vec<String>,
 }
 
+/// One course on the learner's own page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyCourse {
+    pub title: String,
+    /// Where they left off: the first lesson not done, else the course page; None once the course is
+    /// withdrawn (its pages answer 404).
+    pub href: Option<String>,
+    pub lessons_done: i64,
+    pub lessons_total: i64,
+    /// Best quiz score in per cent.
+    pub best_score: Option<f64>,
+    pub completed_at: Option<i64>,
+    pub certificate_code: Option<String>,
+}
+
 /// The person with account `id` and their roles, or None if the account is gone. Loaded on every signed-in
 /// request, so a revoked role takes effect at once.
 #[cfg(feature = "ssr")]
@@ -212,6 +227,30 @@ async fn get_account_inner() -> Result<AccountView, AppError> {
         region,
         roles: user.roles.iter().map(|g| g.role.as_str().to_string()).collect(),
     })
+}
+
+/// The signed-in person's courses; only ever their own, since the id comes from the session.
+#[server(endpoint = "my_courses", input = server_fn::codec::GetUrl)]
+pub async fn my_courses() -> Result<Vec<MyCourse>, AppError> {
+    use crate::{db, state};
+    let user = state::with_status(state::require_user())?;
+    let rows = db::progress::my_courses(&state::db()?, &user.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MyCourse {
+            href: r.retired_at.is_none().then(|| match &r.next_lesson {
+                Some(lesson) => format!("/khoa-hoc/{}/bai/{lesson}", r.course_slug),
+                None => format!("/khoa-hoc/{}", r.course_slug),
+            }),
+            title: r.title,
+            // A newer revision may have fewer lessons than the learner did before.
+            lessons_done: r.lessons_done.min(r.lessons_total),
+            lessons_total: r.lessons_total,
+            best_score: r.best_score,
+            completed_at: r.completed_at,
+            certificate_code: r.certificate_code,
+        })
+        .collect())
 }
 
 /// Everything stored about the signed-in person, as a JSON download.

@@ -1,10 +1,10 @@
 //! `/dang-ky`, `/dang-nhap`, `/tai-khoan`, `/mat-khau/:token`: plain forms that post to server functions and
 //! work without JavaScript; errors come back as `?loi=<code>` and are shown in the reader's language.
 
-use super::api::{get_account, link_holder, list_regions, DeleteAccount, ExportMyData, Login, Logout, Register, SetPassword};
+use super::api::{get_account, link_holder, list_regions, my_courses, DeleteAccount, ExportMyData, Login, Logout, Register, SetPassword};
 use super::ORG_TYPES;
 use crate::components::{ErrorView, FormError};
-use crate::i18n::{t, use_locale};
+use crate::i18n::{format_date, format_percent, t, tf, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -105,7 +105,8 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// The signed-in person's page: profile, their data, sign-out, deleting the account.
+/// The signed-in person's page: profile, their courses and certificates, their data, sign-out, deleting the
+/// account.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let locale = use_locale();
@@ -125,6 +126,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>{t(locale, "auth.roles")}</dt>
                             <dd>{a.roles.iter().map(|r| t(locale, &format!("role.{r}"))).chain(std::iter::once(t(locale, "role.learner"))).collect::<Vec<_>>().join(", ")}</dd>
                         </dl>
+                        <MyCourses/>
                         <p><a class="button primary" href="/">{t(locale, "nav.courses")}</a></p>
                         <crate::certificate::MyCertificates/>
                         <form method="post" action=Logout::url()>
@@ -145,6 +147,43 @@ pub fn AccountPage() -> impl IntoView {
                         redirect_to_login("/tai-khoan");
                         view! { <p><a href="/dang-nhap">{t(locale, "auth.login")}</a></p> }.into_any()
                     }
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// "Khoá học của tôi": each course the learner is in, linked to where they left off, with their progress.
+#[component]
+fn MyCourses() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <h2>{t(locale, "auth.my_courses")}</h2>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match my_courses().await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{t(locale, "auth.my_courses_none")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="people my-courses">
+                            {list.into_iter().map(|c| view! {
+                                <li class="person">
+                                    <h3>{match c.href.clone() {
+                                        Some(href) => view! { <a href=href>{c.title.clone()}</a> }.into_any(),
+                                        None => c.title.clone().into_any(),
+                                    }}</h3>
+                                    <p class="meta">
+                                        {tf(locale, "auth.lessons_done", &[("done", c.lessons_done.to_string()), ("total", c.lessons_total.to_string())])}
+                                        {c.best_score.map(|s| view! { " · " {tf(locale, "auth.best_score", &[("pct", format_percent(locale, s))])} })}
+                                        {c.completed_at.map(|d| view! { " · " {tf(locale, "auth.completed_on", &[("date", format_date(d))])} })}
+                                    </p>
+                                    {c.certificate_code.clone().map(|code| view! {
+                                        <p class="meta">{t(locale, "auth.certificate_code")} " " <a href=format!("/verify/{code}")><code>{code.clone()}</code></a></p>
+                                    })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
                     Err(e) => view! { <ErrorView error=e/> }.into_any(),
                 }
             })}

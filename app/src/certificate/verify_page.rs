@@ -88,7 +88,7 @@ pub fn MyCertificates() -> impl IntoView {
                                     <p class="meta">{format_date(c.issued_at)} " · " <code>{c.code.clone()}</code>
                                         {c.revoked_at.map(|_| view! { " · " <strong>{t(locale, "cert.revoked")}</strong> })}
                                     </p>
-                                    <p>
+                                    <p class="buttons">
                                         <a class="button primary" href=format!("/chung-nhan/{}/pdf", c.code)>{t(locale, "cert.pdf")}</a>
                                         " "
                                         <a class="button" href=format!("/chung-nhan/{}/credential.json", c.code)>{t(locale, "cert.json")}</a>

@@ -284,3 +284,64 @@ fn one_time_links_never_reach_the_logs() {
     assert_eq!(server::log_path("/mat-khau/abcdef0123"), "/mat-khau/…");
     assert_eq!(server::log_path("/khoa-hoc/x"), "/khoa-hoc/x");
 }
+
+#[tokio::test]
+async fn the_account_page_lists_the_learners_own_courses_and_progress() {
+    for (backend, app) in TestApp::each_backend().await {
+        my_courses_journey(&backend, &app).await;
+    }
+}
+
+async fn my_courses_journey(backend: &str, app: &TestApp) {
+    use crate::certificates::pass_quiz;
+    app.person("0977 000 001", "Học Viên Khoá Của Tôi", "28756", None).await;
+    app.person("0977 000 002", "Học Viên Khác", "28756", None).await;
+    let c = app.signed_in("0977000001").await;
+    let other = app.signed_in("0977000002").await;
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Khoá học của tôi") && account.contains("Bạn chưa bắt đầu khoá học nào."), "{backend}: {account}");
+
+    // The other learner's course never shows on this page, nor this one's on theirs.
+    app.post_form(&other, "/api/mark_lesson_done", &[("course", "chuyen-doi-so"), ("lesson", "ban-hang-tren-san-va-mang-xa-hoi")]).await;
+
+    app.post_form(&c, "/api/mark_lesson_done", &[("course", "mini"), ("lesson", "mot")]).await;
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Khoá mẫu chuyển đổi số") && account.contains("Đã học 1/3 bài"), "{backend}: {account}");
+    assert!(account.contains("href=\"/khoa-hoc/mini/bai/hai\""), "{backend}: links to where they left off");
+    assert!(!account.contains("Điểm kiểm tra cao nhất"), "{backend}: no quiz taken yet");
+    assert!(!account.contains("Chuyển đổi số cho hợp tác xã"), "{backend}: another learner's course");
+
+    // A failed attempt (nothing answered) is a score too; the pass replaces it as the best.
+    let (_, loc) = app.post_form(&c, "/api/start_attempt", &[("course", "mini"), ("quiz", "kiem-tra")]).await;
+    let res = c.post(format!("{}{loc}/nop", app.base)).header("origin", app.base.clone()).form(&[("x", "")]).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303, "{backend}");
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Điểm kiểm tra cao nhất: 0,0 %"), "{backend}: {account}");
+    pass_quiz(app, &c, "kiem-tra").await;
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Điểm kiểm tra cao nhất: 100,0 %") && !account.contains("Hoàn thành ngày"), "{backend}: {account}");
+
+    for lesson in ["hai", "ba"] {
+        app.post_form(&c, "/api/mark_lesson_done", &[("course", "mini"), ("lesson", lesson)]).await;
+    }
+    pass_quiz(app, &c, "rut-tham").await;
+    let (code, completed): (String, i64) = sqlx::query_as("SELECT certificate_code, completed_at FROM learner_course WHERE course_id = (SELECT id FROM course WHERE slug = 'mini')")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Đã học 3/3 bài") && account.contains("href=\"/khoa-hoc/mini\""), "{backend}: all done links to the course");
+    let done_on = format!("Hoàn thành ngày {}", app::i18n::format_date(completed));
+    assert!(account.contains(&done_on), "{backend}: {done_on} in {account}");
+    assert!(account.contains(&format!("href=\"/verify/{code}\"><code>{code}</code>")), "{backend}: {account}");
+
+    let (_, theirs, _) = app.get_with(&other, "/tai-khoan").await;
+    assert!(theirs.contains("Chuyển đổi số cho hợp tác xã") && theirs.contains("Đã học 1/"), "{backend}: {theirs}");
+    assert!(!theirs.contains("Khoá mẫu chuyển đổi số") && !theirs.contains(&code), "{backend}: only their own courses");
+
+    // A withdrawn course stays on the page with its record, but links nowhere (its pages answer 404).
+    sqlx::query("UPDATE course SET retired_at = 1 WHERE slug = 'mini'").execute(&app.db.pool).await.unwrap();
+    let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
+    assert!(account.contains("Khoá mẫu chuyển đổi số") && account.contains("Đã học 3/3 bài"), "{backend}: {account}");
+    assert!(!account.contains("href=\"/khoa-hoc/mini\""), "{backend}: no link to a withdrawn course");
+}

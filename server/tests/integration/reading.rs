@@ -82,6 +82,15 @@ async fn unknown_pages_answer_404_in_vietnamese() {
 }
 
 #[tokio::test]
+async fn the_breadcrumb_word_khoa_hoc_is_the_catalogue() {
+    // Readers shorten /khoa-hoc/mini to /khoa-hoc to see every course: it is the catalogue, not a 404.
+    let app = TestApp::start().await;
+    let (status, page) = app.get("/khoa-hoc").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("href=\"/khoa-hoc/mini\"") && page.contains("Quản trị hợp tác xã"), "{page}");
+}
+
+#[tokio::test]
 async fn health_and_readiness_answer() {
     let app = TestApp::start().await;
     assert_eq!(app.get("/healthz").await.0, 200);
