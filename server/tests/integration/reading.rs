@@ -23,6 +23,10 @@ async fn a_visitor_reads_a_lesson_without_javascript() {
     assert!(lesson.contains("<table>") && lesson.contains("Chụp ảnh sản phẩm"), "full lesson is in the HTML");
     assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/mot\"") && lesson.contains("rel=\"prev\""));
     assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/ba\"") && lesson.contains("rel=\"next\""));
+    // Three lessons and two quizzes: the count is of lessons.
+    assert!(lesson.contains("Bài 2/3"), "the position counts lessons only");
+    let (_, last) = app.get("/khoa-hoc/mini/bai/ba").await;
+    assert!(last.contains("Bài 3/3"), "the last lesson is 3 of 3");
     // Reading costs no JavaScript download: no script file, no module, no wasm, and no serialised data
     // (only leptos's two one-line inline bootstraps remain).
     assert!(!lesson.contains("type=\"module\"") && !lesson.contains("<script src"), "lesson page must not load scripts");
