@@ -284,3 +284,40 @@ fn one_time_links_never_reach_the_logs() {
     assert_eq!(server::log_path("/mat-khau/abcdef0123"), "/mat-khau/…");
     assert_eq!(server::log_path("/khoa-hoc/x"), "/khoa-hoc/x");
 }
+
+#[tokio::test]
+async fn a_refused_sign_up_comes_back_filled_in_with_the_message_beside_the_field() {
+    for (_, app) in TestApp::each_backend().await {
+        let c = app.browser();
+        let form = [
+            ("full_name", "Lê Thị Hồng Nhung"),
+            ("phone", "0987 654 321"),
+            ("password", "ngắn7"),
+            ("org_name", "HTX Bưởi Năm Roi & Cam"),
+            ("org_type", "hop-tac-xa"),
+            ("region", "28756"),
+            ("province", "86"),
+        ];
+        // Posted as a plain form, as a phone without JavaScript does.
+        let (status, loc) = app.post_form(&c, "/api/register", &form).await;
+        assert_eq!(status, 302);
+        assert!(loc.starts_with("/dang-ky?tinh=86&") && loc.contains("loi=password_short") && loc.contains("o=password"), "{loc}");
+        assert!(!loc.contains("ng%E1%BA%AFn7") && !loc.contains("password="), "the password never travels back: {loc}");
+        let (status, page, _) = app.get_with(&c, &loc).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("value=\"Lê Thị Hồng Nhung\""), "name kept: {page}");
+        assert!(page.contains("value=\"0987 654 321\""), "phone kept");
+        assert!(page.contains("value=\"HTX Bưởi Năm Roi &amp; Cam\""), "organisation kept");
+        assert!(page.contains("value=\"hop-tac-xa\" selected"), "type kept");
+        assert!(page.contains("value=\"28756\" selected"), "commune kept");
+        assert!(page.contains("name=\"province\" value=\"86\""), "province kept");
+        assert!(!page.contains("ngắn7"), "the password is not on the page");
+        // The product's own message sits beside the password field, which points at it.
+        let message = "Mật khẩu cần ít nhất 8 ký tự.";
+        let field = page.find("id=\"password\"").expect("password field");
+        let beside = page.find("id=\"password-loi\"").expect("message beside the password");
+        assert!(beside > field && page[beside..].contains(message), "{page}");
+        assert!(page[field..beside].contains("aria-describedby=\"password-hint password-loi\""), "{page}");
+        assert_eq!(page.matches(message).count(), 1, "said once, beside the field");
+    }
+}
