@@ -157,6 +157,8 @@ pub fn finish_form_keeping(result: Result<(), AppError>, ok_to: &str, back_to: &
 /// The address a failed form goes back to: `back_to`, the error code, its field and the kept values.
 pub fn form_back_url(back_to: &str, error: &AppError, keep: &[(&str, &str)]) -> String {
     use crate::text::urlencode;
+    // A fragment (`#chi-tieu`) goes after the query.
+    let (back_to, fragment) = back_to.split_once('#').map_or((back_to, ""), |(b, f)| (b, f));
     let sep = if back_to.contains('?') { '&' } else { '?' };
     let mut url = format!("{back_to}{sep}loi={}", urlencode(&error.code()));
     if let AppError::Invalid { field, .. } = error {
@@ -169,6 +171,10 @@ pub fn form_back_url(back_to: &str, error: &AppError, keep: &[(&str, &str)]) -> 
         if !value.is_empty() {
             url.push_str(&format!("&{}={}", urlencode(name), urlencode(&value)));
         }
+    }
+    if !fragment.is_empty() {
+        url.push('#');
+        url.push_str(fragment);
     }
     url
 }
