@@ -376,7 +376,7 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
-/// What a filter says, in words: "Khóa …; Tỉnh …; Hợp tác xã; ghi danh 01/2026–06/2026".
+/// What a filter says, in words: "Khoá …; Tỉnh …; Hợp tác xã; ghi danh 01/2026–06/2026".
 pub fn describe_filter(locale: Locale, d: &Dashboard) -> String {
     let mut parts = vec![if d.crumbs.last().is_none_or(|c| c.value.is_empty()) { t(locale, "dash.country") } else { d.region_name() }];
     parts.push(d.course_name().unwrap_or_else(|| t(locale, "dash.all_courses")));

@@ -256,7 +256,7 @@ async fn bad_filters_get_a_clear_message() {
     let w = world(TestApp::start().await).await;
     let a = w.app.signed_in("0999100006").await;
     for (path, message) in [
-        ("/thong-ke?khoa=khong-co", "Không có khóa học này."),
+        ("/thong-ke?khoa=khong-co", "Không có khoá học này."),
         ("/thong-ke?tu=2026-13", "Tháng phải viết dạng năm-tháng"),
         ("/thong-ke?tu=2026-05&den=2026-01", "Tháng bắt đầu phải trước tháng kết thúc."),
         ("/thong-ke?vung=99999", "Không có vùng với mã này."),
