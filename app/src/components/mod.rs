@@ -80,13 +80,16 @@ fn first_name(full: &str) -> String {
 }
 
 /// The message for `?loi=<code>` after a form came back, in the reader's language. An error about one of
-/// `fields` (`&o=<field>`) is left to the [`FieldError`] beside that field.
+/// `fields` (`&o=<field>`, or `&o=<field>-<id>` in a list of forms) is left to the [`FieldError`] beside
+/// that field.
 #[component]
 pub fn FormError(#[prop(optional)] fields: &'static [&'static str]) -> impl IntoView {
     let locale = use_locale();
     let query = leptos_router::hooks::use_query_map();
     let (code, field) = query.with_untracked(|q| (q.get("loi"), q.get("o")));
-    code.filter(|_| !field.is_some_and(|f| fields.contains(&f.as_str()))).map(|c| {
+    // `scope` also covers `scope-<id>`, the field of one person's form in a list.
+    let beside = |f: &str| fields.iter().any(|own| f == *own || f.strip_prefix(own).is_some_and(|rest| rest.starts_with('-')));
+    code.filter(|_| !field.as_deref().is_some_and(beside)).map(|c| {
         let msg = crate::i18n::form_message(locale, &c).unwrap_or_else(|| t(locale, "error.invalid"));
         view! { <p class="error" role="alert">{msg}</p> }
     })

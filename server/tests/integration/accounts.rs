@@ -166,6 +166,19 @@ async fn an_admin_grants_and_revokes_roles() {
     assert_eq!(roles[0].scope_path.as_deref(), Some("86"));
     let (_, loc) = app.post_form(&admin, "/api/grant_role", &[("user_id", &learner), ("role", "official"), ("scope", "khong-co")]).await;
     assert!(loc.contains("loi=region_invalid"));
+    // The refused grant comes back in that person's form: role still chosen, area still typed, the message
+    // beside the area, the form open.
+    assert!(loc.contains(&format!("o=scope-{learner}")) && loc.contains(&format!("u={learner}")), "{loc}");
+    let (_, page, _) = app.get_with(&admin, &loc).await;
+    let scope_at = page.find(&format!("id=\"scope-{learner}\"")).expect("the area field");
+    let form = &page[page[..scope_at].rfind("<form").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("value=\"official\" selected") && form.contains("value=\"khong-co\""), "{form}");
+    assert!(form.contains(&format!("aria-describedby=\"scope-{learner}-loi\"")), "{form}");
+    assert!(form.contains(&format!("id=\"scope-{learner}-loi\"")) && form.contains("Hãy chọn xã, phường."), "{form}");
+    assert_eq!(page.matches("Hãy chọn xã, phường.").count(), 1, "said once, beside the field");
+    let details = &page[page[..scope_at].rfind("<details").unwrap()..scope_at];
+    assert!(details.contains(" open"), "{details}");
     let official = app.signed_in("0922000002").await;
     let (_, page, _) = app.get_with(&official, "/").await;
     assert!(page.contains("href=\"/thong-ke\""), "an official sees the statistics link");

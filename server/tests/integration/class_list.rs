@@ -90,3 +90,14 @@ async fn a_class_list_with_a_bad_row_imports_nothing_and_says_why() {
     assert_eq!(upload(&app, &learner, "lop.csv", b"a".to_vec(), &[]).await.0, 403);
     assert_eq!(upload(&app, &app.browser(), "lop.csv", b"a".to_vec(), &[]).await.0, 401);
 }
+
+#[tokio::test]
+async fn the_class_list_form_keeps_the_courses_chosen() {
+    let app = TestApp::start().await;
+    app.person("0966 100 001", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+    let trainer = app.signed_in("0966100001").await;
+    let (status, page, _) = app.get_with(&trainer, "/quan-tri/nhap-lop?khoa=mini&khoa=chuyen-doi-so").await;
+    assert_eq!(status, 200);
+    let checked = |slug: &str| page.contains(&format!("value=\"{slug}\" checked"));
+    assert!(checked("mini") && checked("chuyen-doi-so") && !checked("quan-tri-hop-tac-xa"), "{page}");
+}
