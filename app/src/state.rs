@@ -197,3 +197,17 @@ pub fn safe_next(next: &str) -> String {
         "/".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_form_goes_back_with_its_field_and_values_before_the_fragment() {
+        let e = AppError::invalid("target", "target_number");
+        let long = "x".repeat(KEPT_VALUE_MAX + 50);
+        let url = form_back_url("/thong-ke?vung=86#chi-tieu", &e, &[("t-target", "2,5"), ("t-loai", ""), ("t-han", &long)]);
+        assert_eq!(url, format!("/thong-ke?vung=86&loi=target_number&o=target&t-target=2%2C5&t-han={}#chi-tieu", "x".repeat(KEPT_VALUE_MAX)));
+        assert_eq!(form_back_url("/", &AppError::Forbidden, &[("q", "Lê & co")]), "/?loi=forbidden&q=L%C3%AA%20%26%20co");
+    }
+}
