@@ -138,6 +138,12 @@ async fn a_trainer_makes_a_one_time_link_and_the_learner_sets_a_new_password() {
     let c = app.browser();
     let (_, form, _) = app.get_with(&c, &format!("/mat-khau/{link}")).await;
     assert!(form.contains("Võ Văn Kiệt"));
+    // Too short: the product's own message beside the field, the link still usable, the password not echoed.
+    let (_, loc) = app.post_form(&c, "/api/set_password", &[("token", &link), ("password", "ngắn")]).await;
+    assert!(loc.ends_with("loi=password_short&o=password"), "{loc}");
+    let (_, short, _) = app.get_with(&c, &loc).await;
+    let beside = short.find("id=\"password-loi\"").expect("message beside the password");
+    assert!(beside > short.find("id=\"password\"").unwrap() && short[beside..].contains("Mật khẩu cần ít nhất 8 ký tự."), "{short}");
     let (status, loc) = app.post_form(&c, "/api/set_password", &[("token", &link), ("password", "mật khẩu mới nhé")]).await;
     assert_eq!((status, loc.as_str()), (302, "/tai-khoan"));
     // A double submit finds the link spent.
