@@ -171,3 +171,28 @@ async fn the_catalog_names_categories_from_the_data_in_the_readers_language() {
     let course = app.client.get(format!("{}/khoa-hoc/mini", app.base)).header("cookie", "lang=en").send().await.unwrap().text().await.unwrap();
     assert!(course.contains("Digital transformation"), "the course page names its category too");
 }
+
+#[test]
+fn khoa_is_spelt_one_way_in_the_interface_and_the_courses() {
+    // Old-style tone placement ("khoá"), as most strings had it; slugs (`khoa`) carry no tone.
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md" || e == "toml" || e == "yml" || e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["app/locales", "app/src", "courses", "server/src"] {
+        walk(&root.join(dir), &mut files);
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let nfc = app::text::nfc(&text);
+        assert!(!nfc.to_lowercase().contains("khóa"), "{} writes \"khóa\"; the product writes \"khoá\"", file.display());
+    }
+}
