@@ -182,7 +182,7 @@ mod response {
         async fn an_invalid_field_says_which_and_a_request_failure_says_nothing_more() {
             let (status, body) = page(AppError::invalid("khoa", "course_unknown")).await;
             assert_eq!(status, 400);
-            assert!(body.contains("Không có khóa học này.") && body.contains("There is no such course."), "{body}");
+            assert!(body.contains("Không có khoá học này.") && body.contains("There is no such course."), "{body}");
             let (status, body) = page(AppError::Request("secret detail".into())).await;
             assert_eq!(status, 400);
             assert!(!body.contains("secret detail"), "{body}");

@@ -132,17 +132,51 @@ pub fn wants_html() -> bool {
 /// or back to `back_to` with `?loi=<code>` so the page can say what went wrong in the reader's language.
 /// Other clients get the result as is.
 pub fn finish_form(result: Result<(), AppError>, ok_to: &str, back_to: &str) -> Result<(), AppError> {
+    finish_form_keeping(result, ok_to, back_to, &[])
+}
+
+/// The longest value a form brings back in its URL: longer ones are cut, so a URL stays well under the
+/// 2 KB that old phones and proxies accept.
+pub const KEPT_VALUE_MAX: usize = 200;
+
+/// [`finish_form`] for a form that remembers: on an error the redirect also carries the failing field
+/// (`&o=<field>`) and `keep`, the non-secret values just typed (`&<name>=<value>`, empty ones left out, each
+/// cut to [`KEPT_VALUE_MAX`] characters), so the page comes back filled in with the message beside the
+/// field. Never pass a password.
+pub fn finish_form_keeping(result: Result<(), AppError>, ok_to: &str, back_to: &str, keep: &[(&str, &str)]) -> Result<(), AppError> {
     if !wants_html() {
         return with_status(result);
     }
     match result {
         Ok(()) => leptos_axum::redirect(ok_to),
-        Err(e) => {
-            let sep = if back_to.contains('?') { '&' } else { '?' };
-            leptos_axum::redirect(&format!("{back_to}{sep}loi={}", e.code()));
-        }
+        Err(e) => leptos_axum::redirect(&form_back_url(back_to, &e, keep)),
     }
     Ok(())
+}
+
+/// The address a failed form goes back to: `back_to`, the error code, its field and the kept values.
+pub fn form_back_url(back_to: &str, error: &AppError, keep: &[(&str, &str)]) -> String {
+    use crate::text::urlencode;
+    // A fragment (`#chi-tieu`) goes after the query.
+    let (back_to, fragment) = back_to.split_once('#').map_or((back_to, ""), |(b, f)| (b, f));
+    let sep = if back_to.contains('?') { '&' } else { '?' };
+    let mut url = format!("{back_to}{sep}loi={}", urlencode(&error.code()));
+    if let AppError::Invalid { field, .. } = error {
+        if !field.is_empty() {
+            url.push_str(&format!("&o={}", urlencode(field)));
+        }
+    }
+    for (name, value) in keep {
+        let value: String = value.trim().chars().take(KEPT_VALUE_MAX).collect();
+        if !value.is_empty() {
+            url.push_str(&format!("&{}={}", urlencode(name), urlencode(&value)));
+        }
+    }
+    if !fragment.is_empty() {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    url
 }
 
 /// Give an error its HTTP status (401, 403, 404, 400…) instead of a generic 500, for API clients.
@@ -161,5 +195,19 @@ pub fn safe_next(next: &str) -> String {
         next.to_string()
     } else {
         "/".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_form_goes_back_with_its_field_and_values_before_the_fragment() {
+        let e = AppError::invalid("target", "target_number");
+        let long = "x".repeat(KEPT_VALUE_MAX + 50);
+        let url = form_back_url("/thong-ke?vung=86#chi-tieu", &e, &[("t-target", "2,5"), ("t-loai", ""), ("t-han", &long)]);
+        assert_eq!(url, format!("/thong-ke?vung=86&loi=target_number&o=target&t-target=2%2C5&t-han={}#chi-tieu", "x".repeat(KEPT_VALUE_MAX)));
+        assert_eq!(form_back_url("/", &AppError::Forbidden, &[("q", "Lê & co")]), "/?loi=forbidden&q=L%C3%AA%20%26%20co");
     }
 }

@@ -43,12 +43,18 @@ for (const js of [false, true]) {
     // The browser's own minlength check would stop a short password; remove it to see the server's answer.
     await page.locator("#password").evaluate((el) => el.removeAttribute("minlength"));
     await page.getByRole("button", { name: "Đăng ký" }).click();
-    await expect(page).toHaveURL(/\/dang-ky\?tinh=86&loi=password_short/);
+    await expect(page).toHaveURL(/\/dang-ky\?tinh=86&loi=password_short&o=password&/);
+    // The product's own message, beside the password field, which it describes.
     await expect(page.getByRole("alert")).toHaveText("Mật khẩu cần ít nhất 8 ký tự.");
-    await page.getByLabel("Họ và tên").fill(name);
-    await page.getByLabel("Số điện thoại di động").fill(phone);
-    await page.getByLabel("Tên hợp tác xã, doanh nghiệp hoặc cơ sở").fill("HTX Dừa Xanh");
-    await page.getByLabel("Xã, phường").selectOption({ label: "Phường Phú Khương" });
+    await expect(page.locator("#password-loi")).toHaveText("Mật khẩu cần ít nhất 8 ký tự.");
+    await expect(page.locator("#password")).toHaveAttribute("aria-describedby", "password-hint password-loi");
+    // What was typed comes back, the password never.
+    await expect(page.getByLabel("Họ và tên")).toHaveValue(name);
+    await expect(page.getByLabel("Số điện thoại di động")).toHaveValue(phone.replace(/(\d{4})(\d{3})(\d{3})/, "$1 $2 $3"));
+    await expect(page.getByLabel("Tên hợp tác xã, doanh nghiệp hoặc cơ sở")).toHaveValue("HTX Dừa Xanh");
+    await expect(page.getByLabel("Xã, phường").locator("option:checked")).toHaveText("Phường Phú Khương");
+    await expect(page.locator("#password")).toHaveValue("");
+    expect(page.url()).not.toContain("password=");
     await page.getByLabel("Mật khẩu").fill("dừa xanh Bến Tre");
     await page.getByRole("button", { name: "Đăng ký" }).click();
     await expect(page).toHaveURL(/\/tai-khoan$/);

@@ -38,10 +38,10 @@ for (const js of [false, true]) {
 
     // Filter by course with the form: the view lands in the URL.
     await page.locator("details.filters summary").first().click();
-    await page.getByLabel("Khóa học", { exact: true }).first().selectOption("mini");
+    await page.getByLabel("Khoá học", { exact: true }).first().selectOption("mini");
     await page.getByRole("button", { name: "Lọc" }).click();
     await expect(page).toHaveURL(/khoa=mini/);
-    const byCourse = page.locator("section", { has: page.locator("h2", { hasText: "Theo khóa học" }) });
+    const byCourse = page.locator("section", { has: page.locator("h2", { hasText: "Theo khoá học" }) });
     await expect(byCourse.locator("tbody tr")).toHaveCount(1);
 
     // Drill down to the commune, keeping the course.

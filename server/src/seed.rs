@@ -83,7 +83,7 @@ fn write_demo_courses(dir: &Path, from: usize, want: usize) -> std::io::Result<(
         std::fs::write(
             d.join("course.toml"),
             format!(
-                "title = \"Khóa minh họa {:02}: {topic}\"\nsummary = \"Khóa học minh họa cho dữ liệu mẫu; nội dung chưa phải bài học thật.\"\n\
+                "title = \"Khoá minh họa {:02}: {topic}\"\nsummary = \"Khoá học minh họa cho dữ liệu mẫu; nội dung chưa phải bài học thật.\"\n\
                  category = \"{}\"\naudience = \"Dữ liệu mẫu\"\nhours = 2\nlanguage = \"vi\"\nversion = \"1.0.0\"\nauthors = [\"taphuan seed-demo\"]\n",
                 i + 1,
                 ["quan-tri", "marketing", "chuyen-doi-so"][i % 3]

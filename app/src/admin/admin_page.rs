@@ -1,7 +1,7 @@
 //! `/quan-tri`: people, roles and password links, as plain forms.
 
 use super::api::{list_people, CreateResetLink, GrantRole, PersonRow, RevokeRole};
-use crate::components::{ErrorView, FormError};
+use crate::components::{described_by, field_failed, form_value, form_values, ErrorView, FieldError, FormError};
 use crate::i18n::{t, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -18,7 +18,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=t(locale, "admin.title")/>
         <h1>{t(locale, "admin.title")}</h1>
-        <FormError/>
+        <FormError fields=&["role", "scope"]/>
         <p class="actions">
             <a class="button" href="/quan-tri/nhap-lop">{t(locale, "classlist.title")}</a>
             {crate::components::viewer().is_some_and(|u| u.has(crate::auth::Role::Official)).then(|| view! {
@@ -70,6 +70,11 @@ fn Person(person: PersonRow, can_grant: bool) -> impl IntoView {
         person.roles.iter().map(|r| t(locale, &format!("role.{r}"))).collect::<Vec<_>>().join(", ")
     };
     let id = person.id.clone();
+    // A grant refused for this person comes back with what was chosen (`u` names the person).
+    let mine = form_value("u") == id;
+    let kept_role = form_value("role");
+    let (role_field, scope_field) = (format!("role-{id}"), format!("scope-{id}"));
+    let open = field_failed(&role_field) || field_failed(&scope_field);
     view! {
         <li class="person">
             <h2>{person.full_name.clone()}</h2>
@@ -80,18 +85,20 @@ fn Person(person: PersonRow, can_grant: bool) -> impl IntoView {
                 <button type="submit" class="secondary">{t(locale, "admin.make_link")}</button>
             </form>
             {can_grant.then(|| view! {
-                <details>
+                <details open=open>
                     <summary>{t(locale, "admin.roles")}</summary>
                     <form method="post" action=GrantRole::url() class="stack">
                         <input type="hidden" name="user_id" value=id.clone()/>
-                        <label for=format!("role-{id}")>{t(locale, "admin.role")}</label>
-                        <select id=format!("role-{id}") name="role">
-                            <option value="trainer">{t(locale, "role.trainer")}</option>
-                            <option value="official">{t(locale, "role.official")}</option>
-                            <option value="admin">{t(locale, "role.admin")}</option>
+                        <label for=role_field.clone()>{t(locale, "admin.role")}</label>
+                        <select id=role_field.clone() name="role"
+                            aria-invalid=field_failed(&role_field).then_some("true") aria-describedby=described_by(&role_field, None)>
+                            {["trainer", "official", "admin"].map(|r| view! { <option value=r selected=mine && kept_role == r>{t(locale, &format!("role.{r}"))}</option> }).collect_view()}
                         </select>
-                        <label for=format!("scope-{id}")>{t(locale, "admin.scope")}</label>
-                        <input id=format!("scope-{id}") name="scope" inputmode="numeric" placeholder="86"/>
+                        <FieldError field=role_field.clone()/>
+                        <label for=scope_field.clone()>{t(locale, "admin.scope")}</label>
+                        <input id=scope_field.clone() name="scope" inputmode="numeric" placeholder="86" value=mine.then(|| form_value("scope"))
+                            aria-invalid=field_failed(&scope_field).then_some("true") aria-describedby=described_by(&scope_field, None)/>
+                        <FieldError field=scope_field.clone()/>
                         <button type="submit">{t(locale, "admin.grant")}</button>
                     </form>
                     {person.roles.iter().map(|r| view! {
@@ -125,6 +132,7 @@ pub fn ClassListPage() -> impl IntoView {
     view! {
         <Title text=t(locale, "classlist.title")/>
         <h1>{t(locale, "classlist.title")}</h1>
+        <FormError/>
         <p>{t(locale, "classlist.intro")}</p>
         <p class="hint">{t(locale, "classlist.columns")}</p>
         <form method="post" action="/quan-tri/nhap-lop/gui" enctype="multipart/form-data" class="stack">
@@ -134,10 +142,12 @@ pub fn ClassListPage() -> impl IntoView {
                 <legend>{t(locale, "classlist.enrol_in")}</legend>
                 <Suspense>
                     {move || Suspend::new(async move {
+                        // The courses chosen before a refused upload stay chosen (`?khoa=<slug>`, repeated).
+                        let chosen = form_values("khoa");
                         match crate::catalog::api::list_courses(String::new()).await {
                             Ok(list) => list.into_iter().map(|c| view! {
                                 <label class="check">
-                                    <input type="checkbox" name="course" value=c.slug.clone()/>
+                                    <input type="checkbox" name="course" value=c.slug.clone() checked=chosen.contains(&c.slug)/>
                                     " " {c.title.clone()}
                                 </label>
                             }).collect_view().into_any(),

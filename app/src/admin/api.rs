@@ -97,7 +97,15 @@ pub async fn grant_role(user_id: String, role: String, scope: String) -> Result<
         Ok(())
     }
     .await;
-    crate::state::finish_form(result, "/quan-tri", "/quan-tri")
+    // The page lists many people, each with this form: the field named back is that person's
+    // (`scope-<id>`), so the message and the kept values land in the right form.
+    let id: String = user_id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(64).collect();
+    let result = result.map_err(|e| match e {
+        AppError::Invalid { field, code } => AppError::Invalid { field: format!("{field}-{id}"), code },
+        e => e,
+    });
+    let keep = [("u", id.as_str()), ("role", role.as_str()), ("scope", scope.as_str())];
+    crate::state::finish_form_keeping(result, "/quan-tri", "/quan-tri", &keep)
 }
 
 /// Remove a role (admins only).

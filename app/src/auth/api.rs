@@ -68,8 +68,11 @@ pub async fn register(
 ) -> Result<(), AppError> {
     let province: String = province.chars().filter(|c| c.is_ascii_alphanumeric()).take(10).collect();
     let back = format!("/dang-ky?tinh={province}");
+    // What was typed comes back on an error, the password never.
+    let keep = [("full_name", full_name.clone()), ("phone", phone.clone()), ("org_name", org_name.clone()), ("org_type", org_type.clone()), ("region", region.clone())];
     let result = register_inner(full_name, phone, password, org_name, org_type, region).await;
-    crate::state::finish_form(result, "/tai-khoan", &back)
+    let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    crate::state::finish_form_keeping(result, "/tai-khoan", &back, &keep)
 }
 
 #[cfg(feature = "ssr")]

@@ -19,7 +19,7 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <Title text=t(locale, "auth.register")/>
         <h1>{t(locale, "auth.register")}</h1>
-        <FormError/>
+        <FormError fields=REGISTER_FIELDS/>
         <Suspense>
             {move || {
                 let province = province.clone();
@@ -49,30 +49,52 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
+/// The sign-up fields that show their own message.
+const REGISTER_FIELDS: &[&str] = &["full_name", "phone", "password", "org_name", "org_type", "region"];
+
+/// The sign-up form. After an error it comes back with what was typed (never the password), the commune
+/// still chosen and the message beside the field it concerns.
 #[component]
 fn RegisterForm(communes: Vec<super::RegionOption>, province: String) -> impl IntoView {
+    use crate::components::{described_by, field_failed, form_value, FieldError};
     let locale = use_locale();
+    let (org_type, region) = (form_value("org_type"), form_value("region"));
     view! {
         <form method="post" action=Register::url() class="stack">
             <input type="hidden" name="province" value=province/>
             <label for="full_name">{t(locale, "auth.full_name")}</label>
-            <input id="full_name" name="full_name" required minlength="2" maxlength="100" autocomplete="name"/>
+            <input id="full_name" name="full_name" required minlength="2" maxlength="100" autocomplete="name" value=form_value("full_name")
+                aria-invalid=field_failed("full_name").then_some("true") aria-describedby=described_by("full_name", None)/>
+            <FieldError field="full_name"/>
             <label for="phone">{t(locale, "auth.phone")}</label>
-            <input id="phone" name="phone" type="tel" inputmode="tel" required autocomplete="tel" placeholder="0912 345 678"/>
+            <input id="phone" name="phone" type="tel" inputmode="tel" required autocomplete="tel" placeholder="0912 345 678" value=form_value("phone")
+                aria-invalid=field_failed("phone").then_some("true") aria-describedby=described_by("phone", None)/>
+            <FieldError field="phone"/>
             <label for="password">{t(locale, "auth.password")}</label>
-            <input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" aria-describedby="password-hint"/>
+            <input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password"
+                aria-invalid=field_failed("password").then_some("true") aria-describedby=described_by("password", Some("password-hint"))/>
+            <FieldError field="password"/>
             <p id="password-hint" class="hint">{t(locale, "auth.password_hint")}</p>
             <label for="org_name">{t(locale, "auth.org_name")}</label>
-            <input id="org_name" name="org_name" maxlength="200" autocomplete="organization"/>
+            <input id="org_name" name="org_name" maxlength="200" autocomplete="organization" value=form_value("org_name")
+                aria-invalid=field_failed("org_name").then_some("true") aria-describedby=described_by("org_name", None)/>
+            <FieldError field="org_name"/>
             <label for="org_type">{t(locale, "auth.org_type")}</label>
-            <select id="org_type" name="org_type" required>
-                {ORG_TYPES.iter().map(|o| view! { <option value=*o>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
+            <select id="org_type" name="org_type" required
+                aria-invalid=field_failed("org_type").then_some("true") aria-describedby=described_by("org_type", None)>
+                {ORG_TYPES.iter().map(|o| view! { <option value=*o selected=*o == org_type>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
             </select>
+            <FieldError field="org_type"/>
             <label for="region">{t(locale, "auth.commune")}</label>
-            <select id="region" name="region" required>
+            <select id="region" name="region" required
+                aria-invalid=field_failed("region").then_some("true") aria-describedby=described_by("region", None)>
                 <option value="">{t(locale, "auth.pick_commune")}</option>
-                {communes.into_iter().map(|r| view! { <option value=r.code>{r.name}</option> }).collect_view()}
+                {communes.into_iter().map(|r| {
+                    let chosen = r.code == region;
+                    view! { <option value=r.code selected=chosen>{r.name}</option> }
+                }).collect_view()}
             </select>
+            <FieldError field="region"/>
             <p class="hint"><a href="/dang-ky">{t(locale, "auth.change_province")}</a></p>
             <p class="hint">{t(locale, "auth.privacy")}</p>
             <button type="submit">{t(locale, "auth.register")}</button>
@@ -211,7 +233,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     view! {
         <Title text=t(locale, "auth.set_password")/>
         <h1>{t(locale, "auth.set_password")}</h1>
-        <FormError/>
+        <FormError fields=&["password"]/>
         <Suspense>
             {move || {
                 let token = token.clone();
@@ -222,7 +244,10 @@ pub fn SetPasswordPage() -> impl IntoView {
                             <form method="post" action=SetPassword::url() class="stack">
                                 <input type="hidden" name="token" value=token/>
                                 <label for="password">{t(locale, "auth.new_password")}</label>
-                                <input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" aria-describedby="password-hint"/>
+                                <input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password"
+                                    aria-invalid=crate::components::field_failed("password").then_some("true")
+                                    aria-describedby=crate::components::described_by("password", Some("password-hint"))/>
+                                <crate::components::FieldError field="password"/>
                                 <p id="password-hint" class="hint">{t(locale, "auth.password_hint")}</p>
                                 <button type="submit">{t(locale, "auth.save_password")}</button>
                             </form>

@@ -79,17 +79,60 @@ fn first_name(full: &str) -> String {
     full.split_whitespace().last().unwrap_or(full).to_string()
 }
 
-/// The message for `?loi=<code>` after a form came back, in the reader's language.
+/// The message for `?loi=<code>` after a form came back, in the reader's language. An error about one of
+/// `fields` (`&o=<field>`, or `&o=<field>-<id>` in a list of forms) is left to the [`FieldError`] beside
+/// that field.
 #[component]
-pub fn FormError() -> impl IntoView {
+pub fn FormError(#[prop(optional)] fields: &'static [&'static str]) -> impl IntoView {
     let locale = use_locale();
-    let code = leptos_router::hooks::use_query_map().read_untracked().get("loi");
-    code.map(|c| {
+    let query = leptos_router::hooks::use_query_map();
+    let (code, field) = query.with_untracked(|q| (q.get("loi"), q.get("o")));
+    // `scope` also covers `scope-<id>`, the field of one person's form in a list.
+    let beside = |f: &str| fields.iter().any(|own| f == *own || f.strip_prefix(own).is_some_and(|rest| rest.starts_with('-')));
+    code.filter(|_| !field.as_deref().is_some_and(beside)).map(|c| {
         let msg = crate::i18n::form_message(locale, &c).unwrap_or_else(|| t(locale, "error.invalid"));
         view! { <p class="error" role="alert">{msg}</p> }
     })
 }
 
+/// A value a failed form brought back in its URL (see `state::finish_form_keeping`), empty when none.
+pub fn form_value(name: &str) -> String {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name)).unwrap_or_default()
+}
+
+/// Every value of a repeated field (checkboxes) a failed form brought back.
+pub fn form_values(name: &str) -> Vec<String> {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get_all(name)).unwrap_or_default()
+}
+
+/// Whether the form came back with an error about `field` (`&o=<field>`).
+pub fn field_failed(field: &str) -> bool {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get("o").is_some_and(|o| o == field))
+}
+
+/// The id of the message beside `field`, for the input's `aria-describedby`.
+pub fn field_error_id(field: &str) -> String {
+    format!("{field}-loi")
+}
+
+/// `aria-describedby` for an input: its hint, if any, and its error message when the form came back with one.
+pub fn described_by(field: &str, hint: Option<&str>) -> Option<String> {
+    let error = field_failed(field).then(|| field_error_id(field));
+    let ids: Vec<String> = hint.map(str::to_string).into_iter().chain(error).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The message beside `field` when the form came back with an error about it; nothing otherwise. Its id is
+/// [`field_error_id`], so the input can point at it.
+#[component]
+pub fn FieldError(#[prop(into)] field: String) -> impl IntoView {
+    let locale = use_locale();
+    let code = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("loi"));
+    code.filter(|_| field_failed(&field)).map(|c| {
+        let msg = crate::i18n::form_message(locale, &c).unwrap_or_else(|| t(locale, "error.invalid"));
+        view! { <p id=field_error_id(&field) class="error field-error" role="alert">{msg}</p> }
+    })
+}
 
 /// Sets the response status on the server; does nothing in the browser.
 pub fn set_status(code: u16) {

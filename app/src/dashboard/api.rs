@@ -27,7 +27,10 @@ pub async fn add_target(vung: String, khoa: String, loai: String, target: String
         ssr::add_target(&crate::state::db()?, &me, &vung, &khoa, &loai, &target, &han).await
     }
     .await;
-    crate::state::finish_form(result, &format!("{back}#chi-tieu"), &back)
+    // The form comes back filled in; its values are named `t-…` so the dashboard's own filter (`khoa`,
+    // `loai`…) does not read them.
+    let keep = [("t-vung", vung.as_str()), ("t-khoa", khoa.as_str()), ("t-loai", loai.as_str()), ("t-target", target.as_str()), ("t-han", han.as_str())];
+    crate::state::finish_form_keeping(result, &format!("{back}#chi-tieu"), &format!("{back}#chi-tieu"), &keep)
 }
 
 /// Remove a target.

@@ -5,13 +5,16 @@ use super::api::{get_dashboard, get_learners, AddTarget, RemoveTarget};
 use super::charts::{monthly_columns, percent_bars};
 use super::{Dashboard, Filter, Learner, LearnerList, Line};
 use crate::auth::ORG_TYPES;
-use crate::components::{ErrorView, FormError};
+use crate::components::{described_by, field_failed, form_value, ErrorView, FieldError, FormError};
 use crate::error::AppError;
 use crate::i18n::{format_date, t, tf, use_locale, Locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// The target form's fields that show their own message.
+const TARGET_FIELDS: &[&str] = &["vung", "khoa", "loai", "target", "han"];
 
 fn filter_from_url() -> Filter {
     let query = use_query_map();
@@ -66,7 +69,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text=t(locale, "dash.title")/>
         <h1>{t(locale, "dash.title")}</h1>
-        <FormError/>
+        <FormError fields=TARGET_FIELDS/>
         <Suspense>
             {move || {
                 let (filter, here) = (filter.clone(), here.clone());
@@ -271,31 +274,46 @@ fn Targets(d: Dashboard) -> impl IntoView {
         <section id="chi-tieu" aria-labelledby="h-targets">
             <h2 id="h-targets">{t(locale, "dash.targets")}</h2>
             <TargetList d=d.clone() editable=true/>
-            {d.can_set_targets.then(|| view! {
-                <details class="filters">
+            {d.can_set_targets.then(|| {
+                // After a refused target the form comes back open and filled in (`t-…` in the URL).
+                let kept = |k: &str| form_value(&format!("t-{k}"));
+                let (vung, loai) = (kept("vung"), kept("loai"));
+                let khoa = Some(kept("khoa")).filter(|k| !k.is_empty()).unwrap_or_else(|| d.filter.khoa.clone());
+                let failed = TARGET_FIELDS.iter().any(|f| field_failed(f));
+                let invalid = |f: &str| field_failed(f).then_some("true");
+                view! {
+                <details class="filters" open=failed>
                     <summary>{t(locale, "dash.new_target")}</summary>
                     <form method="post" action=AddTarget::url() class="stack">
                         <label for="t-vung">{t(locale, "dash.region")}</label>
-                        <select id="t-vung" name="vung">
+                        <select id="t-vung" name="vung" aria-invalid=invalid("vung") aria-describedby=described_by("vung", None)>
                             {(!shown.is_empty()).then(|| view! { <option value=shown.clone()>{region_name.clone()}</option> })}
-                            {d.subregions.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
+                            {d.subregions.iter().map(|c| view! { <option value=c.value.clone() selected=c.value == vung>{c.label.clone()}</option> }).collect_view()}
                         </select>
+                        <FieldError field="vung"/>
                         <label for="t-khoa">{t(locale, "dash.course")}</label>
-                        <select id="t-khoa" name="khoa" required>
-                            {d.courses.iter().map(|c| view! { <option value=c.value.clone() selected=c.value == d.filter.khoa>{c.label.clone()}</option> }).collect_view()}
+                        <select id="t-khoa" name="khoa" required aria-invalid=invalid("khoa") aria-describedby=described_by("khoa", None)>
+                            {d.courses.iter().map(|c| view! { <option value=c.value.clone() selected=c.value == khoa>{c.label.clone()}</option> }).collect_view()}
                         </select>
+                        <FieldError field="khoa"/>
                         <label for="t-loai">{t(locale, "dash.org_type")}</label>
-                        <select id="t-loai" name="loai">
+                        <select id="t-loai" name="loai" aria-invalid=invalid("loai") aria-describedby=described_by("loai", None)>
                             <option value="">{t(locale, "dash.all_types")}</option>
-                            {ORG_TYPES.iter().map(|o| view! { <option value=*o>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
+                            {ORG_TYPES.iter().map(|o| view! { <option value=*o selected=*o == loai>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
                         </select>
+                        <FieldError field="loai"/>
                         <label for="t-target">{t(locale, "dash.target_people")}</label>
-                        <input id="t-target" name="target" inputmode="numeric" required placeholder="200"/>
+                        <input id="t-target" name="target" inputmode="numeric" required placeholder="200" value=kept("target")
+                            aria-invalid=invalid("target") aria-describedby=described_by("target", None)/>
+                        <FieldError field="target"/>
                         <label for="t-han">{t(locale, "dash.due")}</label>
-                        <input id="t-han" name="han" type="date" required/>
+                        <input id="t-han" name="han" type="date" required value=kept("han")
+                            aria-invalid=invalid("han") aria-describedby=described_by("han", None)/>
+                        <FieldError field="han"/>
                         <button type="submit">{t(locale, "dash.save_target")}</button>
                     </form>
                 </details>
+                }
             })}
         </section>
     }
@@ -358,7 +376,7 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
-/// What a filter says, in words: "Khóa …; Tỉnh …; Hợp tác xã; ghi danh 01/2026–06/2026".
+/// What a filter says, in words: "Khoá …; Tỉnh …; Hợp tác xã; ghi danh 01/2026–06/2026".
 pub fn describe_filter(locale: Locale, d: &Dashboard) -> String {
     let mut parts = vec![if d.crumbs.last().is_none_or(|c| c.value.is_empty()) { t(locale, "dash.country") } else { d.region_name() }];
     parts.push(d.course_name().unwrap_or_else(|| t(locale, "dash.all_courses")));

@@ -35,8 +35,9 @@ fn lesson_view(course_slug: &str, lesson_slug: &str, row: crate::db::course::Les
         title: row.title,
         minutes: row.minutes,
         html: crate::html::Html::from_stored(row.html),
-        position: idx as i64 + 1,
-        total: all.len() as i64,
+        // "Bài n/N" counts lessons only: a quiz among the items is not a lesson.
+        position: all[..idx].iter().filter(|i| i.kind == ItemKind::Lesson).count() as i64 + 1,
+        total: all.iter().filter(|i| i.kind == ItemKind::Lesson).count() as i64,
         prev: idx.checked_sub(1).and_then(|i| all.get(i)).map(link),
         next: all.get(idx + 1).map(link),
         status: all.get(idx).map(|i| i.status).unwrap_or(ItemStatus::NotStarted),

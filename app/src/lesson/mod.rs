@@ -25,7 +25,9 @@ pub struct LessonView {
     pub minutes: i64,
     /// Rendered and sanitised at import.
     pub html: crate::html::Html,
+    /// Place among the course's lessons (quizzes not counted), from 1.
     pub position: i64,
+    /// Number of lessons in the course (quizzes not counted).
     pub total: i64,
     pub prev: Option<NavLink>,
     pub next: Option<NavLink>,

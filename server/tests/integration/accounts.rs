@@ -104,7 +104,7 @@ async fn wrong_passwords_are_throttled_while_the_owner_elsewhere_signs_in() {
     let mut codes = Vec::new();
     for _ in 0..20 {
         let (_, loc) = app.post_form_from(&attacker, "/api/login", &wrong, Some("10.0.0.1")).await;
-        codes.push(loc.split("loi=").nth(1).unwrap_or("").to_string());
+        codes.push(loc.split("loi=").nth(1).and_then(|c| c.split('&').next()).unwrap_or("").to_string());
     }
     assert_eq!(codes[0], "login_failed");
     assert!(codes[5..].iter().all(|c| c == "throttled"), "{codes:?}");
@@ -138,6 +138,12 @@ async fn a_trainer_makes_a_one_time_link_and_the_learner_sets_a_new_password() {
     let c = app.browser();
     let (_, form, _) = app.get_with(&c, &format!("/mat-khau/{link}")).await;
     assert!(form.contains("Võ Văn Kiệt"));
+    // Too short: the product's own message beside the field, the link still usable, the password not echoed.
+    let (_, loc) = app.post_form(&c, "/api/set_password", &[("token", &link), ("password", "ngắn")]).await;
+    assert!(loc.ends_with("loi=password_short&o=password"), "{loc}");
+    let (_, short, _) = app.get_with(&c, &loc).await;
+    let beside = short.find("id=\"password-loi\"").expect("message beside the password");
+    assert!(beside > short.find("id=\"password\"").unwrap() && short[beside..].contains("Mật khẩu cần ít nhất 8 ký tự."), "{short}");
     let (status, loc) = app.post_form(&c, "/api/set_password", &[("token", &link), ("password", "mật khẩu mới nhé")]).await;
     assert_eq!((status, loc.as_str()), (302, "/tai-khoan"));
     // A double submit finds the link spent.
@@ -166,6 +172,19 @@ async fn an_admin_grants_and_revokes_roles() {
     assert_eq!(roles[0].scope_path.as_deref(), Some("86"));
     let (_, loc) = app.post_form(&admin, "/api/grant_role", &[("user_id", &learner), ("role", "official"), ("scope", "khong-co")]).await;
     assert!(loc.contains("loi=region_invalid"));
+    // The refused grant comes back in that person's form: role still chosen, area still typed, the message
+    // beside the area, the form open.
+    assert!(loc.contains(&format!("o=scope-{learner}")) && loc.contains(&format!("u={learner}")), "{loc}");
+    let (_, page, _) = app.get_with(&admin, &loc).await;
+    let scope_at = page.find(&format!("id=\"scope-{learner}\"")).expect("the area field");
+    let form = &page[page[..scope_at].rfind("<form").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("value=\"official\" selected") && form.contains("value=\"khong-co\""), "{form}");
+    assert!(form.contains(&format!("aria-describedby=\"scope-{learner}-loi\"")), "{form}");
+    assert!(form.contains(&format!("id=\"scope-{learner}-loi\"")) && form.contains("Hãy chọn xã, phường."), "{form}");
+    assert_eq!(page.matches("Hãy chọn xã, phường.").count(), 1, "said once, beside the field");
+    let details = &page[page[..scope_at].rfind("<details").unwrap()..scope_at];
+    assert!(details.contains(" open"), "{details}");
     let official = app.signed_in("0922000002").await;
     let (_, page, _) = app.get_with(&official, "/").await;
     assert!(page.contains("href=\"/thong-ke\""), "an official sees the statistics link");
@@ -344,4 +363,41 @@ async fn my_courses_journey(backend: &str, app: &TestApp) {
     let (_, account, _) = app.get_with(&c, "/tai-khoan").await;
     assert!(account.contains("Khoá mẫu chuyển đổi số") && account.contains("Đã học 3/3 bài"), "{backend}: {account}");
     assert!(!account.contains("href=\"/khoa-hoc/mini\""), "{backend}: no link to a withdrawn course");
+}
+
+#[tokio::test]
+async fn a_refused_sign_up_comes_back_filled_in_with_the_message_beside_the_field() {
+    for (_, app) in TestApp::each_backend().await {
+        let c = app.browser();
+        let form = [
+            ("full_name", "Lê Thị Hồng Nhung"),
+            ("phone", "0987 654 321"),
+            ("password", "ngắn7"),
+            ("org_name", "HTX Bưởi Năm Roi & Cam"),
+            ("org_type", "hop-tac-xa"),
+            ("region", "28756"),
+            ("province", "86"),
+        ];
+        // Posted as a plain form, as a phone without JavaScript does.
+        let (status, loc) = app.post_form(&c, "/api/register", &form).await;
+        assert_eq!(status, 302);
+        assert!(loc.starts_with("/dang-ky?tinh=86&") && loc.contains("loi=password_short") && loc.contains("o=password"), "{loc}");
+        assert!(!loc.contains("ng%E1%BA%AFn7") && !loc.contains("password="), "the password never travels back: {loc}");
+        let (status, page, _) = app.get_with(&c, &loc).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("value=\"Lê Thị Hồng Nhung\""), "name kept: {page}");
+        assert!(page.contains("value=\"0987 654 321\""), "phone kept");
+        assert!(page.contains("value=\"HTX Bưởi Năm Roi &amp; Cam\""), "organisation kept");
+        assert!(page.contains("value=\"hop-tac-xa\" selected"), "type kept");
+        assert!(page.contains("value=\"28756\" selected"), "commune kept");
+        assert!(page.contains("name=\"province\" value=\"86\""), "province kept");
+        assert!(!page.contains("ngắn7"), "the password is not on the page");
+        // The product's own message sits beside the password field, which points at it.
+        let message = "Mật khẩu cần ít nhất 8 ký tự.";
+        let field = page.find("id=\"password\"").expect("password field");
+        let beside = page.find("id=\"password-loi\"").expect("message beside the password");
+        assert!(beside > field && page[beside..].contains(message), "{page}");
+        assert!(page[field..beside].contains("aria-describedby=\"password-hint password-loi\""), "{page}");
+        assert_eq!(page.matches(message).count(), 1, "said once, beside the field");
+    }
 }

@@ -270,3 +270,14 @@ async fn line_numbers_are_excel_row_numbers_with_empty_rows_counted_on(app: &Tes
         assert!(page.contains("<tr><td>6</td><td>Số Sai</td>"), "title {title}: {page}");
     }
 }
+
+#[tokio::test]
+async fn the_class_list_form_keeps_the_courses_chosen() {
+    let app = TestApp::start().await;
+    app.person("0966 100 001", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+    let trainer = app.signed_in("0966100001").await;
+    let (status, page, _) = app.get_with(&trainer, "/quan-tri/nhap-lop?khoa=mini&khoa=chuyen-doi-so").await;
+    assert_eq!(status, 200);
+    let checked = |slug: &str| page.contains(&format!("value=\"{slug}\" checked"));
+    assert!(checked("mini") && checked("chuyen-doi-so") && !checked("quan-tri-hop-tac-xa"), "{page}");
+}

@@ -256,7 +256,7 @@ async fn bad_filters_get_a_clear_message() {
     let w = world(TestApp::start().await).await;
     let a = w.app.signed_in("0999100006").await;
     for (path, message) in [
-        ("/thong-ke?khoa=khong-co", "Không có khóa học này."),
+        ("/thong-ke?khoa=khong-co", "Không có khoá học này."),
         ("/thong-ke?tu=2026-13", "Tháng phải viết dạng năm-tháng"),
         ("/thong-ke?tu=2026-05&den=2026-01", "Tháng bắt đầu phải trước tháng kết thúc."),
         ("/thong-ke?vung=99999", "Không có vùng với mã này."),
@@ -291,6 +291,23 @@ async fn a_target_on(w: World) {
         let (_, loc) = app.post_form(&o, "/api/add_target", &form("86", target, han)).await;
         assert!(loc.contains(&format!("loi={code}")), "{target} {han}: {loc}");
     }
+    // A refused target comes back filled in, open, with the message beside the number, without JavaScript.
+    let (_, loc) = app.post_form(&o, "/api/add_target", &form("86", "2,5", "2031-06-30")).await;
+    assert!(loc.starts_with("/thong-ke?vung=86&loi=target_number&o=target&") && loc.ends_with("#chi-tieu"), "{loc}");
+    let (status, page, _) = app.get_with(&o, &loc).await;
+    assert_eq!(status, 200);
+    let form_at = page.find("action=\"/api/add_target\"").expect("the target form");
+    let target_form = &page[form_at..];
+    let details = &page[page[..form_at].rfind("<details").expect("the form's details")..form_at];
+    assert!(details.contains(" open"), "the form is open again: {details}");
+    assert!(target_form.contains("value=\"2,5\"") && target_form.contains("value=\"2031-06-30\""), "{target_form}");
+    assert!(target_form.contains("value=\"hop-tac-xa\" selected") && target_form.contains("value=\"mini\" selected"), "{target_form}");
+    let beside = target_form.find("id=\"target-loi\"").expect("message beside the number");
+    let message = &target_form[beside..target_form[beside..].find("</p>").map_or(target_form.len(), |e| beside + e)];
+    assert!(message.contains("role=\"alert\"") && message.contains(">Chỉ tiêu là một số nguyên từ 1 đến 1.000.000."), "{message}");
+    assert!(target_form[..beside].contains("aria-describedby=\"target-loi\""));
+    let d = view(app, &w.official, &Filter::default()).await;
+    assert!(d.filter.khoa.is_empty(), "the kept values are not read as the dashboard's filter");
     let learner = app.signed_in("0999100002").await;
     let (_, loc) = app.post_form(&learner, "/api/add_target", &form("86", "9", "2030-12-31")).await;
     assert!(loc.contains("loi=forbidden"), "a learner sets no target: {loc}");

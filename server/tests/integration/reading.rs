@@ -23,6 +23,10 @@ async fn a_visitor_reads_a_lesson_without_javascript() {
     assert!(lesson.contains("<table>") && lesson.contains("Chụp ảnh sản phẩm"), "full lesson is in the HTML");
     assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/mot\"") && lesson.contains("rel=\"prev\""));
     assert!(lesson.contains("href=\"/khoa-hoc/mini/bai/ba\"") && lesson.contains("rel=\"next\""));
+    // Three lessons and two quizzes: the count is of lessons.
+    assert!(lesson.contains("Bài 2/3"), "the position counts lessons only");
+    let (_, last) = app.get("/khoa-hoc/mini/bai/ba").await;
+    assert!(last.contains("Bài 3/3"), "the last lesson is 3 of 3");
     // Reading costs no JavaScript download: no script file, no module, no wasm, and no serialised data
     // (only leptos's two one-line inline bootstraps remain).
     assert!(!lesson.contains("type=\"module\"") && !lesson.contains("<script src"), "lesson page must not load scripts");
@@ -175,4 +179,29 @@ async fn the_catalog_names_categories_from_the_data_in_the_readers_language() {
     assert!(en.contains("<h2>Management</h2>") && en.contains("<h2>Digital transformation</h2>"), "{en}");
     let course = app.client.get(format!("{}/khoa-hoc/mini", app.base)).header("cookie", "lang=en").send().await.unwrap().text().await.unwrap();
     assert!(course.contains("Digital transformation"), "the course page names its category too");
+}
+
+#[test]
+fn khoa_is_spelt_one_way_in_the_interface_and_the_courses() {
+    // Old-style tone placement ("khoá"), as most strings had it; slugs (`khoa`) carry no tone.
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md" || e == "toml" || e == "yml" || e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["app/locales", "app/src", "courses", "server/src"] {
+        walk(&root.join(dir), &mut files);
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let nfc = app::text::nfc(&text);
+        assert!(!nfc.to_lowercase().contains("khóa"), "{} writes \"khóa\"; the product writes \"khoá\"", file.display());
+    }
 }
