@@ -38,7 +38,7 @@ for (const js of [false, true]) {
 
     // Filter by course with the form: the view lands in the URL.
     await page.locator("details.filters summary").first().click();
-    await page.getByLabel("Khoá học", { exact: true }).first().selectOption("mini");
+    await page.getByRole("combobox", { name: "Khoá học", exact: true }).first().selectOption("mini");
     await page.getByRole("button", { name: "Lọc" }).click();
     await expect(page).toHaveURL(/khoa=mini/);
     const byCourse = page.locator("section", { has: page.locator("h2", { hasText: "Theo khoá học" }) });

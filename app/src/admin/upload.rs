@@ -93,10 +93,10 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
     let base = state.site.public_base(&headers);
     let title = t(locale, "classlist.title");
-    Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, course_ids.len()))).into_response())
+    Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, course_ids.len(), &courses))).into_response())
 }
 
-fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[crate::db::user::InviteRow], base: &str, courses: usize) -> String {
+fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[crate::db::user::InviteRow], base: &str, courses: usize, chosen: &[String]) -> String {
     let mut b = format!("<h1>{}</h1>", esc(&t(locale, "classlist.title")));
     if refused > 0 {
         b += &format!("<p class=\"refused\" role=\"alert\">{}</p>", esc(&t(locale, "classlist.nothing_done").replace("%{n}", &refused.to_string())));
@@ -148,6 +148,9 @@ fn report(locale: Locale, rows: &[Planned], refused: usize, links: &[crate::db::
         }
         b += "</div>";
     }
-    b += &format!("<p class=\"noprint\"><a href=\"/quan-tri/nhap-lop\">{}</a> · <a href=\"/quan-tri\">{}</a></p>", esc(&t(locale, "classlist.again")), esc(&t(locale, "admin.title")));
+    // "Again" comes back to the form with the same courses ticked (`?khoa=`, which the form reads).
+    let again: Vec<String> = chosen.iter().filter(|c| !c.trim().is_empty()).map(|c| format!("khoa={}", crate::text::urlencode(c.trim()))).collect();
+    let again = if again.is_empty() { "/quan-tri/nhap-lop".to_string() } else { format!("/quan-tri/nhap-lop?{}", again.join("&amp;")) };
+    b += &format!("<p class=\"noprint\"><a href=\"{again}\">{}</a> · <a href=\"/quan-tri\">{}</a></p>", esc(&t(locale, "classlist.again")), esc(&t(locale, "admin.title")));
     b
 }

@@ -94,6 +94,8 @@ async fn a_class_list_with_a_bad_row_imports_nothing_and_says_why_on(app: &TestA
     assert!(page.contains("Số điện thoại trùng với dòng: 2"));
     assert_eq!(count(app, "SELECT COUNT(*) FROM app_user").await, before, "nothing half-imported");
     assert_eq!(count(app, "SELECT COUNT(*) FROM enrolment").await, 0);
+    // "Again" goes back to the form with the course still ticked.
+    assert!(page.contains("href=\"/quan-tri/nhap-lop?khoa=mini\""), "{page}");
 
     // A learner may not upload; nor may anyone anonymous.
     app.person("0977 000 005", "Học Viên", "28756", None).await;
