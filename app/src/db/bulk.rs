@@ -56,22 +56,31 @@ pub async fn insert_many(conn: &mut AnyConnection, table: &str, columns: &[&str]
     Ok(())
 }
 
+/// Bind each value with its own type. `Query`, `QueryAs` and `QueryScalar` share no trait for `bind`, so
+/// this is a macro: one list of arms for all three.
+macro_rules! bind_vals {
+    ($q:expr, $vals:expr) => {{
+        let mut q = $q;
+        for v in $vals {
+            q = match v {
+                Val::Int(x) => q.bind(x),
+                Val::OptInt(x) => q.bind(x),
+                Val::Float(x) => q.bind(x),
+                Val::OptFloat(x) => q.bind(x),
+                Val::Text(x) => q.bind(x),
+                Val::OptText(x) => q.bind(x),
+            };
+        }
+        q
+    }};
+}
+
 /// Bind values in order.
 pub fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     vals: impl IntoIterator<Item = Val>,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for v in vals {
-        q = match v {
-            Val::Int(x) => q.bind(x),
-            Val::OptInt(x) => q.bind(x),
-            Val::Float(x) => q.bind(x),
-            Val::OptFloat(x) => q.bind(x),
-            Val::Text(x) => q.bind(x),
-            Val::OptText(x) => q.bind(x),
-        };
-    }
-    q
+    bind_vals!(q, vals)
 }
 
 /// A query assembled from fixed fragments, with every value bound and numbered as it is added.
@@ -108,18 +117,7 @@ impl Sql {
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        let mut q = sqlx::query_as(&self.text);
-        for v in self.vals.iter().cloned() {
-            q = match v {
-                Val::Int(x) => q.bind(x),
-                Val::OptInt(x) => q.bind(x),
-                Val::Float(x) => q.bind(x),
-                Val::OptFloat(x) => q.bind(x),
-                Val::Text(x) => q.bind(x),
-                Val::OptText(x) => q.bind(x),
-            };
-        }
-        q
+bind_vals!(sqlx::query_as(&self.text), self.vals.iter().cloned())
     }
 
     /// The query, bound, for a single value.
@@ -127,18 +125,7 @@ impl Sql {
     where
         (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        let mut q = sqlx::query_scalar(&self.text);
-        for v in self.vals.iter().cloned() {
-            q = match v {
-                Val::Int(x) => q.bind(x),
-                Val::OptInt(x) => q.bind(x),
-                Val::Float(x) => q.bind(x),
-                Val::OptFloat(x) => q.bind(x),
-                Val::Text(x) => q.bind(x),
-                Val::OptText(x) => q.bind(x),
-            };
-        }
-        q
+bind_vals!(sqlx::query_scalar(&self.text), self.vals.iter().cloned())
     }
 }
 
