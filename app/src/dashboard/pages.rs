@@ -7,7 +7,7 @@ use super::{Dashboard, Filter, Learner, LearnerList, Line};
 use crate::auth::ORG_TYPES;
 use crate::components::{described_by, field_failed, form_value, ErrorView, FieldError, FormError};
 use crate::error::AppError;
-use crate::i18n::{format_date, t, tf, use_locale, Locale};
+use crate::i18n::{format_date, format_percent, t, tf, use_locale, Locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -37,16 +37,6 @@ pub fn fmt_int(locale: Locale, n: i64) -> String {
         format!("-{out}")
     } else {
         out
-    }
-}
-
-/// A percentage with one decimal, in the reader's convention (`42,5 %` / `42.5%`).
-pub fn fmt_pct(locale: Locale, p: f64) -> String {
-    let s = format!("{p:.1}");
-    if locale == Locale::Vi {
-        format!("{} %", s.replace('.', ","))
-    } else {
-        format!("{s}%")
     }
 }
 
@@ -191,7 +181,7 @@ fn Figures(d: Dashboard, drill: bool) -> impl IntoView {
             {kpi("dash.completed", h.completed)}
             {kpi("dash.certified", h.certified)}
         </dl>
-        <p>{tf(locale, "dash.rate_sentence", &[("rate", fmt_pct(locale, rate))])}</p>
+        <p>{tf(locale, "dash.rate_sentence", &[("rate", format_percent(locale, rate))])}</p>
         <Breakdown id="course" title=t(locale, "dash.by_course") lines=d.by_course.clone() kind="course" link=None/>
         <Breakdown id="region" title=t(locale, "dash.by_region") lines=d.by_region.clone() kind="region" link=drill.then_some(f)/>
         <Breakdown id="org" title=t(locale, "dash.by_org") lines=d.by_org.clone() kind="org" link=None/>
@@ -251,7 +241,7 @@ fn Breakdown(id: &'static str, title: String, lines: Vec<Line>, kind: &'static s
                                     <th scope="row">{cell}</th>
                                     <td>{fmt_int(locale, l.counts.enrolled)}</td>
                                     <td>{fmt_int(locale, l.counts.completed)}</td>
-                                    <td>{fmt_pct(locale, l.counts.rate())}</td>
+                                    <td>{format_percent(locale, l.counts.rate())}</td>
                                     <td>{fmt_int(locale, l.counts.certified)}</td>
                                 </tr>
                             }
@@ -337,7 +327,7 @@ fn TargetList(d: Dashboard, editable: bool) -> impl IntoView {
                         <p id=label_id.clone()><strong>{tg.course.clone()}</strong> " · " {tg.region.clone()} " · " {who}</p>
                         <progress max=tg.target.to_string() value=tg.certified.min(tg.target).to_string() aria-labelledby=label_id></progress>
                         <p class="meta">
-                            {tf(locale, "dash.target_progress", &[("n", fmt_int(locale, tg.certified)), ("target", fmt_int(locale, tg.target)), ("pct", fmt_pct(locale, tg.percent())), ("date", due)])}
+                            {tf(locale, "dash.target_progress", &[("n", fmt_int(locale, tg.certified)), ("target", fmt_int(locale, tg.target)), ("pct", format_percent(locale, tg.percent())), ("date", due)])}
                             " · " <strong>{status}</strong>
                         </p>
                         {editable.then(|| view! {
@@ -481,7 +471,7 @@ fn LearnerItem(l: Learner) -> impl IntoView {
             <ul class="courses-of">
                 {l.courses.iter().map(|c| {
                     let progress = tf(locale, "dash.lessons_of", &[("done", c.lessons_done.to_string()), ("total", c.lessons_total.to_string())]);
-                    let score = c.best_score.map(|s| tf(locale, "dash.best_score", &[("pct", fmt_pct(locale, s))]));
+                    let score = c.best_score.map(|s| tf(locale, "dash.best_score", &[("pct", format_percent(locale, s))]));
                     view! {
                         <li>
                             <strong>{c.course.clone()}</strong> ": " {progress}
@@ -506,7 +496,7 @@ mod tests {
         assert_eq!(fmt_int(Locale::En, 1_234_567), "1,234,567");
         assert_eq!(fmt_int(Locale::Vi, 999), "999");
         assert_eq!(fmt_int(Locale::Vi, -1000), "-1.000");
-        assert_eq!(fmt_pct(Locale::Vi, 42.46), "42,5 %");
-        assert_eq!(fmt_pct(Locale::En, 42.46), "42.5%");
+        assert_eq!(format_percent(Locale::Vi, 42.46), "42,5 %");
+        assert_eq!(format_percent(Locale::En, 42.46), "42.5%");
     }
 }
