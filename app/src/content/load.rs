@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 const MAX_MARKDOWN: u64 = 1024 * 1024;
 const MAX_ASSET: u64 = 5 * 1024 * 1024;
+const TOO_LONG: &str = "the file is larger than 1 MB; split it into several lessons";
+const TOO_BIG: &str = "the file is larger than 5 MB; make the image smaller";
 
 /// Every course that loaded, and every problem of those that did not.
 #[derive(Debug, Default)]
@@ -32,7 +34,11 @@ pub fn load_categories(dir: &Path) -> Result<Option<Vec<Category>>, Vec<Problem>
         return Ok(None);
     }
     let mut problems = Vec::new();
-    let Some(file) = read_text(&path, &mut problems) else { return Err(problems) };
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return Err(vec![Problem::at(&path, 0, 0, format!("cannot read the file: {e}"))]),
+    };
+    let Some(file) = text_of(&path, &bytes, &mut problems) else { return Err(problems) };
     let parsed = match toml::from_str::<CategoryFile>(&file.text) {
         Ok(p) => p,
         Err(e) => {
@@ -104,35 +110,39 @@ struct FileText {
     text: String,
 }
 
-fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<FileText> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_MARKDOWN => {
-            problems.push(Problem::at(path, 0, 0, "the file is larger than 1 MB; split it into several lessons"));
-            return None;
-        }
-        Err(e) => {
-            problems.push(Problem::at(path, 0, 0, format!("cannot read the file: {e}")));
-            return None;
-        }
-        _ => {}
+/// A course's files before checking: the path relative to the course folder, with `/` separators, and its
+/// bytes. The folder import, the browser's drafts and the zip upload all fill one of these, so every way in
+/// goes through the same checks.
+pub type CourseFiles = BTreeMap<String, Vec<u8>>;
+
+/// Decode a text file as the checker reads it: UTF-8, NFC, `\n` line ends. `None` (and a problem) when it
+/// is too large or not UTF-8.
+fn text_of(path: &Path, bytes: &[u8], problems: &mut Vec<Problem>) -> Option<FileText> {
+    if bytes.len() as u64 > MAX_MARKDOWN {
+        problems.push(Problem::at(path, 0, 0, TOO_LONG));
+        return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Some(FileText { path: path.to_path_buf(), text: normalise_text(t) }),
         Err(e) => {
-            problems.push(Problem::at(path, 0, 0, format!("cannot read the file: {e}")));
-            return None;
-        }
-    };
-    match String::from_utf8(bytes) {
-        Ok(t) => Some(FileText { path: path.to_path_buf(), text: nfc(&t.replace("\r\n", "\n")) }),
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             problems.push(Problem::at(path, line, col, "the file is not UTF-8 text; save it as UTF-8"));
             None
         }
     }
+}
+
+/// The form a course's text is stored and compared in: NFC, `\n` line ends. Export writes it back as is,
+/// so export → import → export gives the same bytes.
+pub fn normalise_text(t: &str) -> String {
+    nfc(&t.replace("\r\n", "\n"))
+}
+
+/// Whether a top-level file is text the checker reads (lessons, quizzes, glossary, notes, `course.toml`).
+pub fn is_text_file(rel: &str) -> bool {
+    !rel.contains('/') && (rel.ends_with(".md") || rel == "course.toml")
 }
 
 /// `NN-slug.md` / `NN-slug.quiz.md` → (NN, slug).
@@ -157,8 +167,20 @@ fn content_type(name: &str) -> Option<&'static str> {
     })
 }
 
-fn walk_assets(root: &Path, dir: &Path, out: &mut Vec<Asset>, problems: &mut Vec<Problem>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+/// Read a course folder into memory. Symbolic links, files over the size limits and unreadable files are
+/// problems; hidden files are skipped.
+pub fn read_folder(dir: &Path) -> (CourseFiles, Vec<Problem>) {
+    let mut files = CourseFiles::new();
+    let mut problems = Vec::new();
+    walk(dir, dir, &mut files, &mut problems);
+    (files, problems)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut CourseFiles, problems: &mut Vec<Problem>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        problems.push(Problem::at(dir, 0, 0, "cannot read the folder"));
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
     entries.sort_by_key(|e| e.path());
     for e in entries {
@@ -173,23 +195,43 @@ fn walk_assets(root: &Path, dir: &Path, out: &mut Vec<Asset>, problems: &mut Vec
             continue;
         }
         if meta.is_dir() {
-            walk_assets(root, &path, out, problems);
+            walk(root, &path, out, problems);
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        if dir == root && (name.ends_with(".md") || name == "course.toml") {
+        // Refused by its size before it is read.
+        let limit = if is_text_file(&rel) { MAX_MARKDOWN } else { MAX_ASSET };
+        if meta.len() > limit {
+            problems.push(Problem::at(&path, 0, 0, if limit == MAX_MARKDOWN { TOO_LONG } else { TOO_BIG }));
             continue;
         }
-        let Some(ct) = content_type(&name) else {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                out.insert(rel, bytes);
+            }
+            Err(e) => problems.push(Problem::at(&path, 0, 0, format!("cannot read the file: {e}"))),
+        }
+    }
+}
+
+/// The course's files that are not text: images and PDFs, checked.
+fn assets_of(base: &Path, files: &CourseFiles, problems: &mut Vec<Problem>) -> Vec<Asset> {
+    let mut out = Vec::new();
+    for (rel, bytes) in files {
+        if is_text_file(rel) {
+            continue;
+        }
+        let path = base.join(rel);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let Some(ct) = content_type(name) else {
             problems.push(Problem::at(&path, 0, 0, "unsupported file type: a course may hold .md, .png, .jpg, .webp, .gif and .pdf files"));
             continue;
         };
-        if meta.len() > MAX_ASSET {
-            problems.push(Problem::at(&path, 0, 0, "the file is larger than 5 MB; make the image smaller"));
+        if bytes.len() as u64 > MAX_ASSET {
+            problems.push(Problem::at(&path, 0, 0, TOO_BIG));
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else { continue };
-        let (width, height) = match imagesize::blob_size(&bytes) {
+        let (width, height) = match imagesize::blob_size(bytes) {
             Ok(s) if ct.starts_with("image/") => (u32::try_from(s.width).ok(), u32::try_from(s.height).ok()),
             Err(_) if ct.starts_with("image/") => {
                 problems.push(Problem::at(&path, 0, 0, "the image could not be read; is the file damaged?"));
@@ -197,8 +239,9 @@ fn walk_assets(root: &Path, dir: &Path, out: &mut Vec<Asset>, problems: &mut Vec
             }
             _ => (None, None),
         };
-        out.push(Asset { path: rel, content_type: ct, bytes, width, height });
+        out.push(Asset { path: rel.clone(), content_type: ct, bytes: bytes.clone(), width, height });
     }
+    out
 }
 
 fn toml_position(text: &str, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
@@ -267,15 +310,58 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
 
 /// Load and check one course folder; `known` is the category list, None to accept any category.
 fn load_course_with(dir: &Path, known: Option<&[Category]>) -> Result<Course, Vec<Problem>> {
-    let mut problems = Vec::new();
     let slug = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    if !is_slug(&slug) {
-        problems.push(Problem::at(dir, 0, 0, format!("the folder name `{slug}` must use only a-z, 0-9 and -")));
+    let (files, mut problems) = read_folder(dir);
+    let checked = check(&slug, dir, &files, known);
+    problems.extend(checked.problems.iter().cloned());
+    match checked.course {
+        Some(c) if problems.is_empty() => Ok(c),
+        _ => Err(problems),
     }
-    let toml_path = dir.join("course.toml");
-    let meta_text = if toml_path.exists() { read_text(&toml_path, &mut problems) } else {
-        problems.push(Problem::at(&toml_path, 0, 0, "missing course.toml"));
-        None
+}
+
+/// Load and check a course held in memory (a browser draft, an uploaded zip). Problems name `base/<file>`.
+pub fn load_files(slug: &str, base: &Path, files: &CourseFiles, known: Option<&[Category]>) -> Result<Course, Vec<Problem>> {
+    let checked = check(slug, base, files, known);
+    match checked.course {
+        Some(c) if checked.problems.is_empty() => Ok(c),
+        _ => Err(checked.problems),
+    }
+}
+
+/// What the checker made of a course's files: the course when nothing is wrong, every problem, and what each
+/// lesson and quiz renders to even when another file is broken (the editor's preview).
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub course: Option<Course>,
+    pub problems: Vec<Problem>,
+    pub previews: BTreeMap<String, Preview>,
+}
+
+/// One file as learners would see it.
+#[derive(Debug, Clone)]
+pub enum Preview {
+    /// A lesson or the glossary: its title (when the front matter has one) and its sanitised HTML.
+    Page { title: Option<String>, html: crate::html::Html },
+    /// A quiz: its title and its questions, with keys and explanations.
+    Quiz { title: Option<String>, settings: QuizSettings, questions: Vec<Question> },
+}
+
+/// Check a course's files: the one pipeline (front matter, quiz parser, render, sanitise, checker) behind the
+/// folder import, the editor's preview and publishing.
+pub fn check(slug: &str, base: &Path, files: &CourseFiles, known: Option<&[Category]>) -> Checked {
+    let mut problems = Vec::new();
+    let mut previews = BTreeMap::new();
+    if !is_slug(slug) {
+        problems.push(Problem::at(base, 0, 0, format!("the folder name `{slug}` must use only a-z, 0-9 and -")));
+    }
+    let toml_path = base.join("course.toml");
+    let meta_text = match files.get("course.toml") {
+        Some(b) => text_of(&toml_path, b, &mut problems),
+        None => {
+            problems.push(Problem::at(&toml_path, 0, 0, "missing course.toml"));
+            None
+        }
     };
     let meta = meta_text.as_ref().and_then(|t| match toml::from_str::<CourseMeta>(&t.text) {
         Ok(m) => Some(m),
@@ -287,103 +373,107 @@ fn load_course_with(dir: &Path, known: Option<&[Category]>) -> Result<Course, Ve
     });
 
     // Classify the top-level markdown files.
-    let mut lesson_files: BTreeMap<u32, (String, PathBuf)> = BTreeMap::new();
-    let mut quiz_files: BTreeMap<u32, (String, PathBuf)> = BTreeMap::new();
-    let mut glossary: Option<PathBuf> = None;
-    let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| (e.file_name().to_string_lossy().to_string(), e.path())).collect())
-        .unwrap_or_default();
-    names.sort();
+    let mut lesson_files: BTreeMap<u32, (String, String)> = BTreeMap::new();
+    let mut quiz_files: BTreeMap<u32, (String, String)> = BTreeMap::new();
+    let mut glossary: Option<String> = None;
     let mut seen_numbers: HashMap<u32, PathBuf> = HashMap::new();
     let mut seen_slugs: HashMap<String, PathBuf> = HashMap::new();
-    for (name, path) in &names {
-        if !name.ends_with(".md") || path.is_dir() {
-            continue;
-        }
-        if std::fs::symlink_metadata(path).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
-            problems.push(Problem::at(path, 0, 0, "symbolic links are not allowed in a course folder"));
-            continue;
-        }
+    let mut sources = BTreeMap::new();
+    for name in files.keys().filter(|n| is_text_file(n) && n.ends_with(".md")) {
+        let path = base.join(name);
         if name == "glossary.md" {
-            glossary = Some(path.clone());
+            glossary = Some(name.clone());
             continue;
         }
         let stem = name.trim_end_matches(".md");
         if stem.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()) {
-            continue; // README.md, SOURCES.md: notes for maintainers, never served
+            // README.md, SOURCES.md: notes for maintainers, never served, kept with the sources.
+            if let Some(f) = text_of(&path, &files[name], &mut problems) {
+                sources.insert(name.clone(), f.text);
+            }
+            continue;
         }
         let (target, parsed) = match numbered(name, ".quiz.md") {
             Some(p) => (&mut quiz_files, Some(p)),
             None => (&mut lesson_files, numbered(name, ".md")),
         };
         let Some((n, s)) = parsed else {
-            problems.push(Problem::at(path, 0, 0, "file name must be NN-slug.md (lesson) or NN-slug.quiz.md (quiz), e.g. 01-gioi-thieu.md"));
+            problems.push(Problem::at(&path, 0, 0, "file name must be NN-slug.md (lesson) or NN-slug.quiz.md (quiz), e.g. 01-gioi-thieu.md"));
             continue;
         };
         if !is_slug(&s) {
-            problems.push(Problem::at(path, 0, 0, format!("`{s}` in the file name must use only a-z, 0-9 and -")));
+            problems.push(Problem::at(&path, 0, 0, format!("`{s}` in the file name must use only a-z, 0-9 and -")));
             continue;
         }
         if let Some(other) = seen_numbers.insert(n, path.clone()) {
-            problems.push(Problem::at(path, 0, 0, format!("number {n:02} is also used by {}", other.display())));
+            problems.push(Problem::at(&path, 0, 0, format!("number {n:02} is also used by {}", other.display())));
             continue;
         }
         if let Some(other) = seen_slugs.insert(s.clone(), path.clone()) {
-            problems.push(Problem::at(path, 0, 0, format!("`{s}` is also the name of {}", other.display())));
+            problems.push(Problem::at(&path, 0, 0, format!("`{s}` is also the name of {}", other.display())));
             continue;
         }
-        target.insert(n, (s, path.clone()));
+        target.insert(n, (s, name.clone()));
     }
     if lesson_files.is_empty() && meta.is_some() {
-        problems.push(Problem::at(dir, 0, 0, "the course has no lessons (files named like 01-gioi-thieu.md)"));
+        problems.push(Problem::at(base, 0, 0, "the course has no lessons (files named like 01-gioi-thieu.md)"));
     }
 
-    let mut assets = Vec::new();
-    walk_assets(dir, dir, &mut assets, &mut problems);
+    let assets = assets_of(base, files, &mut problems);
     let ctx = RenderCtx {
-        course_slug: slug.clone(),
-        lesson_files: lesson_files
-            .iter()
-            .map(|(n, (s, _))| (format!("{n:02}-{s}.md"), s.clone()))
-            .collect(),
+        course_slug: slug.to_string(),
+        lesson_files: lesson_files.iter().map(|(n, (s, _))| (format!("{n:02}-{s}.md"), s.clone())).collect(),
         assets: assets.iter().map(|a| (a.path.clone(), (a.width, a.height))).collect(),
     };
 
     let mut hash_input = format!("render:{}\n", super::RENDER_VERSION);
     hash_input.push_str(&meta_text.as_ref().map(|t| t.text.clone()).unwrap_or_default());
+    if let Some(t) = &meta_text {
+        sources.insert("course.toml".to_string(), t.text.clone());
+    }
     let mut lessons = Vec::new();
-    for (n, (s, path)) in &lesson_files {
-        let Some(file) = read_text(path, &mut problems) else { continue };
+    for (n, (s, name)) in &lesson_files {
+        let Some(file) = text_of(&base.join(name), &files[name], &mut problems) else { continue };
+        hash_input.push_str(&format!("\n{n:02}-{s}:{}", sha256_hex(file.text.as_bytes())));
+        sources.insert(name.clone(), file.text.clone());
         let split = match front_matter::split(&file.text) {
             Ok(s) => s,
             Err(e) => {
-                problems.push(fm_problem(path, 0, e));
+                problems.push(fm_problem(&file.path, 0, e));
                 continue;
             }
         };
-        let lesson = lesson_from(&split, &file, *n, s, &ctx, &mut problems);
-        hash_input.push_str(&format!("\n{n:02}-{s}:{}", sha256_hex(file.text.as_bytes())));
+        let (lesson, preview) = lesson_from(&split, &file, *n, s, &ctx, &mut problems);
+        previews.insert(name.clone(), preview);
         lessons.extend(lesson);
     }
     let mut quizzes = Vec::new();
-    for (n, (s, path)) in &quiz_files {
-        let Some(file) = read_text(path, &mut problems) else { continue };
+    for (n, (s, name)) in &quiz_files {
+        let Some(file) = text_of(&base.join(name), &files[name], &mut problems) else { continue };
         hash_input.push_str(&format!("\n{n:02}-{s}.quiz:{}", sha256_hex(file.text.as_bytes())));
+        sources.insert(name.clone(), file.text.clone());
         match front_matter::split(&file.text) {
-            Ok(split) => quizzes.extend(quiz_from(&split, &file, *n, s, &ctx, &mut problems)),
-            Err(e) => problems.push(fm_problem(path, 0, e)),
+            Ok(split) => {
+                let (quiz, preview) = quiz_from(&split, &file, *n, s, &ctx, &mut problems);
+                previews.insert(name.clone(), preview);
+                quizzes.extend(quiz);
+            }
+            Err(e) => problems.push(fm_problem(&file.path, 0, e)),
         }
     }
     let mut glossary_html = None;
-    if let Some(path) = glossary {
-        if let Some(file) = read_text(&path, &mut problems) {
+    if let Some(name) = glossary {
+        let path = base.join(&name);
+        if let Some(file) = text_of(&path, &files[&name], &mut problems) {
             hash_input.push_str(&format!("\nglossary:{}", sha256_hex(file.text.as_bytes())));
+            sources.insert(name.clone(), file.text.clone());
             match front_matter::split(&file.text) {
                 Ok(split) => {
                     let r = render(split.body, &ctx);
                     for (l, c, m) in r.problems {
                         problems.push(Problem::at(&path, l + split.body_line - 1, c, m));
                     }
+                    previews.insert(name.clone(), Preview::Page { title: None, html: r.html.clone() });
                     glossary_html = Some(r.html);
                 }
                 Err(e) => problems.push(fm_problem(&path, 0, e)),
@@ -396,22 +486,24 @@ fn load_course_with(dir: &Path, known: Option<&[Category]>) -> Result<Course, Ve
     if let (Some(meta), Some(t)) = (&meta, &meta_text) {
         meta_problems(meta, known, &t.text, &toml_path, lessons.len(), &mut problems);
     }
-    match meta {
-        Some(meta) if problems.is_empty() => Ok(Course {
-            slug,
-            dir: dir.to_path_buf(),
+    let course = match meta {
+        Some(meta) if problems.is_empty() => Some(Course {
+            slug: slug.to_string(),
+            dir: base.to_path_buf(),
             meta,
             lessons,
             quizzes,
             glossary_html,
             assets,
+            sources,
             content_hash: sha256_hex(hash_input.as_bytes()),
         }),
-        _ => Err(problems),
-    }
+        _ => None,
+    };
+    Checked { course, problems, previews }
 }
 
-fn lesson_from(split: &Split<'_>, file: &FileText, n: u32, slug: &str, ctx: &RenderCtx, problems: &mut Vec<Problem>) -> Option<Lesson> {
+fn lesson_from(split: &Split<'_>, file: &FileText, n: u32, slug: &str, ctx: &RenderCtx, problems: &mut Vec<Problem>) -> (Option<Lesson>, Preview) {
     let path = &file.path;
     let before = problems.len();
     for (k, line) in split.unknown(&["title", "minutes"]) {
@@ -436,21 +528,23 @@ fn lesson_from(split: &Split<'_>, file: &FileText, n: u32, slug: &str, ctx: &Ren
     for (l, c, m) in r.problems {
         problems.push(Problem::at(path, l + split.body_line - 1, c, m));
     }
-    if problems.len() > before {
-        return None;
-    }
-    Some(Lesson {
-        number: n,
-        slug: slug.to_string(),
-        title: title?,
-        minutes: minutes?,
-        html: r.html,
-        text: r.text,
-        content_hash: sha256_hex(file.text.as_bytes()),
-    })
+    let preview = Preview::Page { title: title.clone(), html: r.html.clone() };
+    let lesson = match (title, minutes) {
+        (Some(title), Some(minutes)) if problems.len() == before => Some(Lesson {
+            number: n,
+            slug: slug.to_string(),
+            title,
+            minutes,
+            html: r.html,
+            text: r.text,
+            content_hash: sha256_hex(file.text.as_bytes()),
+        }),
+        _ => None,
+    };
+    (lesson, preview)
 }
 
-fn quiz_from(split: &Split<'_>, file: &FileText, n: u32, slug: &str, ctx: &RenderCtx, problems: &mut Vec<Problem>) -> Option<Quiz> {
+fn quiz_from(split: &Split<'_>, file: &FileText, n: u32, slug: &str, ctx: &RenderCtx, problems: &mut Vec<Problem>) -> (Option<Quiz>, Preview) {
     let path = &file.path;
     let before = problems.len();
     let mut fm = |r: Result<Option<u32>, front_matter::FmError>| match r {
@@ -485,15 +579,18 @@ fn quiz_from(split: &Split<'_>, file: &FileText, n: u32, slug: &str, ctx: &Rende
             problems.push(Problem::at(path, line, 7, format!("`draw: {d}` is more than the {} questions in the file", questions.len())));
         }
     }
-    if problems.len() > before {
-        return None;
-    }
-    Some(Quiz {
-        number: n,
-        slug: slug.to_string(),
-        title: title?,
-        settings: QuizSettings { pass: pass.unwrap_or(70), attempts: attempts.unwrap_or(0), shuffle, draw, time_limit },
-        questions,
-        content_hash: sha256_hex(file.text.as_bytes()),
-    })
+    let settings = QuizSettings { pass: pass.unwrap_or(70), attempts: attempts.unwrap_or(0), shuffle, draw, time_limit };
+    let preview = Preview::Quiz { title: title.clone(), settings: settings.clone(), questions: questions.clone() };
+    let quiz = match title {
+        Some(title) if problems.len() == before => Some(Quiz {
+            number: n,
+            slug: slug.to_string(),
+            title,
+            settings,
+            questions,
+            content_hash: sha256_hex(file.text.as_bytes()),
+        }),
+        _ => None,
+    };
+    (quiz, preview)
 }

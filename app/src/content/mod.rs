@@ -18,7 +18,7 @@ pub mod model;
 pub mod quiz;
 pub mod render;
 
-pub use load::{load_course, load_dir, LoadReport};
+pub use load::{check, is_text_file, load_course, load_dir, load_files, normalise_text, read_folder, Checked, CourseFiles, LoadReport, Preview};
 pub use model::*;
 
 use std::fmt;

@@ -89,6 +89,9 @@ pub struct Course {
     pub quizzes: Vec<Quiz>,
     pub glossary_html: Option<Html>,
     pub assets: Vec<Asset>,
+    /// The text files as checked (NFC, `\n` line ends), by path: what the database keeps of each revision, so
+    /// a revision can be edited, restored and exported.
+    pub sources: std::collections::BTreeMap<String, String>,
     /// Hash over every file that makes up the course; equal hash means nothing to import.
     pub content_hash: String,
 }
