@@ -1,6 +1,7 @@
 //! The HTML shell and the one route table.
 
 use crate::admin::{AdminPage, ClassListPage};
+use crate::authoring::{AuthorCoursePage, AuthorListPage, EditorPage, HistoryPage, PublishPage, RevisionPage};
 use crate::auth::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
 use crate::certificate::VerifyPage;
@@ -98,6 +99,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mat-khau/:token") view=SetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nhap-lop") view=ClassListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soan-thao") view=AuthorListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soan-thao/:course") view=AuthorCoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/soan-thao/:course/tep/:file") view=EditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soan-thao/:course/xuat-ban") view=PublishPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soan-thao/:course/lich-su") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/soan-thao/:course/lich-su/:rev") view=RevisionPage ssr=SsrMode::Async/>
                     <Route path=path!("/thong-ke") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/thong-ke/nguoi-hoc") view=LearnersPage ssr=SsrMode::Async/>
                     <Route path=path!("/thong-ke/bao-cao") view=ReportPage ssr=SsrMode::Async/>

@@ -39,6 +39,13 @@ impl Html {
         Html(svg)
     }
 
+    /// Markup put together by the editor's preview and diff (`authoring::render`) from [`Html::escape`]d
+    /// text, other `Html` and tags written in its source, and nothing else.
+    #[cfg(feature = "ssr")]
+    pub(crate) fn from_builder(built: String) -> Html {
+        Html(built)
+    }
+
     /// Fragments with a text separator between them (the separator is escaped).
     pub fn join(parts: impl IntoIterator<Item = Html>, separator: &str) -> Html {
         let sep = crate::text::escape_html(separator);

@@ -8,6 +8,7 @@ rust_i18n::i18n!("locales", fallback = "vi");
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod authoring;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;

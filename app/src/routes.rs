@@ -13,4 +13,5 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::certificate::routes())
         .merge(crate::admin::routes())
         .merge(crate::dashboard::routes())
+        .merge(crate::authoring::routes())
 }

@@ -32,11 +32,29 @@ struct RevisionSourceRow {
     source: String,
 }
 
+/// Where a revision comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// A course folder (`serve`, `import-courses`): never replaces a revision published in the browser.
+    Folder,
+    /// Published in the browser by this person.
+    Browser { user_id: &'a str },
+}
+
 /// Store `course` as a new revision unless its content hash equals the current one, or the current one
 /// was published in the browser (a folder never overwrites a trainer's browser edit). Lessons and quizzes keep
 /// their stable ids across revisions (matched by slug), so learners' progress survives edits.
 pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    let outcome = import_in(&mut tx, course, Origin::Folder).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The import inside the caller's transaction: the folder import and browser publishing share it, so what is
+/// true of revisions (stable ids, kept progress, recounted summaries) is true of both.
+pub(crate) async fn import_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, course: &Course, origin: Origin<'_>) -> Result<ImportOutcome, sqlx::Error> {
+    let tx = &mut **tx;
     let now = now_ms();
     sqlx::query("INSERT INTO course (id, slug) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
         .bind(new_id())
@@ -65,14 +83,17 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
             changed: vec![],
             removed: vec![],
         };
-        if row.source != "folder" {
+        if row.source != "folder" && origin == Origin::Folder {
             // A trainer's browser edit is newer than any folder; `serve` re-reads the folder at every start.
-            tx.commit().await?;
             tracing::warn!(course = %course.slug, "course folder not imported: the course was published in the browser since");
             return Ok(untouched(ImportStatus::KeptBrowserEdit));
         }
         if row.content_hash == course.content_hash {
-            tx.commit().await?;
+            // Revisions imported before sources were kept get them now, so every course can be edited.
+            let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM course_source WHERE course_revision_id = $1").bind(rev).fetch_one(&mut *tx).await?;
+            if kept == 0 {
+                store_sources(tx, rev, course).await?;
+            }
             return Ok(untouched(ImportStatus::Unchanged));
         }
         previous = sqlx::query_as(
@@ -91,10 +112,14 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
         search.push(' ');
         search.push_str(&l.title);
     }
+    let (source, published_by) = match origin {
+        Origin::Folder => ("folder", None),
+        Origin::Browser { user_id } => ("browser", Some(user_id)),
+    };
     sqlx::query(
         "INSERT INTO course_revision (id, course_id, version, content_hash, title, summary, category, audience, hours,
-           language, last_reviewed, authors_json, completion_json, glossary_html, search_key, imported_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+           language, last_reviewed, authors_json, completion_json, glossary_html, search_key, imported_at, source, published_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&rev_id)
     .bind(&course_id)
@@ -112,11 +137,14 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
     .bind(course.glossary_html.as_ref().map(crate::html::Html::as_str))
     .bind(crate::text::fold(&search))
     .bind(now)
+    .bind(source)
+    .bind(published_by)
     .execute(&mut *tx)
     .await?;
+    store_sources(tx, &rev_id, course).await?;
 
     for l in &course.lessons {
-        let lesson_id = stable_id(&mut tx, Child::Lesson, &course_id, &l.slug).await?;
+        let lesson_id = stable_id(tx, Child::Lesson, &course_id, &l.slug).await?;
         sqlx::query(
             "INSERT INTO lesson_revision (id, lesson_id, course_revision_id, position, title, minutes, html, search_key, content_hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -135,7 +163,7 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
     }
 
     for q in &course.quizzes {
-        let quiz_id = stable_id(&mut tx, Child::Quiz, &course_id, &q.slug).await?;
+        let quiz_id = stable_id(tx, Child::Quiz, &course_id, &q.slug).await?;
         let quiz_rev = new_id();
         sqlx::query(
             "INSERT INTO quiz_revision (id, quiz_id, course_revision_id, position, title, settings_json, content_hash)
@@ -185,9 +213,8 @@ pub async fn import_course(db: &Db, course: &Course) -> Result<ImportOutcome, sq
         .execute(&mut *tx)
         .await?;
     if current.is_some() {
-        super::summary::recount_course(&mut tx, &course_id).await?;
+        super::summary::recount_course(tx, &course_id).await?;
     }
-    tx.commit().await?;
 
     let mut outcome = ImportOutcome {
         slug: course.slug.clone(),
@@ -231,8 +258,21 @@ enum Child {
     Quiz,
 }
 
+/// Keep a revision's text files.
+async fn store_sources(tx: &mut sqlx::AnyConnection, rev: &str, course: &Course) -> Result<(), sqlx::Error> {
+    for (path, text) in &course.sources {
+        sqlx::query("INSERT INTO course_source (course_revision_id, path, text) VALUES ($1, $2, $3)")
+            .bind(rev)
+            .bind(path)
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The stable id of a course's lesson or quiz with this slug, created the first time it is seen.
-async fn stable_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>, child: Child, course_id: &str, slug: &str) -> Result<String, sqlx::Error> {
+async fn stable_id(tx: &mut sqlx::AnyConnection, child: Child, course_id: &str, slug: &str) -> Result<String, sqlx::Error> {
     let (insert, select) = match child {
         Child::Lesson => (
             "INSERT INTO lesson (id, course_id, slug) VALUES ($1, $2, $3) ON CONFLICT (course_id, slug) DO NOTHING",
@@ -243,8 +283,8 @@ async fn stable_id(tx: &mut sqlx::Transaction<'_, sqlx::Any>, child: Child, cour
             "SELECT id FROM quiz WHERE course_id = $1 AND slug = $2",
         ),
     };
-    sqlx::query(insert).bind(new_id()).bind(course_id).bind(slug).execute(&mut **tx).await?;
-    sqlx::query_scalar(select).bind(course_id).bind(slug).fetch_one(&mut **tx).await
+    sqlx::query(insert).bind(new_id()).bind(course_id).bind(slug).execute(&mut *tx).await?;
+    sqlx::query_scalar(select).bind(course_id).bind(slug).fetch_one(&mut *tx).await
 }
 
 /// Store the categories of `categories.toml` with their catalog position (their order in the file). A
@@ -476,7 +516,7 @@ pub async fn asset(db: &Db, course_slug: &str, path: &str) -> Result<Option<Asse
 pub async fn ids_by_slug(db: &Db, slugs: &[String]) -> Result<Vec<String>, sqlx::Error> {
     let mut ids = Vec::new();
     for s in slugs {
-        if let Some(id) = sqlx::query_scalar::<_, String>("SELECT id FROM course WHERE slug = $1 AND retired_at IS NULL")
+        if let Some(id) = sqlx::query_scalar::<_, String>("SELECT id FROM course WHERE slug = $1 AND retired_at IS NULL AND current_revision_id IS NOT NULL")
             .bind(s)
             .fetch_optional(&db.pool)
             .await?

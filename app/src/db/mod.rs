@@ -9,6 +9,7 @@
 //! The longest fixed queries sit in `sql/*.sql`, loaded with `include_str!`.
 
 pub mod attempt;
+pub mod authoring;
 pub mod bulk;
 pub mod certificate;
 pub mod course;
