@@ -5,7 +5,9 @@
 2. modules under app/src/db/ import only the allowed lower modules (db is the floor);
 3. no import cycle between the files of app/src (a child using its parent's types is not a cycle);
 4. no TAPHUAN_* variable is read outside server/src/cli.rs (clap reads them all into the config);
-5. every `inner_html=` takes an `Html` value (stored, sanitised or escaped HTML), never a plain string.
+5. every `inner_html=` takes an `Html` value (stored, sanitised or escaped HTML), never a plain string;
+6. every `<textarea>` with content gets it through `components::textarea_text` (leptos does not escape a
+   textarea's children, so a text holding `</textarea>` would otherwise end it and become markup).
 
 Prints each breach as path:line: message and exits 1 if there is any.
 """
@@ -140,6 +142,11 @@ for top in (APP, os.path.join(ROOT, "server", "src")):
                 value = code[m.end():m.end() + 200]
                 if value.startswith(("format!", "String", "\"\"", "\"")) or re.match(r"[a-z_.]*\.to_string\(\)", value):
                     problems.append(f"{rel(path)}:{line_of(code, m.start())}: inner_html takes a plain string, not Html")
+            # `code` has string contents blanked but keeps view! markup, which is not a string.
+            for m in re.finditer(r"<textarea\b[^>]*>\s*\{", code):
+                value = code[m.end():m.end() + 60].lstrip()
+                if not value.startswith(("textarea_text(", "crate::components::textarea_text(")):
+                    problems.append(f"{rel(path)}:{line_of(code, m.start())}: a textarea's content must go through components::textarea_text")
 
 for top in (os.path.join(ROOT, "app", "src"), os.path.join(ROOT, "server", "src")):
     for path in rust_files(top):

@@ -72,6 +72,20 @@ fn request_locale() -> Locale {
     Locale::default()
 }
 
+/// A page's `<title>` as it goes into the HTML. leptos_meta writes the title's text into the head as it is,
+/// so a lesson titled `</title><script>…` would end the element and run on every learner's page: every
+/// title is escaped once, here. (In the browser the formatter sets `document.title`, which is text.)
+fn title_text(s: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::text::escape_html(&s)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        s
+    }
+}
+
 /// Routes. Every page renders completely on the server before it is sent (`SsrMode::Async`), so it reads
 /// the same with JavaScript off.
 #[component]
@@ -79,7 +93,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = crate::i18n::use_locale();
     view! {
-        <Title formatter=move |s: String| if s.is_empty() { t(locale, "app.name") } else { format!("{s} · {}", t(locale, "app.name")) }/>
+        <Title formatter=move |s: String| title_text(if s.is_empty() { t(locale, "app.name") } else { format!("{s} · {}", t(locale, "app.name")) })/>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>

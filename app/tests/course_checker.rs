@@ -109,41 +109,13 @@ fn a_broken_course_is_skipped_and_the_others_load() {
 }
 
 /// Payloads from the OWASP XSS filter-evasion cheat sheet and friends. None may survive rendering.
-const XSS: &[&str] = &[
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "<IMG SRC=\"javascript:alert('XSS');\">",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](&#106;avascript:alert(1))",
-    "![x](javascript:alert(1))",
-    "<iframe src=\"https://evil.example\"></iframe>",
-    "<form action=\"https://evil.example\"><input name=p></form>",
-    "<svg onload=alert(1)>",
-    "<body onload=alert(1)>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<style>body{display:none}</style>",
-    "<object data=\"x.swf\"></object>",
-    "<embed src=\"x.swf\">",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<link rel=stylesheet href=https://evil.example/x.css>",
-    "<base href=\"https://evil.example/\">",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
-    "<scr<script>ipt>alert(1)</script>",
-    "<button formaction=javascript:alert(1)>x</button>",
-    "<p onclick=\"alert(1)\">x</p>",
-    "<textarea autofocus onfocus=alert(1)>",
-    "<video><source onerror=alert(1)></video>",
-];
+/// One payload per line, shared with the editor's journey (`server/tests/integration/authoring.rs`).
+const XSS_FILE: &str = include_str!("fixtures/xss.txt");
 
 #[test]
 fn course_markdown_cannot_inject_script_handlers_or_forms() {
     let ctx = RenderCtx::default();
-    for payload in XSS {
+    for payload in XSS_FILE.lines().filter(|l| !l.is_empty()) {
         let html = render(payload, &ctx).html.as_str().to_lowercase();
         for bad in [
             "<script", "onerror", "onload", "onclick", "onfocus", "ontoggle", "javascript:", "vbscript:", "data:text",

@@ -142,6 +142,16 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Write every published course back out as a course folder (`DIR/<slug>/`, the `courses/` format) with
+    /// `DIR/categories.toml`, so a team that keeps courses in git can commit what trainers published in the
+    /// browser. A course folder that exists is replaced: files the course no longer has are removed.
+    ExportCourses {
+        /// Where to write.
+        #[arg(default_value = "courses")]
+        dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Fill the database with realistic synthetic learners (names, organisations, communes, enrolments,
     /// lessons, attempts, certificates) for demos and benchmarks. Adds illustration courses when fewer than
     /// --courses exist. Seeded learners have no password and cannot sign in.
@@ -207,6 +217,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             let failed = crate::import_courses(&db, &dir, true).await?;
             lock.release().await;
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::ExportCourses { dir, db } => {
+            let db = crate::open_database(&db.database).await?;
+            let n = crate::serve::export_courses(&db, &dir).await?;
+            println!("exported {n} courses to {}", dir.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::SeedDemo { learners, courses, seed, db } => {
             let db = crate::open_database(&db.database).await?;

@@ -10,7 +10,7 @@ pub mod seed;
 pub mod serve;
 pub mod telemetry;
 
-pub use serve::{create_demo_accounts, ensure_regions, import_courses, open_database, serve, ServeConfig, DEFAULT_REGIONS, DEMO_ACCOUNTS};
+pub use serve::{create_demo_accounts, ensure_regions, export_courses, import_courses, open_database, serve, ServeConfig, DEFAULT_REGIONS, DEMO_ACCOUNTS};
 
 use app::app::{shell, App};
 use app::db;

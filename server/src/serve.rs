@@ -60,6 +60,13 @@ pub async fn import_courses(db: &Db, dir: &Path, print: bool) -> Result<bool, Se
         }
     }
     for o in &outcomes {
+        if o.status == db::course::ImportStatus::KeptBrowserEdit {
+            let line = format!("{}: skipped: published in the browser since its last folder import (`taphuan export-courses` writes it out)", o.slug);
+            if print {
+                println!("{line}");
+            }
+            continue;
+        }
         let line = format!(
             "{} v{}: {:?}; added [{}], changed [{}], removed [{}]",
             o.slug,
@@ -75,6 +82,55 @@ pub async fn import_courses(db: &Db, dir: &Path, print: bool) -> Result<bool, Se
         }
     }
     Ok(!problems.is_empty())
+}
+
+/// Write every published course to `dir/<slug>/` and the categories to `dir/categories.toml`. Returns how
+/// many courses were written.
+pub async fn export_courses(db: &Db, dir: &Path) -> Result<usize, ServerError> {
+    let courses = db::authoring::published(db).await?;
+    let categories = db::authoring::categories(db).await?;
+    let file_err = |path: &Path, e: std::io::Error| ServerError::File { path: path.to_path_buf(), message: e.to_string() };
+    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    if !categories.is_empty() {
+        let text = toml::to_string(&app::content::CategoryFile { category: categories }).map_err(|e| ServerError::Config(e.to_string()))?;
+        let path = dir.join(app::content::load::CATEGORIES_FILE);
+        std::fs::write(&path, text).map_err(|e| file_err(&path, e))?;
+    }
+    for (slug, files) in &courses {
+        let folder = dir.join(slug);
+        // Files the course no longer has go; hidden files (a .gitkeep, say) stay.
+        if folder.is_dir() {
+            for entry in walk_files(&folder) {
+                let rel = entry.strip_prefix(&folder).unwrap_or(&entry).to_string_lossy().replace('\\', "/");
+                let hidden = rel.split('/').any(|p| p.starts_with('.'));
+                if !hidden && !files.contains_key(&rel) {
+                    std::fs::remove_file(&entry).map_err(|e| file_err(&entry, e))?;
+                }
+            }
+        }
+        for (rel, bytes) in files {
+            let path = folder.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| file_err(parent, e))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| file_err(&path, e))?;
+        }
+    }
+    Ok(courses.len())
+}
+
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else { return out };
+    for e in rd.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => out.extend(walk_files(&p)),
+            Ok(t) if t.is_file() => out.push(p),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The start-up jobs, one process at a time.

@@ -21,6 +21,7 @@ pub fn AdminPage() -> impl IntoView {
         <FormError fields=&["role", "scope"]/>
         <p class="actions">
             <a class="button" href="/quan-tri/nhap-lop">{t(locale, "classlist.title")}</a>
+            " " <a class="button" href="/soan-thao">{t(locale, "author.short")}</a>
             {crate::components::viewer().is_some_and(|u| u.has(crate::auth::Role::Official)).then(|| view! {
                 " " <a class="button secondary" href="/thong-ke">{t(locale, "dash.title")}</a>
             })}

@@ -179,7 +179,7 @@ mod ssr {
         let title = title.replace('"', "'");
         if kind == "quiz" {
             format!(
-                "---\ntitle: \"{title}\"\npass: 70\n---\n\n## Câu hỏi đầu tiên?\n\n- [x] Đáp án đúng\n- [ ] Đáp án sai\n\n> Giải thích vì sao đáp án đúng.\n"
+                "---\ntitle: \"{title}\"\npass: 70\n---\n\n## Câu hỏi đầu tiên?\n\n- (x) Đáp án đúng\n- ( ) Đáp án sai\n\n> Giải thích vì sao đáp án đúng.\n"
             )
         } else {
             format!("---\ntitle: \"{title}\"\nminutes: 10\n---\n\nViết nội dung bài học ở đây.\n")

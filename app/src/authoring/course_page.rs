@@ -3,7 +3,7 @@
 
 use super::api::{get_course, AddFile, AddMember, Discard, RemoveFile, RemoveMember, SaveCard, SetReview};
 use super::{CourseView, FileEntry};
-use crate::components::{described_by, form_value, ErrorView, FieldError, FormError};
+use crate::components::{described_by, form_value, textarea_text, ErrorView, FieldError, FormError};
 use crate::i18n::{t, tf, use_locale};
 use crate::AppError;
 use leptos::prelude::*;
@@ -193,7 +193,7 @@ fn CardForm(view: CourseView, version: i64) -> impl IntoView {
                 <input type="hidden" name="v" value=version.to_string()/>
                 {field("title", "author.card_title", kept("title", &c.title))}
                 <label for="card-summary">{t(locale, "author.card_summary")}</label>
-                <textarea id="card-summary" name="summary" rows="3" aria-describedby=described_by("summary", None)>{kept("summary", &c.summary)}</textarea>
+                <textarea id="card-summary" name="summary" rows="3" aria-describedby=described_by("summary", None)>{textarea_text(&kept("summary", &c.summary))}</textarea>
                 <FieldError field="summary"/>
                 <label for="card-category">{t(locale, "author.card_category")}</label>
                 <select id="card-category" name="category">
@@ -208,7 +208,7 @@ fn CardForm(view: CourseView, version: i64) -> impl IntoView {
                 <label for="card-last_reviewed">{t(locale, "author.card_reviewed")}</label>
                 <input id="card-last_reviewed" name="last_reviewed" type="date" value=c.last_reviewed.clone()/>
                 <label for="card-authors">{t(locale, "author.card_authors")}</label>
-                <textarea id="card-authors" name="authors" rows="3" aria-describedby="card-authors-hint">{c.authors.clone()}</textarea>
+                <textarea id="card-authors" name="authors" rows="3" aria-describedby="card-authors-hint">{textarea_text(&c.authors)}</textarea>
                 <p id="card-authors-hint" class="hint">{t(locale, "author.card_authors_hint")}</p>
                 <label for="card-lessons">{t(locale, "author.card_lessons")}</label>
                 <input id="card-lessons" name="lessons" value=c.lessons.clone() aria-describedby="card-lessons-hint"/>

@@ -6,7 +6,7 @@
 use super::api::{get_file, ResolveConflict};
 use super::editor_island::EditorTools;
 use super::{file_kind, FileView, PreviewView};
-use crate::components::{described_by, FieldError, FormError, Interactive};
+use crate::components::{described_by, textarea_text, FieldError, FormError, Interactive};
 use crate::i18n::{format_date, t, tf, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -67,7 +67,7 @@ fn Editor(view: FileView) -> impl IntoView {
                 <EditorTools slug=v.slug.clone() path=v.path.clone() labels=toolbar_labels(locale)/>
                 <label for="text">{t(locale, "author.text_label")}</label>
                 <textarea id="text" name="text" rows="22" spellcheck="false" readonly=v.frozen
-                    aria-describedby=described_by("text", Some("text-hint"))>{v.text.clone()}</textarea>
+                    aria-describedby=described_by("text", Some("text-hint"))>{textarea_text(&v.text)}</textarea>
                 <p id="text-hint" class="hint">{t(locale, if kind == "quiz" { "author.quiz_hint" } else { "author.text_hint" })}</p>
                 <FieldError field="text"/>
                 {(!v.frozen).then(|| view! {

@@ -134,6 +134,13 @@ pub fn FieldError(#[prop(into)] field: String) -> impl IntoView {
     })
 }
 
+/// A `<textarea>`'s text. Leptos writes a textarea's children as they are (it treats the element as raw
+/// text), so a stored text holding `</textarea><script>` would end the element and run; escaped, the
+/// browser decodes it back into exactly the text. `scripts/check-layout.py` checks every textarea uses it.
+pub fn textarea_text(text: &str) -> String {
+    crate::text::escape_html(text)
+}
+
 /// Sets the response status on the server; does nothing in the browser.
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! PostgreSQL database too.
 
 mod accounts;
+mod authoring;
 mod certificates;
 mod class_list;
 mod dashboard;
