@@ -325,54 +325,64 @@ async fn course_view_inner(slug: String) -> Result<CourseView, AppError> {
 }
 
 /// Save the course card: it becomes the draft's course.toml.
-#[server(endpoint = "author/card")]
-#[allow(clippy::too_many_arguments)]
-pub async fn save_card(
-    course: String,
-    new_slug: String,
-    title: String,
-    summary: String,
-    category: String,
-    audience: String,
-    hours: String,
-    version: String,
-    last_reviewed: String,
-    authors: String,
-    lessons: String,
-    quizzes: String,
-    v: i64,
-) -> Result<(), AppError> {
-    let card = Card { title, summary, category, audience, hours, version, last_reviewed, authors, lessons, quizzes };
-    let r = save_card_inner(&course, &new_slug, &card, v).await;
-    let target = match &r {
-        Ok(s) => s.clone(),
-        Err(_) => course.clone(),
-    };
-    let keep = [("title", card.title.as_str()), ("summary", &card.summary), ("hours", &card.hours), ("audience", &card.audience)];
-    crate::state::finish_form_keeping(r.map(|_| ()), &format!("/soan-thao/{target}?luu=1"), &format!("/soan-thao/{course}#the"), &keep)
-}
+pub use card::*;
 
-#[cfg(feature = "ssr")]
-async fn save_card_inner(slug: &str, new_slug: &str, card: &Card, v: i64) -> Result<String, AppError> {
-    use crate::db::authoring::{self, Saved};
-    let (db, a) = here(slug).await?;
-    a.need_maintainer()?;
-    let text = card_toml(card)?;
-    let mut slug = slug.to_string();
-    let new_slug = new_slug.trim();
-    if !new_slug.is_empty() && new_slug != slug && a.course.current_revision_id.is_none() {
-        if !crate::text::is_slug(new_slug) || new_slug.len() > 80 {
-            return Err(AppError::invalid("new_slug", "author_slug"));
-        }
-        if authoring::rename_unpublished(&db, &a.course.id, new_slug).await?.is_err() {
-            return Err(AppError::invalid("new_slug", "author_slug_taken"));
-        }
-        slug = new_slug.to_string();
+/// The card form's server function takes one argument per field of course.toml, so the card is a plain HTML
+/// form whose fields keep their own names; the macro's client half cannot take an `allow` of its own.
+mod card {
+    #![allow(clippy::too_many_arguments)]
+    #[cfg(feature = "ssr")]
+    use super::ssr::*;
+    use super::*;
+
+    #[server(endpoint = "author/card")]
+    pub async fn save_card(
+        course: String,
+        new_slug: String,
+        title: String,
+        summary: String,
+        category: String,
+        audience: String,
+        hours: String,
+        version: String,
+        last_reviewed: String,
+        authors: String,
+        lessons: String,
+        quizzes: String,
+        v: i64,
+    ) -> Result<(), AppError> {
+        let card = Card { title, summary, category, audience, hours, version, last_reviewed, authors, lessons, quizzes };
+        let r = save_card_inner(&course, &new_slug, &card, v).await;
+        let target = match &r {
+            Ok(s) => s.clone(),
+            Err(_) => course.clone(),
+        };
+        let keep = [("title", card.title.as_str()), ("summary", &card.summary), ("hours", &card.hours), ("audience", &card.audience)];
+        crate::state::finish_form_keeping(r.map(|_| ()), &format!("/soan-thao/{target}?luu=1"), &format!("/soan-thao/{course}#the"), &keep)
     }
-    match authoring::save_file(&db, &a.course, "course.toml", Some(text.as_bytes()), v, &a.me.id).await? {
-        Saved::Saved { .. } => Ok(slug),
-        Saved::Conflict { .. } => Err(AppError::invalid("title", "author_conflict")),
-        Saved::Frozen => Err(AppError::invalid("title", "author_frozen")),
+
+    #[cfg(feature = "ssr")]
+    async fn save_card_inner(slug: &str, new_slug: &str, card: &Card, v: i64) -> Result<String, AppError> {
+        use crate::db::authoring::{self, Saved};
+        let (db, a) = here(slug).await?;
+        a.need_maintainer()?;
+        let text = card_toml(card)?;
+        let mut slug = slug.to_string();
+        let new_slug = new_slug.trim();
+        if !new_slug.is_empty() && new_slug != slug && a.course.current_revision_id.is_none() {
+            if !crate::text::is_slug(new_slug) || new_slug.len() > 80 {
+                return Err(AppError::invalid("new_slug", "author_slug"));
+            }
+            if authoring::rename_unpublished(&db, &a.course.id, new_slug).await?.is_err() {
+                return Err(AppError::invalid("new_slug", "author_slug_taken"));
+            }
+            slug = new_slug.to_string();
+        }
+        match authoring::save_file(&db, &a.course, "course.toml", Some(text.as_bytes()), v, &a.me.id).await? {
+            Saved::Saved { .. } => Ok(slug),
+            Saved::Conflict { .. } => Err(AppError::invalid("title", "author_conflict")),
+            Saved::Frozen => Err(AppError::invalid("title", "author_frozen")),
+        }
     }
 }
 

@@ -240,7 +240,7 @@ fn People(view: CourseView) -> impl IntoView {
         <section id="nguoi" class="panel">
             <h2>{t(locale, "author.people")}</h2>
             <ul class="people">
-                {view.members.iter().cloned().map(|m| {
+                {view.members.iter().map(|m| {
                     let slug = slug.clone();
                     view! {
                         <li>

@@ -138,7 +138,7 @@ fn Conflicts(view: FileView) -> impl IntoView {
         <section class="panel conflicts" role="alert">
             <h2>{t(locale, "author.conflicts")}</h2>
             <p>{t(locale, "author.conflicts_hint")}</p>
-            {view.conflicts.iter().cloned().map(|c| view! {
+            {view.conflicts.iter().map(|c| view! {
                 <div class="conflict">
                     <h3>{tf(locale, "author.conflict_by", &[("who", c.saved_by.clone()), ("at", format_date(c.saved_at))])}</h3>
                     <div inner_html=c.diff.clone()></div>

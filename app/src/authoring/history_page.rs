@@ -39,7 +39,7 @@ fn History(view: HistoryView) -> impl IntoView {
         <h1>{t(locale, "author.history")}</h1>
         <h2>{t(locale, "author.revisions")}</h2>
         <ol class="items">
-            {h.revisions.iter().cloned().map(|r| view! {
+            {h.revisions.iter().map(|r| view! {
                 <li class="item">
                     <a href=format!("{base}/lich-su/{}", r.id)>
                         <span class="title">{format!("{} {}", t(locale, "author.version"), r.version)} {r.current.then(|| view! { " " <span class="badge published">{t(locale, "author.current")}</span> })}</span>
@@ -54,7 +54,7 @@ fn History(view: HistoryView) -> impl IntoView {
         } else {
             view! {
                 <ol class="events">
-                    {h.events.iter().cloned().map(|e| view! {
+                    {h.events.iter().map(|e| view! {
                         <li>
                             <strong>{t(locale, &format!("author.event_{}", e.kind))}</strong> " · " {format_date(e.at)} " · " {e.by.clone()}
                             {(!e.comment.is_empty()).then(|| view! { <blockquote>{e.comment.clone()}</blockquote> })}

@@ -10,12 +10,13 @@ const LESSON_2: &str = "---\ntitle: Chụp ảnh sản phẩm\nminutes: 6\n---\n
 const QUIZ: &str = "---\ntitle: Kiểm tra\npass: 60\n---\n\n## Nên chụp ảnh sản phẩm ở đâu?\n\n- (x) Gần cửa sổ\n- ( ) Trong góc tối\n\n> Ánh sáng tự nhiên cho màu thật.\n";
 
 /// The editor's multipart form post, as a browser without JavaScript sends it; (status, Location).
-async fn editor_post(app: &TestApp, c: &reqwest::Client, course: &str, file: &str, text: &str, v: i64, action: &str, photo: Option<(Vec<u8>, &str)>) -> (u16, String) {
+/// `at` is `<course>/<file>`.
+async fn editor_post(app: &TestApp, c: &reqwest::Client, at: &str, text: &str, v: i64, action: &str, photo: Option<(Vec<u8>, &str)>) -> (u16, String) {
     let mut form = Form::new().text("v", v.to_string()).text("text", text.to_string()).text("action", action.to_string());
     if let Some((bytes, alt)) = photo {
         form = form.part("image", Part::bytes(bytes).file_name("IMG_2041.jpg")).text("alt", alt.to_string());
     }
-    let res = c.post(format!("{}/soan-thao/{course}/tep/{file}", app.base)).header("origin", app.base.clone()).multipart(form).send().await.unwrap();
+    let res = c.post(format!("{}/soan-thao/{}", app.base, at.replacen('/', "/tep/", 1))).header("origin", app.base.clone()).multipart(form).send().await.unwrap();
     let loc = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     (res.status().as_u16(), loc)
 }
@@ -75,19 +76,19 @@ async fn trainer_writes(app: &TestApp, trainer: &reqwest::Client) {
     assert_eq!((status, loc.as_str()), (302, "/soan-thao/ban-hang?luu=1"), "the slug can change before the first publish");
     let v = version_of(app, trainer, "ban-hang", "01-gioi-thieu.md").await;
     // "Xem trước" without JavaScript saves, then shows the preview.
-    let (status, loc) = editor_post(app, trainer, "ban-hang", "01-gioi-thieu.md", LESSON_1, v, "preview", None).await;
+    let (status, loc) = editor_post(app, trainer, "ban-hang/01-gioi-thieu.md", LESSON_1, v, "preview", None).await;
     assert_eq!((status, loc.as_str()), (303, "/soan-thao/ban-hang/tep/01-gioi-thieu.md?xem=1#xem-truoc"));
     let (_, page, _) = app.get_with(trainer, "/soan-thao/ban-hang/tep/01-gioi-thieu.md?xem=1").await;
     assert!(page.contains("Người mua hỏi giá qua <strong>Zalo</strong>"), "the preview is the rendered lesson");
     let (status, loc) = app.post_form(trainer, "/api/author/add", &[("course", "ban-hang"), ("kind", "lesson"), ("title", "Chụp ảnh sản phẩm")]).await;
     assert_eq!((status, loc.as_str()), (302, "/soan-thao/ban-hang/tep/02-chup-anh-san-pham.md"));
     let v = version_of(app, trainer, "ban-hang", "02-chup-anh-san-pham.md").await;
-    let (status, loc) = editor_post(app, trainer, "ban-hang", "02-chup-anh-san-pham.md", LESSON_2, v, "upload", Some((phone_photo(), "Hũ mắm trên nền trơn"))).await;
+    let (status, loc) = editor_post(app, trainer, "ban-hang/02-chup-anh-san-pham.md", LESSON_2, v, "upload", Some((phone_photo(), "Hũ mắm trên nền trơn"))).await;
     assert_eq!((status, loc.as_str()), (303, "/soan-thao/ban-hang/tep/02-chup-anh-san-pham.md?anh=images/hu-mam-tren-nen-tron.jpg"));
     let (status, loc) = app.post_form(trainer, "/api/author/add", &[("course", "ban-hang"), ("kind", "quiz"), ("title", "Kiểm tra")]).await;
     assert_eq!((status, loc.as_str()), (302, "/soan-thao/ban-hang/tep/03-kiem-tra.quiz.md"));
     let v = version_of(app, trainer, "ban-hang", "03-kiem-tra.quiz.md").await;
-    editor_post(app, trainer, "ban-hang", "03-kiem-tra.quiz.md", QUIZ, v, "save", None).await;
+    editor_post(app, trainer, "ban-hang/03-kiem-tra.quiz.md", QUIZ, v, "save", None).await;
     // The quiz preview shows the learner's view and the trainer's, with the key and the explanation.
     let (_, page, _) = app.get_with(trainer, "/soan-thao/ban-hang/tep/03-kiem-tra.quiz.md").await;
     assert!(page.contains("Người soạn thấy") && page.contains("Ánh sáng tự nhiên cho màu thật."), "{page}");
@@ -152,7 +153,7 @@ async fn a_changed_lesson_keeps_the_learners_progress_and_says_it_was_updated() 
         }
         // The trainer changes one lesson and publishes; the publish page shows the line diff first.
         let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-        editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &LESSON_1.replace("trước khi đến", "vào buổi tối"), v, "save", None).await;
+        editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &LESSON_1.replace("trước khi đến", "vào buổi tối"), v, "save", None).await;
         let (_, page) = plan_hash(&app, &trainer, "ban-hang").await;
         assert!(page.contains("− Người mua hỏi giá qua **Zalo** trước khi đến.") && page.contains("+ Người mua hỏi giá qua **Zalo** vào buổi tối."), "{page}");
         assert!(!page.contains("02-chup-anh-san-pham.md"), "an unchanged lesson is not listed");
@@ -177,9 +178,9 @@ async fn two_editors_save_the_same_lesson_and_both_texts_survive() {
         // Both open the lesson at the same version.
         let v = version_of(&app, &one, "ban-hang", "01-gioi-thieu.md").await;
         assert_eq!(version_of(&app, &two, "ban-hang", "01-gioi-thieu.md").await, v);
-        let (s1, _) = editor_post(&app, &one, "ban-hang", "01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Zalo của HTX"), v, "save", None).await;
+        let (s1, _) = editor_post(&app, &one, "ban-hang/01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Zalo của HTX"), v, "save", None).await;
         assert_eq!(s1, 303);
-        let (s2, loc) = editor_post(&app, &two, "ban-hang", "01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Facebook"), v, "save", None).await;
+        let (s2, loc) = editor_post(&app, &two, "ban-hang/01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Facebook"), v, "save", None).await;
         assert_eq!((s2, loc.as_str()), (303, "/soan-thao/ban-hang/tep/01-gioi-thieu.md?loi=author_conflict&o=text"));
         // The first text is the file; the second is kept aside and shown with its diff.
         let (_, page, _) = app.get_with(&two, "/soan-thao/ban-hang/tep/01-gioi-thieu.md").await;
@@ -214,13 +215,13 @@ async fn a_publish_request_reaches_learners_only_once_a_reviewer_approves_it() {
         assert_eq!((status, loc.contains("loi=forbidden")), (302, true), "{loc}");
 
         let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-        editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Zalo OA"), v, "save", None).await;
+        editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Zalo OA"), v, "save", None).await;
         let loc = publish(&app, &trainer, "ban-hang").await;
         assert_eq!(loc, "/soan-thao/ban-hang/xuat-ban?da-gui=1", "publishing became a request");
         let (_, lesson) = app.get("/khoa-hoc/ban-hang/bai/gioi-thieu").await;
         assert!(!lesson.contains("Zalo OA"), "not yet for learners");
         // The draft is frozen while it waits.
-        let (_, loc) = editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", "đổi tiếp", v + 1, "save", None).await;
+        let (_, loc) = editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", "đổi tiếp", v + 1, "save", None).await;
         assert!(loc.contains("loi=author_frozen"), "{loc}");
         // The requester cannot approve their own request; the named reviewer can.
         let (hash, _) = plan_hash(&app, &trainer, "ban-hang").await;
@@ -242,7 +243,7 @@ async fn a_publish_request_reaches_learners_only_once_a_reviewer_approves_it() {
 
         // A request sent back needs a comment and unfreezes the draft.
         let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-        editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Zalo Shop"), v, "save", None).await;
+        editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Zalo Shop"), v, "save", None).await;
         publish(&app, &trainer, "ban-hang").await;
         let (_, loc) = app.post_form(&rev, "/api/author/reject", &[("course", "ban-hang"), ("comment", "")]).await;
         assert!(loc.contains("loi=author_comment"), "{loc}");
@@ -251,7 +252,7 @@ async fn a_publish_request_reaches_learners_only_once_a_reviewer_approves_it() {
         let (_, lesson) = app.get("/khoa-hoc/ban-hang/bai/gioi-thieu").await;
         assert!(!lesson.contains("Zalo Shop"));
         let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-        let (_, loc) = editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", LESSON_1, v, "save", None).await;
+        let (_, loc) = editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", LESSON_1, v, "save", None).await;
         assert!(loc.ends_with("luu=1"), "editable again: {loc}");
     }
 }
@@ -265,7 +266,7 @@ async fn history_opens_every_revision_and_restores_one_as_the_draft() {
     publish(&app, &trainer, "ban-hang").await;
     let first: String = sqlx::query_scalar("SELECT current_revision_id FROM course WHERE slug = 'ban-hang'").fetch_one(&app.db.pool).await.unwrap();
     let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-    editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Viber"), v, "save", None).await;
+    editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &LESSON_1.replace("Zalo", "Viber"), v, "save", None).await;
     publish(&app, &trainer, "ban-hang").await;
     let (status, old, _) = app.get_with(&trainer, &format!("/soan-thao/ban-hang/lich-su/{first}")).await;
     assert_eq!(status, 200);
@@ -293,7 +294,7 @@ async fn only_a_courses_maintainers_may_touch_it() {
             let (status, _, _) = app.get_with(c, path).await;
             assert_eq!(status, 403, "{path}");
         }
-        let (status, _) = editor_post(&app, c, "ban-hang", "01-gioi-thieu.md", "<script>", 0, "save", None).await;
+        let (status, _) = editor_post(&app, c, "ban-hang/01-gioi-thieu.md", "<script>", 0, "save", None).await;
         assert_eq!(status, 403);
         for (path, form) in [
             ("/api/author/publish", vec![("course", "ban-hang"), ("hash", "x"), ("comment", "")]),
@@ -358,7 +359,7 @@ async fn photos_that_are_not_photos_or_would_exhaust_memory_are_refused_with_a_m
     trainer_writes(&app, &trainer).await;
     let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
     let typed = format!("{LESSON_1}\nĐoạn vừa gõ.\n");
-    let (_, loc) = editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &typed, v, "upload", Some((b"day khong phai anh, chi la chu".to_vec(), "ảnh"))).await;
+    let (_, loc) = editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &typed, v, "upload", Some((b"day khong phai anh, chi la chu".to_vec(), "ảnh"))).await;
     assert!(loc.ends_with("loi=author_image_not_image&o=image"), "{loc}");
     let (_, page, _) = app.get_with(&trainer, &loc).await;
     assert!(page.contains("Tệp này không phải ảnh JPEG, PNG hay WebP.") && page.contains("Đoạn vừa gõ."), "the message, and the text typed is kept");
@@ -379,11 +380,11 @@ async fn photos_that_are_not_photos_or_would_exhaust_memory_are_refused_with_a_m
         png.extend_from_slice(&crc32(&chunk).to_be_bytes());
     }
     let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-    let (_, loc) = editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &typed, v, "upload", Some((png, "ảnh lớn"))).await;
+    let (_, loc) = editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &typed, v, "upload", Some((png, "ảnh lớn"))).await;
     assert!(loc.ends_with("loi=author_image_too_many_pixels&o=image"), "{loc}");
     // A photo needs its description.
     let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-    let (_, loc) = editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &typed, v, "upload", Some((phone_photo(), " "))).await;
+    let (_, loc) = editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &typed, v, "upload", Some((phone_photo(), " "))).await;
     assert!(loc.ends_with("loi=author_alt&o=alt"), "{loc}");
     let images: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM draft_file WHERE path LIKE 'images/%'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(images, 1, "only the photo of the journey");
@@ -473,7 +474,7 @@ async fn a_folder_never_overwrites_a_browser_edit_and_export_writes_it_back_out(
     assert_eq!(v, 0, "no draft yet");
     assert!(text.contains("<textarea"));
     let source: String = sqlx::query_scalar("SELECT s.text FROM course c JOIN course_source s ON s.course_revision_id = c.current_revision_id WHERE c.slug = 'mini' AND s.path = '01-mot.md'").fetch_one(&app.db.pool).await.unwrap();
-    editor_post(&app, &admin, "mini", "01-mot.md", &format!("{source}\nSửa trên trình duyệt.\n"), 0, "save", None).await;
+    editor_post(&app, &admin, "mini/01-mot.md", &format!("{source}\nSửa trên trình duyệt.\n"), 0, "save", None).await;
     publish(&app, &admin, "mini").await;
     // Re-importing the folder keeps the browser's revision.
     let folder = tempfile::tempdir().unwrap();
@@ -503,10 +504,10 @@ async fn the_xss_corpus_typed_into_the_editor_reaches_no_page() {
     let title = "<script>alert(1)</script>";
     let text = format!("---\ntitle: \"{title}\"\nminutes: 5\n---\n\n{body}");
     let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-    editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &text, v, "preview", None).await;
+    editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &text, v, "preview", None).await;
     let quiz = format!("---\ntitle: Kiểm tra\n---\n\n## {}\n\n- (x) <img src=x onerror=alert(1)>\n- ( ) [x](javascript:alert(1))\n\n> <svg onload=alert(1)>\n", "<script>alert(2)</script>");
     let v = version_of(&app, &trainer, "ban-hang", "03-kiem-tra.quiz.md").await;
-    editor_post(&app, &trainer, "ban-hang", "03-kiem-tra.quiz.md", &quiz, v, "save", None).await;
+    editor_post(&app, &trainer, "ban-hang/03-kiem-tra.quiz.md", &quiz, v, "save", None).await;
     // The live preview's server function answers with the same sanitised markup.
     let live = trainer
         .post(format!("{}/api/author/preview", app.base))
@@ -530,9 +531,9 @@ async fn the_xss_corpus_typed_into_the_editor_reaches_no_page() {
     assert!(plan.contains("uses a scheme that is not allowed"), "{plan}");
     let allowed: String = text.lines().filter(|l| !l.to_lowercase().contains("script:") && !l.contains("&#106;")).map(|l| format!("{l}\n")).collect();
     let v = version_of(&app, &trainer, "ban-hang", "01-gioi-thieu.md").await;
-    editor_post(&app, &trainer, "ban-hang", "01-gioi-thieu.md", &allowed, v, "save", None).await;
+    editor_post(&app, &trainer, "ban-hang/01-gioi-thieu.md", &allowed, v, "save", None).await;
     let v = version_of(&app, &trainer, "ban-hang", "03-kiem-tra.quiz.md").await;
-    editor_post(&app, &trainer, "ban-hang", "03-kiem-tra.quiz.md", &quiz.replace("[x](javascript:alert(1))", "không"), v, "save", None).await;
+    editor_post(&app, &trainer, "ban-hang/03-kiem-tra.quiz.md", &quiz.replace("[x](javascript:alert(1))", "không"), v, "save", None).await;
     publish(&app, &trainer, "ban-hang").await;
     let (status, lesson) = app.get("/khoa-hoc/ban-hang/bai/gioi-thieu").await;
     assert_eq!(status, 200, "published: {lesson}");
