@@ -31,6 +31,14 @@ const signedInPages = [
   "/thong-ke/nguoi-hoc",
   "/thong-ke/nguoi-hoc?q=van",
   "/thong-ke/bao-cao",
+  "/soan-thao",
+  "/soan-thao/mini",
+  "/soan-thao/mini/tep/01-mot.md",
+  "/soan-thao/mini/tep/01-mot.md?xem=1",
+  "/soan-thao/mini/tep/04-kiem-tra.quiz.md",
+  "/soan-thao/mini/tep/01-mot.md?loi=author_image_not_image&o=image",
+  "/soan-thao/mini/xuat-ban",
+  "/soan-thao/mini/lich-su",
 ];
 
 // Every course the catalog lists, its glossary and every lesson and quiz in it: read from the pages, so a

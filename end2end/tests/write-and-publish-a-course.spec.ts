@@ -2,6 +2,7 @@
 // quiz: with JavaScript off on a 360 px phone, and on at 1280 px with the live preview and autosave. Then the
 // rest of what a trainer meets: a changed lesson, two editors, review, zips, bad photos and the XSS corpus.
 import { test, expect, type Browser, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
 import { crc32, deflateRawSync } from "node:zlib";
 
@@ -124,6 +125,7 @@ test("with JavaScript at 1280 px the editor and preview sit side by side, the pr
   await expect(trainer.locator(".toolbar")).toHaveAttribute("data-live", "on", { timeout: 15_000 });
   await expect(trainer.locator("#text")).toBeVisible();
   await expect(trainer.locator("#preview-html")).toBeVisible();
+  expect((await new AxeBuilder({ page: trainer }).analyze()).violations.map((v) => v.id)).toEqual([]);
   await trainer.locator("#text").fill(lesson1("Zalo"));
   await trainer.locator("#text").press("End");
   await trainer.locator("#text").pressSequentially(" Mới");

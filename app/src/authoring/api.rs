@@ -468,7 +468,8 @@ async fn file_view_inner(slug: String, path: String) -> Result<FileView, AppErro
     let row = rows.iter().find(|f| f.path == path);
     let text = row.map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).unwrap_or_default();
     let checked = check(&db, &slug, &files).await?;
-    let preview = preview_of(locale(), &slug, &path, &checked);
+    let locale = locale();
+    let preview = super::render::preview_box(locale, &preview_of(locale, &slug, &path, &checked));
     let conflicts = db::authoring::conflicts(&db, &a.course.id)
         .await?
         .into_iter()
@@ -486,58 +487,6 @@ async fn file_view_inner(slug: String, path: String) -> Result<FileView, AppErro
         frozen,
         preview,
         conflicts,
-    })
-}
-
-/// The live preview: the text as typed, checked with the rest of the draft, nothing saved.
-#[server(endpoint = "author/preview")]
-pub async fn preview_text(slug: String, path: String, text: String) -> Result<PreviewView, AppError> {
-    crate::state::with_status(preview_inner(slug, path, text).await)
-}
-
-#[cfg(feature = "ssr")]
-async fn preview_inner(slug: String, path: String, text: String) -> Result<PreviewView, AppError> {
-    if !editable(&path) {
-        return Err(AppError::NotFound);
-    }
-    let (db, a) = here(&slug).await?;
-    rate(&db, &a.me, "preview", 120).await?;
-    let (mut files, _) = working(&db, &a.course).await?;
-    files.insert(path.clone(), text.into_bytes());
-    let checked = check(&db, &slug, &files).await?;
-    Ok(preview_of(locale(), &slug, &path, &checked))
-}
-
-/// What an autosave did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum AutosaveResult {
-    /// Saved; the file's new version.
-    Saved(i64),
-    /// Someone else saved first: this text is kept aside and the page should be reloaded to see both.
-    Conflict,
-    Frozen,
-}
-
-/// Autosave, every few seconds while typing. Limited per person.
-#[server(endpoint = "author/autosave")]
-pub async fn autosave(slug: String, path: String, text: String, v: i64) -> Result<AutosaveResult, AppError> {
-    crate::state::with_status(autosave_inner(slug, path, text, v).await)
-}
-
-#[cfg(feature = "ssr")]
-async fn autosave_inner(slug: String, path: String, text: String, v: i64) -> Result<AutosaveResult, AppError> {
-    use crate::db::authoring::{self, Saved};
-    if !editable(&path) {
-        return Err(AppError::NotFound);
-    }
-    let (db, a) = here(&slug).await?;
-    a.need_maintainer()?;
-    rate(&db, &a.me, "save", 30).await?;
-    let text = crate::content::normalise_text(&text);
-    Ok(match authoring::save_file(&db, &a.course, &path, Some(text.as_bytes()), v, &a.me.id).await? {
-        Saved::Saved { version } => AutosaveResult::Saved(version),
-        Saved::Conflict { .. } => AutosaveResult::Conflict,
-        Saved::Frozen => AutosaveResult::Frozen,
     })
 }
 

@@ -1,20 +1,21 @@
 //! The editor's island: a toolbar (heading, bold, list, link, image, table), a live preview that follows
 //! typing (debounced; rendered by the server through the publishing pipeline) and autosave every few
-//! seconds. Without it the same page works by form posts.
+//! seconds. Without it the same page works by form posts. It talks to two plain endpoints with `fetch`
+//! (see `http.rs`) rather than server functions, which keeps their client code out of the shared wasm bundle.
 
 use leptos::prelude::*;
 
 /// Toolbar and status line; wires the page's textarea once hydrated. `labels`: the six buttons, then
-/// "saved at", "saved by someone else", "not saved", "line/column" (see `toolbar_labels`).
+/// "saved at", "saved by someone else", "not saved" (see `toolbar_labels`).
 #[island]
 pub fn EditorTools(slug: String, path: String, labels: Vec<String>) -> impl IntoView {
     let (status, set_status) = signal(String::new());
     let label = |i: usize| labels.get(i).cloned().unwrap_or_default();
-    let (saved_at, conflict, failed, line_col) = (label(6), label(7), label(8), label(9));
-    let _ = (&slug, &path, &saved_at, &conflict, &failed, &line_col, set_status);
+    let (saved_at, conflict, failed) = (label(6), label(7), label(8));
+    let _ = (&slug, &path, &saved_at, &conflict, &failed, set_status);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        live::start(slug.clone(), path.clone(), set_status, saved_at.clone(), conflict.clone(), failed.clone(), line_col.clone());
+        live::start(slug.clone(), path.clone(), set_status, saved_at.clone(), conflict.clone(), failed.clone());
     });
     let tool = move |i: usize, snippet: (&'static str, &'static str, &'static str)| {
         let text = label(i);
@@ -45,7 +46,6 @@ fn wrap((before, placeholder, after): (&'static str, &'static str, &'static str)
 
 #[cfg(feature = "hydrate")]
 mod live {
-    use super::super::api::{autosave, preview_text, AutosaveResult};
     use leptos::prelude::*;
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
@@ -106,21 +106,23 @@ mod live {
         let _ = a.set_selection_range(offset as u32, offset as u32);
     }
 
-    fn problems_html(problems: &[super::super::ProblemView], line_col: &str) -> String {
-        use crate::text::escape_html as esc;
-        if problems.is_empty() {
-            return String::new();
+    /// POST `fields` as a form to `url`; the answer's status and text.
+    async fn post(url: &str, fields: &[(&str, &str)]) -> Option<(u16, String)> {
+        use wasm_bindgen_futures::JsFuture;
+        let params = web_sys::UrlSearchParams::new().ok()?;
+        for (k, v) in fields {
+            params.append(k, v);
         }
-        let mut s = String::from("<ul class=\"problems\">");
-        for p in problems {
-            let at = line_col.replace("%{l}", &p.line.to_string()).replace("%{c}", &p.column.to_string());
-            s.push_str(&format!("<li><a href=\"#text\" data-line=\"{}\" data-col=\"{}\">{}</a> {}</li>", p.line, p.column, esc(&at), esc(&p.message)));
-        }
-        s.push_str("</ul>");
-        s
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&params);
+        let res: web_sys::Response = JsFuture::from(window().fetch_with_str_and_init(url, &init)).await.ok()?.dyn_into().ok()?;
+        let text = JsFuture::from(res.text().ok()?).await.ok()?.as_string()?;
+        Some((res.status(), text))
     }
 
-    pub(super) fn start(slug: String, path: String, set_status: WriteSignal<String>, saved_at: String, conflict: String, failed: String, line_col: String) {
+    pub(super) fn start(slug: String, path: String, set_status: WriteSignal<String>, saved_at: String, conflict: String, failed: String) {
+        let base = format!("/soan-thao/{slug}/tep/{path}");
         if let Some(bar) = document().query_selector(".toolbar").ok().flatten() {
             let _ = bar.set_attribute("data-live", "on");
         }
@@ -132,7 +134,7 @@ mod live {
 
         // Live preview: half a second after the last keystroke.
         {
-            let (generation, dirty, slug, path, line_col) = (generation.clone(), dirty.clone(), slug.clone(), path.clone(), line_col.clone());
+            let (generation, dirty, url) = (generation.clone(), dirty.clone(), format!("{base}/xem-truoc"));
             let on_input = window_event_listener(leptos::ev::input, move |ev| {
                 let is_text = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.id() == "text");
                 if !is_text {
@@ -141,7 +143,7 @@ mod live {
                 dirty.set(true);
                 let mine = generation.get().wrapping_add(1);
                 generation.set(mine);
-                let (generation, slug, path, line_col) = (generation.clone(), slug.clone(), path.clone(), line_col.clone());
+                let (generation, url) = (generation.clone(), url.clone());
                 set_timeout(
                     move || {
                         if generation.get() != mine {
@@ -149,15 +151,10 @@ mod live {
                         }
                         let Some(text) = area().map(|a| a.value()) else { return };
                         leptos::task::spawn_local(async move {
-                            if let Ok(p) = preview_text(slug, path, text).await {
-                                if generation.get() != mine {
-                                    return;
-                                }
-                                set_html("preview-html", p.html.as_str());
-                                set_html("preview-problems", &problems_html(&p.problems, &line_col));
-                                set_html("preview-keys", p.keys.as_ref().map(|k| k.as_str()).unwrap_or(""));
-                                if let Some(b) = document().get_element_by_id("preview-keys-box") {
-                                    let _ = if p.keys.is_some() { b.remove_attribute("hidden") } else { b.set_attribute("hidden", "") };
+                            if let Some((200, html)) = post(&url, &[("text", &text)]).await {
+                                // The server's sanitised preview markup (render::preview_box).
+                                if generation.get() == mine {
+                                    set_html("preview-box", &html);
                                 }
                             }
                         });
@@ -195,10 +192,11 @@ mod live {
             busy.set(true);
             dirty.set(false);
             let (busy, stopped, last_sent, dirty) = (busy.clone(), stopped.clone(), last_sent.clone(), dirty.clone());
-            let (slug, path, saved_at, conflict, failed) = (slug.clone(), path.clone(), saved_at.clone(), conflict.clone(), failed.clone());
+            let (url, saved_at, conflict, failed) = (format!("{base}/tu-luu"), saved_at.clone(), conflict.clone(), failed.clone());
             leptos::task::spawn_local(async move {
-                match autosave(slug, path, text.clone(), v).await {
-                    Ok(AutosaveResult::Saved(n)) => {
+                let answer = post(&url, &[("text", &text), ("v", &v.to_string())]).await;
+                match answer.as_ref().map(|(status, body)| (*status, body.strip_prefix("saved ").and_then(|n| n.parse::<i64>().ok()))) {
+                    Some((200, Some(n))) => {
                         if let Some(i) = input("editor-v") {
                             i.set_value(&n.to_string());
                         }
@@ -206,12 +204,12 @@ mod live {
                         let now = js_sys::Date::new_0();
                         set_status.set(format!("{saved_at} {:02}:{:02}", now.get_hours(), now.get_minutes()));
                     }
-                    Ok(AutosaveResult::Conflict) | Ok(AutosaveResult::Frozen) => {
+                    Some((200, None)) => {
                         // Kept aside on the server; the page must be reloaded to see both texts.
                         stopped.set(true);
                         set_status.set(conflict);
                     }
-                    Err(_) => {
+                    _ => {
                         dirty.set(true);
                         set_status.set(failed);
                     }

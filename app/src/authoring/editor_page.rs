@@ -5,7 +5,7 @@
 
 use super::api::{get_file, ResolveConflict};
 use super::editor_island::EditorTools;
-use super::{file_kind, FileView, PreviewView};
+use super::{file_kind, FileView};
 use crate::components::{described_by, textarea_text, FieldError, FormError, Interactive};
 use crate::i18n::{format_date, t, tf, use_locale};
 use leptos::prelude::*;
@@ -91,44 +91,19 @@ fn Editor(view: FileView) -> impl IntoView {
             </form>
             <section class="pane pane-view" id="xem-truoc" aria-labelledby="preview-title">
                 <h2 id="preview-title">{t(locale, "author.preview_title")}</h2>
-                <Preview preview=v.preview.clone()/>
+                // Built by render::preview_box from sanitised and escaped parts; the island replaces it as the
+                // trainer types.
+                <div id="preview-box" inner_html=v.preview.clone()></div>
             </section>
         </div>
     }
 }
 
 fn toolbar_labels(locale: crate::i18n::Locale) -> Vec<String> {
-    ["author.tb_heading", "author.tb_bold", "author.tb_list", "author.tb_link", "author.tb_image", "author.tb_table", "author.saved_at", "author.save_conflict", "author.save_failed", "author.line_col"]
+    ["author.tb_heading", "author.tb_bold", "author.tb_list", "author.tb_link", "author.tb_image", "author.tb_table", "author.saved_at", "author.save_conflict", "author.save_failed"]
         .iter()
         .map(|k| t(locale, k))
         .collect()
-}
-
-/// The problems, the learner's view and (for a quiz) the trainer's view with keys. The island replaces
-/// the contents of the three containers as the trainer types.
-#[component]
-fn Preview(preview: PreviewView) -> impl IntoView {
-    let locale = use_locale();
-    let has_keys = preview.keys.is_some();
-    view! {
-        <div id="preview-problems" role="status">
-            {(!preview.problems.is_empty()).then(|| view! {
-                <ul class="problems">
-                    {preview.problems.iter().map(|p| view! {
-                        <li><a href="#text" data-line=p.line.to_string() data-col=p.column.to_string()>
-                            {tf(locale, "author.line_col", &[("l", p.line.to_string()), ("c", p.column.to_string())])}
-                        </a> " " {p.message.clone()}</li>
-                    }).collect_view()}
-                </ul>
-            })}
-        </div>
-        <h3 class="preview-label">{t(locale, "author.as_learner")}</h3>
-        <article class="prose lesson preview" id="preview-html" inner_html=preview.html.clone()></article>
-        <div id="preview-keys-box" hidden=!has_keys>
-            <h3 class="preview-label">{t(locale, "author.as_trainer")}</h3>
-            <div class="prose preview keys" id="preview-keys" inner_html=preview.keys.clone().unwrap_or_default()></div>
-        </div>
-    }
 }
 
 #[component]

@@ -2,6 +2,9 @@
 //! - `POST /soan-thao/{course}/tep/{file}`: the editor's one multipart form. "Lưu nháp", "Xem trước" and
 //!   "Tải ảnh lên" all save the text first, so without JavaScript nothing typed is lost; a photo is checked,
 //!   re-encoded and added to the draft, and its markdown is appended to the text.
+//! - `POST /soan-thao/{course}/tep/{file}/xem-truoc` and `…/tu-luu`: the island's live preview (an HTML
+//!   fragment) and autosave (`saved <version>`, `conflict` or `frozen`, as text). Plain endpoints rather than
+//!   server functions keep the editor's island small: no serialisation code reaches the wasm bundle.
 //! - `GET /soan-thao/{course}/nhap/{*path}`: the draft's images, for the preview.
 //! - `GET /soan-thao/{course}/tai-ve`: the working copy as a zip in the `courses/` folder format.
 //! - `POST /soan-thao/nhap-zip`: such a zip, to create a course or replace a draft.
@@ -13,7 +16,7 @@ use crate::db::authoring::{self, Saved};
 use crate::error::AppError;
 use crate::state::{AppState, Viewer};
 use crate::text::urlencode;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,6 +29,8 @@ const MAX_ZIP: usize = 50 * 1024 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/soan-thao/{course}/tep/{file}", post(editor_post).layer(DefaultBodyLimit::max(image::MAX_UPLOAD_BYTES + 2 * 1024 * 1024)))
+        .route("/soan-thao/{course}/tep/{file}/xem-truoc", post(live_preview))
+        .route("/soan-thao/{course}/tep/{file}/tu-luu", post(autosave))
         .route("/soan-thao/{course}/nhap/{*path}", get(draft_file))
         .route("/soan-thao/{course}/tai-ve", get(download))
         .route("/soan-thao/nhap-zip", post(upload_zip).layer(DefaultBodyLimit::max(MAX_ZIP + 64 * 1024)))
@@ -76,7 +81,7 @@ async fn editor_post(State(state): State<AppState>, Extension(viewer): Extension
     let Some(text) = text else {
         return Ok(refused(&course, &file, "image", if too_big { "author_image_too_large" } else { "author_no_text" }));
     };
-    if !crate::db::user::rate_hit(&state.db, &format!("author:save:{}", a.me.id), 30, 60_000).await? {
+    if super::api::rate(&state.db, &a.me, "save", 30).await.is_err() {
         return Ok(refused(&course, &file, "text", "author_rate"));
     }
     let text = crate::content::normalise_text(&text);
@@ -126,6 +131,53 @@ async fn editor_post(State(state): State<AppState>, Extension(viewer): Extension
         }
         _ => Ok(back(&course, &file, "luu=1")),
     }
+}
+
+/// The island's form: the text as typed, and for autosave the version the editor started from.
+#[derive(serde::Deserialize)]
+struct Typed {
+    text: String,
+    #[serde(default)]
+    v: i64,
+}
+
+fn text_response(body: String, content_type: &'static str) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The live preview: the text as typed, checked with the rest of the draft, nothing saved.
+async fn live_preview(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: axum::http::HeaderMap, Path((course, file)): Path<(String, String)>, Form(typed): Form<Typed>) -> Result<Response, AppError> {
+    if !editable(&file) {
+        return Err(AppError::NotFound);
+    }
+    let a = access(&state.db, viewer.0, &course).await?;
+    super::api::rate(&state.db, &a.me, "preview", 120).await?;
+    let (mut files, _) = super::api::working(&state.db, &a.course).await?;
+    files.insert(file.clone(), typed.text.into_bytes());
+    let checked = super::api::check(&state.db, &a.course.slug, &files).await?;
+    let locale = crate::i18n::Locale::from_headers(&headers);
+    let pv = super::api::preview_of(locale, &a.course.slug, &file, &checked);
+    Ok(text_response(super::render::preview_box(locale, &pv).into_inner_html(), "text/html; charset=utf-8"))
+}
+
+/// Autosave, every few seconds while typing; limited per person with the editor's form posts.
+async fn autosave(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path((course, file)): Path<(String, String)>, Form(typed): Form<Typed>) -> Result<Response, AppError> {
+    if !editable(&file) {
+        return Err(AppError::NotFound);
+    }
+    let a = access(&state.db, viewer.0, &course).await?;
+    a.need_maintainer()?;
+    super::api::rate(&state.db, &a.me, "save", 30).await?;
+    let text = crate::content::normalise_text(&typed.text);
+    let answer = match authoring::save_file(&state.db, &a.course, &file, Some(text.as_bytes()), typed.v, &a.me.id).await? {
+        Saved::Saved { version } => format!("saved {version}"),
+        Saved::Conflict { .. } => "conflict".to_string(),
+        Saved::Frozen => "frozen".to_string(),
+    };
+    Ok(text_response(answer, "text/plain; charset=utf-8"))
 }
 
 fn content_type(path: &str) -> Option<&'static str> {

@@ -154,7 +154,8 @@ pub struct FileView {
     pub version: i64,
     pub frozen: bool,
     pub exists: bool,
-    pub preview: PreviewView,
+    /// The preview pane, as `render::preview_box` writes it.
+    pub preview: Html,
     pub conflicts: Vec<ConflictView>,
 }
 

@@ -89,6 +89,26 @@ fn question(out: &mut String, locale: Locale, slug: &str, n: usize, q: &Question
     out.push_str("</fieldset>");
 }
 
+/// The preview pane's content: the file's problems (each a link the island turns into a cursor move), what
+/// learners see, and a quiz's trainer view. The page and the island's live preview both show this markup.
+pub(crate) fn preview_box(locale: Locale, pv: &super::PreviewView) -> Html {
+    let mut out = String::from("<div id=\"preview-problems\" role=\"status\">");
+    if !pv.problems.is_empty() {
+        out.push_str("<ul class=\"problems\">");
+        for p in &pv.problems {
+            let at = tf(locale, "author.line_col", &[("l", p.line.to_string()), ("c", p.column.to_string())]);
+            let _ = write!(out, "<li><a href=\"#text\" data-line=\"{}\" data-col=\"{}\">{}</a> {}</li>", p.line, p.column, esc(&at), esc(&p.message));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</div>");
+    let _ = write!(out, "<h3 class=\"preview-label\">{}</h3><article class=\"prose lesson preview\" id=\"preview-html\">{}</article>", esc(&t(locale, "author.as_learner")), pv.html.as_str());
+    if let Some(keys) = &pv.keys {
+        let _ = write!(out, "<h3 class=\"preview-label\">{}</h3><div class=\"prose preview keys\" id=\"preview-keys\">{}</div>", esc(&t(locale, "author.as_trainer")), keys.as_str());
+    }
+    Html::from_builder(out)
+}
+
 /// A line diff of two texts: removed lines in `<del>`, added in `<ins>`, unchanged ones around each change
 /// (three lines of context), the rest folded.
 pub(crate) fn diff(old: &str, new: &str) -> Html {
