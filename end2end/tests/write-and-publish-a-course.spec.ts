@@ -4,13 +4,14 @@
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
 
 const BASE = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 const TRAINER = "0900000002";
 const LEARNER = "0900000001";
 const ADMIN = "0900000004";
-const LOGO = readFileSync(new URL("../../app/tests/fixtures/courses/mini/images/logo.png", import.meta.url));
+const LOGO = readFileSync(join(__dirname, "../../app/tests/fixtures/courses/mini/images/logo.png"));
 
 const lesson1 = (word: string) => `---\ntitle: Bán hàng qua điện thoại\nminutes: 8\n---\n\nNgười mua hỏi giá qua **${word}** trước khi đến.\n`;
 const LESSON_2 = "---\ntitle: Chụp ảnh sản phẩm\nminutes: 6\n---\n\nChụp gần cửa sổ, nền trơn.\n";
@@ -53,7 +54,7 @@ async function editFile(page: Page, slug: string, file: string, text: string, bu
 async function addFile(page: Page, slug: string, kind: "lesson" | "quiz", title: string) {
   await page.goto(`/soan-thao/${slug}`);
   await page.getByLabel("Tên bài").fill(title);
-  await page.getByLabel(kind === "quiz" ? "Bài kiểm tra" : "Bài học", { exact: true }).check();
+  await page.getByRole("radio", { name: kind === "quiz" ? "Bài kiểm tra" : "Bài học", exact: true }).check();
   await page.getByRole("button", { name: "Thêm", exact: true }).click();
   await page.waitForURL(/\/tep\//);
 }
@@ -305,7 +306,7 @@ test("a text file named .jpg and a PNG of 30,000 × 30,000 pixels are refused wi
 
 test("the XSS corpus typed into the editor executes nowhere, in preview or published", async ({ browser }) => {
   test.setTimeout(120_000);
-  const corpus = readFileSync(new URL("../../app/tests/fixtures/xss.txt", import.meta.url), "utf8").split("\n").filter((l) => l);
+  const corpus = readFileSync(join(__dirname, "../../app/tests/fixtures/xss.txt"), "utf8").split("\n").filter((l) => l);
   const trainer = await signedIn(browser, TRAINER, true, 1280);
   const fired: string[] = [];
   trainer.on("dialog", async (d) => { fired.push(d.message()); await d.dismiss(); });
