@@ -429,7 +429,7 @@ async fn add_file_inner(slug: &str, kind: &str, title: &str) -> Result<String, A
 #[server(endpoint = "author/remove")]
 pub async fn remove_file(course: String, path: String, v: i64) -> Result<(), AppError> {
     let r = remove_inner(&course, &path, v).await;
-    crate::state::finish_form(r, &format!("/soan-thao/{course}?xoa=1"), &format!("/soan-thao/{course}#tep"))
+    crate::state::finish_form(r, &format!("/soan-thao/{course}?xoa=1"), &format!("/soan-thao/{course}/tep/{path}"))
 }
 
 #[cfg(feature = "ssr")]

@@ -1,7 +1,7 @@
 //! `/soan-thao/:course`: the course card (the fields of course.toml as a form), its files, publishing,
 //! history, zip, and (for admins) its maintainers, reviewers and review setting.
 
-use super::api::{get_course, AddFile, AddMember, Discard, RemoveFile, RemoveMember, SaveCard, SetReview};
+use super::api::{get_course, AddFile, AddMember, Discard, RemoveMember, SaveCard, SetReview};
 use super::{CourseView, FileEntry};
 use crate::components::{described_by, form_value, textarea_text, ErrorView, FieldError, FormError};
 use crate::i18n::{t, tf, use_locale};
@@ -151,23 +151,15 @@ fn FileLine(slug: String, file: FileEntry, can_edit: bool) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/soan-thao/{slug}/tep/{}", file.path);
     let kind = t(locale, &format!("author.kind_{}", file.kind));
-    let removable = can_edit && file.kind != "course";
+    let _ = can_edit;
     view! {
         <li class="item file">
             <a href=href>
-                <span class="title">{file.title.clone().unwrap_or_else(|| file.path.clone())}</span>
+                <span class="title">{file.title.clone().unwrap_or_else(|| kind.clone())}</span>
                 <span class="meta">{kind} " · " <code>{file.path.clone()}</code>
                     {(file.problems > 0).then(|| view! { " · " <span class="error">{tf(locale, "author.problems_n", &[("n", file.problems.to_string())])}</span> })}
                 </span>
             </a>
-            {removable.then(|| view! {
-                <form method="post" action=RemoveFile::url() class="inline">
-                    <input type="hidden" name="course" value=slug.clone()/>
-                    <input type="hidden" name="path" value=file.path.clone()/>
-                    <input type="hidden" name="v" value=file.version.to_string()/>
-                    <button type="submit" class="secondary small" aria-label=format!("{} {}", t(locale, "author.remove"), file.path)>{t(locale, "author.remove")}</button>
-                </form>
-            })}
         </li>
     }
 }

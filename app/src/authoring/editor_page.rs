@@ -3,7 +3,7 @@
 //! [`EditorTools`] island adds a toolbar, a live preview and autosave. At 1024 px and wider the text and
 //! preview sit side by side; narrower, two tabs (radio buttons and CSS, so they work without JavaScript).
 
-use super::api::{get_file, ResolveConflict};
+use super::api::{get_file, RemoveFile, ResolveConflict};
 use super::editor_island::EditorTools;
 use super::{file_kind, FileView};
 use crate::components::{described_by, textarea_text, FieldError, FormError, Interactive};
@@ -96,6 +96,20 @@ fn Editor(view: FileView) -> impl IntoView {
                 <div id="preview-box" inner_html=v.preview.clone()></div>
             </section>
         </div>
+        {(!v.frozen && v.exists && v.path != "course.toml").then(|| view! {
+            // Out of the way, behind a second tap: a removed file comes back only by discarding the draft
+            // or restoring a revision.
+            <details class="remove-file">
+                <summary>{t(locale, "author.remove_file")}</summary>
+                <form method="post" action=RemoveFile::url()>
+                    <input type="hidden" name="course" value=v.slug.clone()/>
+                    <input type="hidden" name="path" value=v.path.clone()/>
+                    <input type="hidden" name="v" value=v.version.to_string()/>
+                    <p class="hint">{t(locale, "author.remove_hint")}</p>
+                    <button type="submit" class="danger">{t(locale, "author.remove")}</button>
+                </form>
+            </details>
+        })}
     }
 }
 

@@ -277,6 +277,14 @@ async fn history_opens_every_revision_and_restores_one_as_the_draft() {
     assert!(lesson.contains("Viber"), "restoring makes a draft, not a publish");
     let (_, page) = plan_hash(&app, &trainer, "ban-hang").await;
     assert!(page.contains("+ Người mua hỏi giá qua **Zalo** trước khi đến."), "{page}");
+    // Removing a lesson shows as a removal on the publish page; course.toml cannot be removed.
+    let v = version_of(&app, &trainer, "ban-hang", "02-chup-anh-san-pham.md").await;
+    let (_, loc) = app.post_form(&trainer, "/api/author/remove", &[("course", "ban-hang"), ("path", "02-chup-anh-san-pham.md"), ("v", &v.to_string())]).await;
+    assert_eq!(loc, "/soan-thao/ban-hang?xoa=1");
+    let (_, page) = plan_hash(&app, &trainer, "ban-hang").await;
+    assert!(page.contains("<span class=\"badge removed\">Xoá</span>") && page.contains("02-chup-anh-san-pham.md"), "{page}");
+    let (_, loc) = app.post_form(&trainer, "/api/author/remove", &[("course", "ban-hang"), ("path", "course.toml"), ("v", "1")]).await;
+    assert!(loc.contains("loi=author_keep_card"), "{loc}");
 }
 
 #[tokio::test]
@@ -598,4 +606,31 @@ fn unsafe_markup(page: &str) -> Option<String> {
         rest = &tag_and_after[end..];
     }
     None
+}
+
+#[tokio::test]
+async fn a_malformed_front_matter_or_quiz_is_a_message_at_its_line_never_a_500() {
+    let app = TestApp::start().await;
+    app.person("0912 000 111", "Cán Bộ Soạn", "86", Some(("trainer", None))).await;
+    let trainer = app.signed_in("0912000111").await;
+    trainer_writes(&app, &trainer).await;
+    let cases = [
+        ("01-gioi-thieu.md", "---\ntitle: [không đóng\nminutes: nhiều\n---\n\nChữ.\n"),
+        ("01-gioi-thieu.md", "---\ntitle: Không đóng phần đầu\n\nChữ.\n"),
+        ("03-kiem-tra.quiz.md", "---\ntitle: Kiểm tra\n---\n\n## Câu không có đáp án đúng?\n\n- ( ) Một\n- ( ) Hai\n"),
+        ("course.toml", "title = \"Thiếu ngoặc\nhours = 2\n"),
+    ];
+    for (file, text) in cases {
+        let v = version_of(&app, &trainer, "ban-hang", file).await;
+        let (status, _) = editor_post(&app, &trainer, &format!("ban-hang/{file}"), text, v, "preview", None).await;
+        assert_eq!(status, 303, "{file}");
+        let (status, page, _) = app.get_with(&trainer, &format!("/soan-thao/ban-hang/tep/{file}?xem=1")).await;
+        assert_eq!(status, 200, "{file}: {page}");
+        assert!(page.contains("data-line=") && page.contains("Dòng "), "{file} shows its problem at a line: {page}");
+        let (hash, plan) = plan_hash(&app, &trainer, "ban-hang").await;
+        assert!(hash.is_empty() && plan.contains("lỗi cần sửa trước khi xuất bản"), "publishing is blocked, with a message");
+    }
+    let (status, page, _) = app.get_with(&trainer, "/soan-thao/ban-hang").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("course.toml có lỗi"), "a broken course.toml replaces the card form with a link to the file");
 }
