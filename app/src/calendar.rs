@@ -101,3 +101,40 @@ mod tests {
         assert_eq!(day_end_ms("2026-02-xx"), None);
     }
 }
+
+/// A date (`YYYY-MM-DD`) and time (`HH:MM`) in Vietnam as Unix milliseconds.
+pub fn local_ms(date: &str, time: &str) -> Option<i64> {
+    let d: Vec<&str> = date.trim().split('-').collect();
+    let t: Vec<&str> = time.trim().split(':').collect();
+    let [y, m, day] = d.as_slice() else { return None };
+    let [h, min] = t.as_slice() else { return None };
+    let (y, m, day, h, min): (i64, u32, u32, i64, i64) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?, h.parse().ok()?, min.parse().ok()?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || !(0..24).contains(&h) || !(0..60).contains(&min) || !(2000..=2100).contains(&y) {
+        return None;
+    }
+    let ms = days_from_civil(y, m, day) * DAY_MS + (h * 60 + min) * 60_000 - OFFSET_MS;
+    // 31 February and friends come back as another day.
+    (civil(ms) == (y, m, day)).then_some(ms)
+}
+
+/// `HH:MM` in Vietnam of a timestamp.
+pub fn local_time(ms: i64) -> String {
+    let minutes = (ms + OFFSET_MS).div_euclid(60_000).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+#[cfg(test)]
+mod local_tests {
+    use super::*;
+
+    #[test]
+    fn a_workshop_time_is_read_and_written_in_vietnam_time() {
+        let ms = local_ms("2026-12-05", "08:30").unwrap();
+        assert_eq!(ms, 1_796_434_200_000, "01:30 UTC");
+        assert_eq!(local_time(ms), "08:30");
+        assert_eq!(civil(ms), (2026, 12, 5));
+        assert_eq!(local_ms("2026-02-31", "08:00"), None);
+        assert_eq!(local_ms("2026-12-05", "24:00"), None);
+        assert_eq!(local_ms("hôm nay", "08:00"), None);
+    }
+}

@@ -46,6 +46,15 @@ impl Html {
         Html(built)
     }
 
+    /// A QR code of `text` as SVG, drawn by the `qrcode` crate (only rectangles; the text itself is not in it).
+    #[cfg(feature = "ssr")]
+    pub(crate) fn from_qr(text: &str) -> Html {
+        match qrcode::QrCode::new(text.as_bytes()) {
+            Ok(code) => Html(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build()),
+            Err(_) => Html::default(),
+        }
+    }
+
     /// Fragments with a text separator between them (the separator is escaped).
     pub fn join(parts: impl IntoIterator<Item = Html>, separator: &str) -> Html {
         let sep = crate::text::escape_html(separator);

@@ -22,6 +22,7 @@ pub mod question;
 pub mod quiz;
 pub mod role;
 pub mod text;
+pub mod workshop;
 
 #[cfg(feature = "ssr")]
 pub mod content;

@@ -14,4 +14,5 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::admin::routes())
         .merge(crate::dashboard::routes())
         .merge(crate::authoring::routes())
+        .merge(crate::workshop::routes())
 }

@@ -22,6 +22,7 @@ pub fn AdminPage() -> impl IntoView {
         <p class="actions">
             <a class="button" href="/quan-tri/nhap-lop">{t(locale, "classlist.title")}</a>
             " " <a class="button" href="/soan-thao">{t(locale, "author.short")}</a>
+            " " <a class="button" href="/lop-tap-huan">{t(locale, "workshop.title")}</a>
             {crate::components::viewer().is_some_and(|u| u.has(crate::auth::Role::Official)).then(|| view! {
                 " " <a class="button secondary" href="/thong-ke">{t(locale, "dash.title")}</a>
             })}

@@ -77,33 +77,53 @@ pub async fn register(
 
 #[cfg(feature = "ssr")]
 async fn register_inner(full_name: String, phone: String, password: String, org_name: String, org_type: String, region: String) -> Result<(), AppError> {
-    use crate::{db, state};
-    let db = state::db()?;
-    let name = crate::text::nfc(full_name.trim());
+    let db = crate::state::db()?;
+    let id = create_account(&db, &NewAccount { full_name: &full_name, phone: &phone, password: &password, org_name: &org_name, org_type: &org_type, region: &region }).await?;
+    sign_in(&id).await?;
+    Ok(())
+}
+
+/// What sign-up asks for.
+#[cfg(feature = "ssr")]
+pub(crate) struct NewAccount<'a> {
+    pub full_name: &'a str,
+    pub phone: &'a str,
+    pub password: &'a str,
+    pub org_name: &'a str,
+    pub org_type: &'a str,
+    /// A commune code (or a `province/commune` path).
+    pub region: &'a str,
+}
+
+/// Check and create an account, as sign-up does (also used by a workshop's check-in for newcomers); its id.
+#[cfg(feature = "ssr")]
+pub(crate) async fn create_account(db: &crate::db::Db, a: &NewAccount<'_>) -> Result<String, AppError> {
+    use crate::db;
+    let name = crate::text::nfc(a.full_name.trim());
     if name.chars().count() < 2 || name.chars().count() > 100 {
         return Err(AppError::invalid("full_name", "name_invalid"));
     }
-    let phone = super::normalize_phone(&phone).ok_or_else(|| AppError::invalid("phone", "phone_invalid"))?;
-    super::check_password(&password).map_err(|c| AppError::invalid("password", c))?;
-    if !super::ORG_TYPES.contains(&org_type.as_str()) {
+    let phone = super::normalize_phone(a.phone).ok_or_else(|| AppError::invalid("phone", "phone_invalid"))?;
+    super::check_password(a.password).map_err(|c| AppError::invalid("password", c))?;
+    if !super::ORG_TYPES.contains(&a.org_type) {
         return Err(AppError::invalid("org_type", "org_type_invalid"));
     }
-    if org_name.chars().count() > 200 {
+    if a.org_name.chars().count() > 200 {
         return Err(AppError::invalid("org_name", "org_invalid"));
     }
-    let region = region.rsplit('/').next().unwrap_or("").to_string();
-    if db::region::describe(&db, &region).await?.is_none() {
+    let region = a.region.rsplit('/').next().unwrap_or("").to_string();
+    if db::region::describe(db, &region).await?.is_none() {
         return Err(AppError::invalid("region", "region_invalid"));
     }
-    if db::user::id_by_phone(&db, &phone).await?.is_some() {
+    if db::user::id_by_phone(db, &phone).await?.is_some() {
         return Err(AppError::invalid("phone", "phone_taken"));
     }
-    let hash = super::password::hash(password).await?;
+    let hash = super::password::hash(a.password.to_string()).await?;
     let new = db::user::NewUser {
         phone: &phone,
         full_name: &name,
-        org_name: &org_name,
-        org_type: &org_type,
+        org_name: a.org_name,
+        org_type: a.org_type,
         region_code: Some(&region),
         password_hash: &hash,
     };
@@ -113,17 +133,23 @@ async fn register_inner(full_name: String, phone: String, password: String, org_
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(AppError::invalid("phone", "phone_taken")),
         Err(e) => return Err(e.into()),
     };
-    sign_in(&id).await?;
     tracing::info!(user = %id, "account created");
+    Ok(id)
+}
+
+/// Start a signed-in session for `user_id` on this session: a new session id (so an id planted before
+/// sign-in is worthless), then the user. Plain handlers call it with their own `Session`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn begin_session(session: &tower_sessions::Session, user_id: &str) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(|_| AppError::Internal)?;
+    session.insert("uid", user_id).await.map_err(|_| AppError::Internal)?;
     Ok(())
 }
 
 #[cfg(feature = "ssr")]
 async fn sign_in(user_id: &str) -> Result<(), AppError> {
     let session = crate::state::session().await?;
-    // A new session id at every sign-in, so an id planted before sign-in is worthless.
-    session.cycle_id().await.map_err(|_| AppError::Internal)?;
-    session.insert("uid", user_id).await.map_err(|_| AppError::Internal)?;
+    begin_session(&session, user_id).await?;
     // The language saved on the account wins over this phone's cookie.
     let locale = crate::db::user::locale(&crate::state::db()?, user_id).await?;
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

@@ -21,6 +21,7 @@ pub mod region;
 pub mod session;
 pub mod summary;
 pub mod user;
+pub mod workshop;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};

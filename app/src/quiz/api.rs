@@ -83,7 +83,7 @@ pub(crate) mod ssr {
         })
     }
 
-    pub(super) async fn start(course: String, quiz: String) -> Result<String, AppError> {
+    pub(crate) async fn start(course: String, quiz: String) -> Result<String, AppError> {
         let user = state::require_user()?;
         let db = state::db()?;
         let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;

@@ -1,0 +1,51 @@
+-- Workshops (app/src/workshop, app/src/db/workshop.rs): the in-person and livestream sessions provinces run.
+
+CREATE TABLE workshop (
+    id             TEXT PRIMARY KEY,
+    title          TEXT NOT NULL,
+    starts_at      BIGINT NOT NULL,
+    ends_at        BIGINT NOT NULL,
+    -- The commune it is held in (NULL for a livestream only), and the address line.
+    region_code    TEXT REFERENCES region (code),
+    address        TEXT NOT NULL,
+    stream_url     TEXT NOT NULL,
+    recording_url  TEXT NOT NULL,
+    capacity       BIGINT NOT NULL,
+    -- The quiz taken at the start and at the end (its course and slug), if any.
+    test_course    TEXT,
+    test_quiz      TEXT,
+    -- Keys the check-in code, which changes every five minutes; never shown.
+    checkin_secret TEXT NOT NULL,
+    created_by     TEXT NOT NULL REFERENCES app_user (id),
+    created_at     BIGINT NOT NULL,
+    cancelled_at   BIGINT
+);
+CREATE INDEX workshop_starts_idx ON workshop (starts_at);
+
+CREATE TABLE workshop_course (
+    workshop_id TEXT NOT NULL REFERENCES workshop (id),
+    course_id   TEXT NOT NULL REFERENCES course (id),
+    PRIMARY KEY (workshop_id, course_id)
+);
+
+-- One row per person and workshop: a second check-in changes nothing. how: 'self' (scanned the workshop's
+-- code), 'phone' (the trainer typed their number), 'walkin' (added by hand, account made on the spot).
+CREATE TABLE workshop_attendance (
+    workshop_id   TEXT NOT NULL REFERENCES workshop (id),
+    user_id       TEXT NOT NULL REFERENCES app_user (id),
+    how           TEXT NOT NULL,
+    mode          TEXT NOT NULL,
+    checked_in_at BIGINT NOT NULL,
+    checked_in_by TEXT NOT NULL REFERENCES app_user (id),
+    PRIMARY KEY (workshop_id, user_id)
+);
+CREATE INDEX workshop_attendance_user_idx ON workshop_attendance (user_id);
+
+-- The before-and-after test: which attempt was each person's 'before' and 'after'.
+CREATE TABLE workshop_test (
+    workshop_id TEXT NOT NULL REFERENCES workshop (id),
+    user_id     TEXT NOT NULL REFERENCES app_user (id),
+    phase       TEXT NOT NULL,
+    attempt_id  TEXT NOT NULL REFERENCES attempt (id),
+    PRIMARY KEY (workshop_id, user_id, phase)
+);

@@ -1,0 +1,271 @@
+//! Workshops: the sessions, the courses they cover, who checked in, and the before-and-after test.
+
+use super::{new_id, now_ms, Db};
+
+/// What a trainer fills in for a new workshop.
+#[derive(Debug, Clone)]
+pub struct NewWorkshop<'a> {
+    pub title: &'a str,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub region_code: Option<&'a str>,
+    pub address: &'a str,
+    pub stream_url: &'a str,
+    pub capacity: i64,
+    pub course_ids: &'a [String],
+    /// (course slug, quiz slug) of the before-and-after test.
+    pub test: Option<(&'a str, &'a str)>,
+    pub checkin_secret: &'a str,
+    pub created_by: &'a str,
+}
+
+/// Store a new workshop; its id.
+pub async fn create(db: &Db, w: &NewWorkshop<'_>) -> Result<String, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO workshop (id, title, starts_at, ends_at, region_code, address, stream_url, recording_url, capacity,
+           test_course, test_quiz, checkin_secret, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&id)
+    .bind(w.title)
+    .bind(w.starts_at)
+    .bind(w.ends_at)
+    .bind(w.region_code)
+    .bind(w.address)
+    .bind(w.stream_url)
+    .bind(w.capacity)
+    .bind(w.test.map(|t| t.0))
+    .bind(w.test.map(|t| t.1))
+    .bind(w.checkin_secret)
+    .bind(w.created_by)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    for c in w.course_ids {
+        sqlx::query("INSERT INTO workshop_course (workshop_id, course_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(c).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A workshop as its pages show it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct WorkshopRow {
+    pub id: String,
+    pub title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub region_code: Option<String>,
+    pub region_path: Option<String>,
+    pub place: Option<String>,
+    pub address: String,
+    pub stream_url: String,
+    pub recording_url: String,
+    pub capacity: i64,
+    pub test_course: Option<String>,
+    pub test_quiz: Option<String>,
+    pub checkin_secret: String,
+    pub created_by: String,
+    pub created_by_name: String,
+    pub attendees: i64,
+}
+
+const SELECT: &str = "SELECT w.id AS id, w.title AS title, w.starts_at AS starts_at, w.ends_at AS ends_at, w.region_code AS region_code,
+       r.path AS region_path, CASE WHEN p.name IS NULL THEN r.name ELSE r.name || ', ' || p.name END AS place,
+       w.address AS address, w.stream_url AS stream_url, w.recording_url AS recording_url, w.capacity AS capacity,
+       w.test_course AS test_course, w.test_quiz AS test_quiz, w.checkin_secret AS checkin_secret,
+       w.created_by AS created_by, u.full_name AS created_by_name,
+       (SELECT COUNT(*) FROM workshop_attendance a WHERE a.workshop_id = w.id) AS attendees
+     FROM workshop w JOIN app_user u ON u.id = w.created_by
+     LEFT JOIN region r ON r.code = w.region_code LEFT JOIN region p ON p.code = r.parent_code";
+
+/// One workshop, unless cancelled.
+pub async fn get(db: &Db, id: &str) -> Result<Option<WorkshopRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE w.id = $1 AND w.cancelled_at IS NULL")).bind(id).fetch_optional(&db.pool).await
+}
+
+/// Workshops created by this trainer (every one for `all`), the latest first.
+pub async fn list(db: &Db, user_id: &str, all: bool) -> Result<Vec<WorkshopRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE w.cancelled_at IS NULL AND ($2 = 1 OR w.created_by = $1) ORDER BY w.starts_at DESC, w.id"))
+        .bind(user_id)
+        .bind(i64::from(all))
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// The courses a workshop covers: (slug, title).
+pub async fn courses(db: &Db, id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct C {
+        slug: String,
+        title: String,
+    }
+    let rows: Vec<C> = sqlx::query_as(
+        "SELECT c.slug AS slug, r.title AS title FROM workshop_course wc JOIN course c ON c.id = wc.course_id
+         JOIN course_revision r ON r.id = c.current_revision_id WHERE wc.workshop_id = $1 ORDER BY r.title",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|c| (c.slug, c.title)).collect())
+}
+
+/// Whether a check-in was new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckIn {
+    New,
+    /// This person had checked in already: nothing changed.
+    Already,
+    /// The workshop is full.
+    Full,
+}
+
+/// Check a person in, once. The capacity is checked in the same statement, so a crowd at the door cannot
+/// overfill it.
+pub async fn check_in(db: &Db, workshop: &WorkshopRow, user_id: &str, how: &str, mode: &str, by: &str) -> Result<CheckIn, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO workshop_attendance (workshop_id, user_id, how, mode, checked_in_at, checked_in_by)
+         SELECT $1, $2, $3, $4, $5, $6 WHERE $7 = 0 OR (SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1) < $7
+         ON CONFLICT (workshop_id, user_id) DO NOTHING",
+    )
+    .bind(&workshop.id)
+    .bind(user_id)
+    .bind(how)
+    .bind(mode)
+    .bind(now_ms())
+    .bind(by)
+    .bind(workshop.capacity)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let outcome = if inserted == 1 {
+        CheckIn::New
+    } else {
+        let there: Option<i64> = sqlx::query_scalar("SELECT 1 FROM workshop_attendance WHERE workshop_id = $1 AND user_id = $2")
+            .bind(&workshop.id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if there.is_some() {
+            CheckIn::Already
+        } else {
+            CheckIn::Full
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Whether this person checked in.
+pub async fn attended(db: &Db, workshop_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1 AND user_id = $2")
+        .bind(workshop_id)
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// One line of the attendance sheet.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AttendeeRow {
+    pub user_id: String,
+    pub full_name: String,
+    pub org_name: String,
+    pub org_type: String,
+    pub place: Option<String>,
+    pub phone: String,
+    pub how: String,
+    pub mode: String,
+    pub checked_in_at: i64,
+}
+
+/// Everyone who checked in, in order of arrival.
+pub async fn attendees(db: &Db, workshop_id: &str) -> Result<Vec<AttendeeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.full_name AS full_name, u.org_name AS org_name, u.org_type AS org_type,
+           CASE WHEN p.name IS NULL THEN r.name ELSE r.name || ', ' || p.name END AS place,
+           u.phone AS phone, a.how AS how, a.mode AS mode, a.checked_in_at AS checked_in_at
+         FROM workshop_attendance a JOIN app_user u ON u.id = a.user_id
+         LEFT JOIN region r ON r.code = u.region_code LEFT JOIN region p ON p.code = r.parent_code
+         WHERE a.workshop_id = $1 ORDER BY a.checked_in_at, u.full_name",
+    )
+    .bind(workshop_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The attempt a person took as a phase (`before`, `after`) of a workshop's test.
+pub async fn test_attempt(db: &Db, workshop_id: &str, user_id: &str, phase: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT attempt_id FROM workshop_test WHERE workshop_id = $1 AND user_id = $2 AND phase = $3")
+        .bind(workshop_id)
+        .bind(user_id)
+        .bind(phase)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Record an attempt as a phase of the test; the first one recorded stays.
+pub async fn set_test_attempt(db: &Db, workshop_id: &str, user_id: &str, phase: &str, attempt_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO workshop_test (workshop_id, user_id, phase, attempt_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(workshop_id)
+        .bind(user_id)
+        .bind(phase)
+        .bind(attempt_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A phase's submitted attempts: how many and their average percent.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PhaseRow {
+    pub phase: String,
+    pub attempts: i64,
+    pub average: Option<f64>,
+}
+
+/// The before and after averages.
+pub async fn test_averages(db: &Db, workshop_id: &str) -> Result<Vec<PhaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.phase AS phase, COUNT(*) AS attempts, AVG(a.percent) AS average
+         FROM workshop_test t JOIN attempt a ON a.id = t.attempt_id
+         WHERE t.workshop_id = $1 AND a.submitted_at IS NOT NULL GROUP BY t.phase",
+    )
+    .bind(workshop_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Per question and phase: how many answered it and how many got it right.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct QuestionPhaseRow {
+    pub position: i64,
+    pub prompt_html: String,
+    pub phase: String,
+    pub answered: i64,
+    pub right: i64,
+}
+
+/// The share right of each question, before and after. Questions are matched across revisions by position.
+pub async fn test_questions(db: &Db, workshop_id: &str) -> Result<Vec<QuestionPhaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT q.position AS position, MIN(q.prompt_html) AS prompt_html, t.phase AS phase, COUNT(*) AS answered,
+           CAST(SUM(CASE WHEN an.correct = 1 THEN 1 ELSE 0 END) AS BIGINT) AS \"right\"
+         FROM workshop_test t JOIN attempt a ON a.id = t.attempt_id AND a.submitted_at IS NOT NULL
+         JOIN answer an ON an.attempt_id = a.id JOIN question q ON q.id = an.question_id
+         WHERE t.workshop_id = $1 GROUP BY q.position, t.phase ORDER BY q.position, t.phase",
+    )
+    .bind(workshop_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Set the recording's address, once the session is over.
+pub async fn set_recording(db: &Db, workshop_id: &str, url: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workshop SET recording_url = $1 WHERE id = $2").bind(url).bind(workshop_id).execute(&db.pool).await?;
+    Ok(())
+}

@@ -1,0 +1,390 @@
+//! Server functions for workshops. The trainer's check that the caller created the workshop (or is an
+//! admin); the learner's check that they are signed in and, for the test, that they checked in.
+
+use super::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub(crate) use ssr::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::auth::{CurrentUser, Role};
+    use crate::db::{self, workshop::WorkshopRow};
+
+    pub(crate) fn view_of(w: &WorkshopRow, courses: Vec<(String, String)>) -> WorkshopView {
+        WorkshopView {
+            id: w.id.clone(),
+            title: w.title.clone(),
+            starts_at: w.starts_at,
+            ends_at: w.ends_at,
+            place: w.place.clone(),
+            address: w.address.clone(),
+            stream_url: w.stream_url.clone(),
+            recording_url: w.recording_url.clone(),
+            capacity: w.capacity,
+            attendees: w.attendees,
+            courses,
+            test: w.test_course.clone().zip(w.test_quiz.clone()),
+            trainer: w.created_by_name.clone(),
+        }
+    }
+
+    /// The workshop, for its trainer: its creator or an admin.
+    pub(crate) async fn as_trainer(db: &db::Db, me: Option<CurrentUser>, id: &str) -> Result<(CurrentUser, WorkshopRow), AppError> {
+        let me = me.ok_or(AppError::Unauthorized)?;
+        let w = db::workshop::get(db, id).await?.ok_or(AppError::NotFound)?;
+        if w.created_by != me.id && !me.is_admin() {
+            tracing::warn!(user = %me.id, workshop = %id, "workshop refused: not its trainer");
+            return Err(AppError::Forbidden);
+        }
+        Ok((me, w))
+    }
+
+    pub(crate) async fn trainer_here(id: &str) -> Result<(db::Db, CurrentUser, WorkshopRow), AppError> {
+        let db = crate::state::db()?;
+        let (me, w) = as_trainer(&db, crate::state::current_user(), id).await?;
+        Ok((db, me, w))
+    }
+
+    /// Check-in is rate-limited per address and per workshop: a script cannot guess codes.
+    pub(crate) async fn checkin_rate(db: &db::Db, workshop_id: &str, addr: &str) -> Result<(), AppError> {
+        let by_addr = db::user::rate_hit(db, &format!("checkin:addr:{addr}"), 30, 60_000).await?;
+        let by_workshop = db::user::rate_hit(db, &format!("checkin:ws:{workshop_id}"), 600, 60_000).await?;
+        if by_addr && by_workshop {
+            Ok(())
+        } else {
+            tracing::warn!(workshop = %workshop_id, "check-in rate limit");
+            Err(AppError::invalid("code", "throttled"))
+        }
+    }
+
+    /// Why a self check-in with `code` at `now` is refused, if it is.
+    pub(crate) fn checkin_refusal(w: &WorkshopRow, code: &str, now: i64) -> Option<AppError> {
+        if !checkin_open(w.starts_at, w.ends_at, now) {
+            return Some(AppError::invalid("code", "checkin_closed"));
+        }
+        // A livestream has no code on a screen: its page is the check-in.
+        if !w.stream_url.is_empty() && w.region_code.is_none() {
+            return None;
+        }
+        (!code_valid(&w.checkin_secret, code, now)).then(|| AppError::invalid("code", "checkin_code"))
+    }
+
+    pub(crate) fn role_trainer(me: &CurrentUser) -> Result<(), AppError> {
+        if me.has(Role::Trainer) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// `/lop-tap-huan`: this trainer's workshops (an admin's: every one).
+#[server(endpoint = "workshops", input = server_fn::codec::GetUrl)]
+pub async fn get_workshops() -> Result<Vec<WorkshopView>, AppError> {
+    crate::state::with_status(workshops_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn workshops_inner() -> Result<Vec<WorkshopView>, AppError> {
+    let me = crate::state::require_user()?;
+    role_trainer(&me)?;
+    let db = crate::state::db()?;
+    let rows = crate::db::workshop::list(&db, &me.id, me.is_admin()).await?;
+    let mut out = Vec::new();
+    for w in rows {
+        let courses = crate::db::workshop::courses(&db, &w.id).await?;
+        out.push(view_of(&w, courses));
+    }
+    Ok(out)
+}
+
+/// What the new-workshop form offers: the province's communes, the courses and their quizzes.
+#[server(endpoint = "workshop_form", input = server_fn::codec::GetUrl)]
+pub async fn get_new_form(province: String) -> Result<NewWorkshopForm, AppError> {
+    crate::state::with_status(new_form_inner(province).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn new_form_inner(province: String) -> Result<NewWorkshopForm, AppError> {
+    let me = crate::state::require_user()?;
+    role_trainer(&me)?;
+    let db = crate::state::db()?;
+    let communes = if province.is_empty() || province == "truc-tuyen" {
+        vec![]
+    } else {
+        crate::db::region::children(&db, Some(&province)).await?.into_iter().map(|r| (r.code, r.name)).collect()
+    };
+    let cards = crate::db::course::catalog(&db, "").await?;
+    let mut quizzes = Vec::new();
+    for c in &cards {
+        if let Some(detail) = crate::db::course::course_detail(&db, &c.slug, None).await? {
+            for i in detail.items.iter().filter(|i| i.kind == "quiz") {
+                quizzes.push((format!("{}/{}", c.slug, i.slug), format!("{} › {}", c.title, i.title)));
+            }
+        }
+    }
+    Ok(NewWorkshopForm { communes, courses: cards.into_iter().map(|c| (c.slug, c.title)).collect(), quizzes })
+}
+
+/// `/lop-tap-huan/:id`.
+#[server(endpoint = "workshop_manage", input = server_fn::codec::GetUrl)]
+pub async fn get_manage(id: String) -> Result<ManageView, AppError> {
+    crate::state::with_status(manage_inner(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn manage_inner(id: String) -> Result<ManageView, AppError> {
+    use crate::db;
+    let (db, _, w) = trainer_here(&id).await?;
+    let now = db::now_ms();
+    let open = checkin_open(w.starts_at, w.ends_at, now);
+    let base = match (use_context::<crate::state::AppState>(), use_context::<axum::http::request::Parts>()) {
+        (Some(st), Some(parts)) => st.site.public_base(&parts.headers),
+        _ => String::new(),
+    };
+    let (code, checkin_url) = if open {
+        let code = code_at(&w.checkin_secret, now);
+        let url = format!("{base}/lop/{id}/diem-danh?ma={code}");
+        (code, url)
+    } else {
+        (String::new(), String::new())
+    };
+    let qr_svg = if checkin_url.is_empty() { Html::default() } else { crate::html::Html::from_qr(&checkin_url) };
+    let attendees = db::workshop::attendees(&db, &id)
+        .await?
+        .into_iter()
+        .map(|a| Attendee {
+            name: a.full_name,
+            org_name: a.org_name,
+            org_type: a.org_type,
+            place: a.place.unwrap_or_default(),
+            phone: crate::text::display_phone(&a.phone),
+            how: a.how,
+            mode: a.mode,
+            at: a.checked_in_at,
+        })
+        .collect();
+    let phases = db::workshop::test_averages(&db, &id).await?;
+    let phase = |p: &str| phases.iter().find(|r| r.phase == p).map(|r| (r.attempts, r.average)).unwrap_or((0, None));
+    let mut questions: Vec<QuestionGain> = Vec::new();
+    for q in db::workshop::test_questions(&db, &id).await? {
+        let share = (q.answered > 0).then(|| q.right as f64 * 100.0 / q.answered as f64);
+        let entry = match questions.iter_mut().find(|g| g.position == q.position) {
+            Some(e) => e,
+            None => {
+                questions.push(QuestionGain { position: q.position, prompt_html: Html::from_stored(q.prompt_html.clone()), before: None, after: None });
+                questions.last_mut().expect("just pushed")
+            }
+        };
+        if q.phase == "before" {
+            entry.before = share;
+        } else {
+            entry.after = share;
+        }
+    }
+    let courses = db::workshop::courses(&db, &id).await?;
+    Ok(ManageView { workshop: view_of(&w, courses), open, code, checkin_url, qr_svg, attendees, before: phase("before"), after: phase("after"), questions })
+}
+
+/// `/lop/:id`: anyone may see a workshop; signed-in people see their own check-in and test.
+#[server(endpoint = "workshop", input = server_fn::codec::GetUrl)]
+pub async fn get_public(id: String) -> Result<PublicView, AppError> {
+    crate::state::with_status(public_inner(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn public_inner(id: String) -> Result<PublicView, AppError> {
+    use crate::db;
+    let db = crate::state::db()?;
+    let w = db::workshop::get(&db, &id).await?.ok_or(AppError::NotFound)?;
+    let me = crate::state::current_user();
+    let (attended, before, after) = match &me {
+        Some(u) => (
+            db::workshop::attended(&db, &id, &u.id).await?,
+            db::workshop::test_attempt(&db, &id, &u.id, "before").await?,
+            db::workshop::test_attempt(&db, &id, &u.id, "after").await?,
+        ),
+        None => (false, None, None),
+    };
+    let is_trainer = me.as_ref().is_some_and(|u| u.id == w.created_by || u.is_admin());
+    let courses = db::workshop::courses(&db, &id).await?;
+    Ok(PublicView {
+        open: checkin_open(w.starts_at, w.ends_at, db::now_ms()),
+        workshop: view_of(&w, courses),
+        signed_in: me.is_some(),
+        attended,
+        before,
+        after,
+        is_trainer,
+    })
+}
+
+/// A signed-in person checks in with the code on the screen (or, for a livestream, from its page).
+#[server(endpoint = "workshop_checkin")]
+pub async fn check_in(id: String, code: String) -> Result<(), AppError> {
+    let r = check_in_inner(&id, &code).await;
+    let back = format!("/lop/{id}/diem-danh?ma={}", crate::text::urlencode(code.trim()));
+    crate::state::finish_form(r, &format!("/lop/{id}?da-diem-danh=1"), &back)
+}
+
+#[cfg(feature = "ssr")]
+async fn check_in_inner(id: &str, code: &str) -> Result<(), AppError> {
+    use crate::db::{self, workshop::CheckIn};
+    let me = crate::state::require_user()?;
+    let db = crate::state::db()?;
+    let w = db::workshop::get(&db, id).await?.ok_or(AppError::NotFound)?;
+    checkin_rate(&db, id, &crate::state::client_addr()).await?;
+    if let Some(e) = checkin_refusal(&w, code, db::now_ms()) {
+        return Err(e);
+    }
+    let mode = if w.region_code.is_none() { "stream" } else { "hall" };
+    match db::workshop::check_in(&db, &w, &me.id, "self", mode, &me.id).await? {
+        CheckIn::New => Ok(()),
+        CheckIn::Already => Err(AppError::invalid("code", "checkin_already")),
+        CheckIn::Full => Err(AppError::invalid("code", "checkin_full")),
+    }
+}
+
+/// The trainer checks someone in by their phone number.
+#[server(endpoint = "workshop_checkin_phone")]
+pub async fn check_in_phone(id: String, phone: String) -> Result<(), AppError> {
+    let r = check_in_phone_inner(&id, &phone).await;
+    let back = format!("/lop-tap-huan/{id}#diem-danh");
+    crate::state::finish_form_keeping(r, &format!("/lop-tap-huan/{id}?da-them=1#diem-danh"), &back, &[("phone", &phone)])
+}
+
+#[cfg(feature = "ssr")]
+async fn check_in_phone_inner(id: &str, phone: &str) -> Result<(), AppError> {
+    use crate::db::{self, workshop::CheckIn};
+    let (db, me, w) = trainer_here(id).await?;
+    let phone = crate::text::normalize_phone(phone).ok_or(AppError::invalid("phone", "phone_invalid"))?;
+    let user = db::user::id_by_phone(&db, &phone).await?.ok_or(AppError::invalid("phone", "checkin_no_person"))?;
+    let mode = if w.region_code.is_none() { "stream" } else { "hall" };
+    match db::workshop::check_in(&db, &w, &user, "phone", mode, &me.id).await? {
+        CheckIn::New => Ok(()),
+        CheckIn::Already => Err(AppError::invalid("phone", "checkin_already")),
+        CheckIn::Full => Err(AppError::invalid("phone", "checkin_full")),
+    }
+}
+
+/// The trainer adds someone who has no account, from the paper sheet: the account is made without a password
+/// (they set one with a link later), and the line is marked as added by hand.
+#[server(endpoint = "workshop_walk_in")]
+pub async fn walk_in(id: String, full_name: String, phone: String, org_name: String, org_type: String, region: String) -> Result<(), AppError> {
+    let keep = [("w_name", full_name.clone()), ("w_phone", phone.clone()), ("w_org", org_name.clone())];
+    let r = walk_in_inner(&id, &full_name, &phone, &org_name, &org_type, &region).await;
+    let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    crate::state::finish_form_keeping(r, &format!("/lop-tap-huan/{id}?da-them=1#diem-danh"), &format!("/lop-tap-huan/{id}#them-tay"), &keep)
+}
+
+#[cfg(feature = "ssr")]
+async fn walk_in_inner(id: &str, full_name: &str, phone: &str, org_name: &str, org_type: &str, region: &str) -> Result<(), AppError> {
+    use crate::db::{self, workshop::CheckIn};
+    let (db, me, w) = trainer_here(id).await?;
+    let name = crate::text::nfc(full_name.trim());
+    if name.chars().count() < 2 || name.chars().count() > 100 {
+        return Err(AppError::invalid("w_name", "name_invalid"));
+    }
+    let phone = crate::text::normalize_phone(phone).ok_or(AppError::invalid("w_phone", "phone_invalid"))?;
+    if !crate::auth::ORG_TYPES.contains(&org_type) {
+        return Err(AppError::invalid("w_org", "org_type_invalid"));
+    }
+    let region = region.trim();
+    let region = if region.is_empty() { w.region_code.clone().unwrap_or_default() } else { region.to_string() };
+    if db::region::describe(&db, &region).await?.is_none() {
+        return Err(AppError::invalid("w_region", "region_invalid"));
+    }
+    let user = match db::user::id_by_phone(&db, &phone).await? {
+        Some(u) => u,
+        None => {
+            let new = db::user::NewUser { phone: &phone, full_name: &name, org_name: org_name.trim(), org_type, region_code: Some(&region), password_hash: "" };
+            match db::user::insert_user(&db.pool, &new).await {
+                Ok(id) => id,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => db::user::id_by_phone(&db, &phone).await?.ok_or(AppError::Internal)?,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let mode = if w.region_code.is_none() { "stream" } else { "hall" };
+    match db::workshop::check_in(&db, &w, &user, "walkin", mode, &me.id).await? {
+        CheckIn::New => Ok(()),
+        CheckIn::Already => Err(AppError::invalid("w_phone", "checkin_already")),
+        CheckIn::Full => Err(AppError::invalid("w_phone", "checkin_full")),
+    }
+}
+
+/// Start the before (`truoc`) or after (`sau`) test, or go back to it.
+#[server(endpoint = "workshop_test")]
+pub async fn start_test(id: String, phase: String) -> Result<(), AppError> {
+    match start_test_inner(&id, &phase).await {
+        Ok(url) => crate::state::finish_form(Ok(()), &url, &format!("/lop/{id}")),
+        Err(e) => crate::state::finish_form(Err(e), &format!("/lop/{id}"), &format!("/lop/{id}")),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn start_test_inner(id: &str, phase: &str) -> Result<String, AppError> {
+    use crate::db;
+    let me = crate::state::require_user()?;
+    let db = crate::state::db()?;
+    let w = db::workshop::get(&db, id).await?.ok_or(AppError::NotFound)?;
+    let (Some(course), Some(quiz)) = (w.test_course.clone(), w.test_quiz.clone()) else { return Err(AppError::NotFound) };
+    if !db::workshop::attended(&db, id, &me.id).await? {
+        return Err(AppError::invalid("phase", "test_not_checked_in"));
+    }
+    let phase = match phase {
+        "truoc" => "before",
+        "sau" => "after",
+        _ => return Err(AppError::invalid("phase", "invalid")),
+    };
+    let url = |a: &str| format!("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{a}");
+    if let Some(a) = db::workshop::test_attempt(&db, id, &me.id, phase).await? {
+        return Ok(url(&a));
+    }
+    let before = db::workshop::test_attempt(&db, id, &me.id, "before").await?;
+    let attempt = crate::quiz::api::ssr::start(course.clone(), quiz.clone()).await?;
+    // The after test is a new attempt: an open before attempt is finished first.
+    if phase == "after" && before.as_deref() == Some(attempt.as_str()) {
+        return Err(AppError::invalid("phase", "test_finish_before"));
+    }
+    db::workshop::set_test_attempt(&db, id, &me.id, phase, &attempt).await?;
+    Ok(url(&attempt))
+}
+
+/// The recording's address, after the session.
+#[server(endpoint = "workshop_recording")]
+pub async fn set_recording(id: String, url: String) -> Result<(), AppError> {
+    let r = recording_inner(&id, &url).await;
+    crate::state::finish_form(r, &format!("/lop-tap-huan/{id}"), &format!("/lop-tap-huan/{id}"))
+}
+
+#[cfg(feature = "ssr")]
+async fn recording_inner(id: &str, url: &str) -> Result<(), AppError> {
+    let (db, _, _) = trainer_here(id).await?;
+    let url = url.trim();
+    if !url.is_empty() && !url.starts_with("https://") {
+        return Err(AppError::invalid("url", "stream_url"));
+    }
+    crate::db::workshop::set_recording(&db, id, url).await?;
+    Ok(())
+}
+
+/// The poster's workshop and a QR code of its page.
+#[server(endpoint = "workshop_poster", input = server_fn::codec::GetUrl)]
+pub async fn get_poster(id: String) -> Result<(PublicView, Html), AppError> {
+    crate::state::with_status(poster_inner(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn poster_inner(id: String) -> Result<(PublicView, Html), AppError> {
+    let view = public_inner(id.clone()).await?;
+    let base = match (use_context::<crate::state::AppState>(), use_context::<axum::http::request::Parts>()) {
+        (Some(st), Some(parts)) => st.site.public_base(&parts.headers),
+        _ => String::new(),
+    };
+    Ok((view, Html::from_qr(&format!("{base}/lop/{id}"))))
+}
