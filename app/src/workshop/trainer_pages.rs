@@ -255,7 +255,7 @@ fn Manage(view: ManageView) -> impl IntoView {
                     <ol class="gains">
                         {v.questions.iter().map(|q| view! {
                             <li><div inner_html=q.prompt_html.clone()></div>
-                                <p class="meta">{t(locale, "workshop.before")} " " {pct(locale, q.before)} " → " {t(locale, "workshop.after")} " " {pct(locale, q.after)}</p></li>
+                                <p class="meta">{format!("{} {} → {} {}", t(locale, "workshop.before"), pct(locale, q.before), t(locale, "workshop.after"), pct(locale, q.after))}</p></li>
                         }).collect_view()}
                     </ol>
                 })}
@@ -310,7 +310,7 @@ fn Sheet(view: ManageView) -> impl IntoView {
                     {view.attendees.iter().enumerate().map(|(i, a)| view! {
                         <tr>
                             <td>{i + 1}</td>
-                            <td>{a.name.clone()} {(a.how == "walkin").then(|| view! { <span class="walkin">" (" {t(locale, "workshop.how_walkin")} ")"</span> })}</td>
+                            <td>{a.name.clone()} {(a.how == "walkin").then(|| view! { <span class="walkin">{format!(" ({})", t(locale, "workshop.how_walkin"))}</span> })}</td>
                             <td>{a.org_name.clone()}</td>
                             <td>{t(locale, &format!("org.{}", a.org_type))}</td>
                             <td>{a.place.clone()}</td>

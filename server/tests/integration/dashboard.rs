@@ -166,7 +166,7 @@ fn csv_text(bytes: &[u8]) -> String {
     String::from_utf8(bytes[3..].to_vec()).unwrap()
 }
 
-fn xlsx_sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+pub(crate) fn xlsx_sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("the XLSX opens");
     let names = book.sheet_names().to_vec();

@@ -13,3 +13,4 @@ mod reading;
 mod startup;
 mod storage;
 mod util;
+mod workshops;

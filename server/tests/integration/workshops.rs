@@ -1,0 +1,224 @@
+//! A trainer runs a workshop: people check in with the code on the screen (a newcomer signs up in the same
+//! step), by phone number or from the paper sheet; the before-and-after test's figures against a hand-computed
+//! set; the attendance sheet opens in Excel. Each journey runs on SQLite and, when configured, PostgreSQL.
+
+use crate::util::TestApp;
+
+/// The body of a form as a browser sends it, with `course` ticked several times.
+async fn create(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> (u16, String) {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let res = c
+        .post(format!("{}/lop-tap-huan/tao", app.base))
+        .header("origin", app.base.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let loc = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (res.status().as_u16(), loc)
+}
+
+/// Today's date and a time `minutes` from now, in Vietnam time, as the form takes them.
+fn local(minutes: i64) -> (String, String) {
+    let ms = app::db::now_ms() + minutes * 60_000;
+    let (y, m, d) = app::calendar::civil(ms);
+    (format!("{y:04}-{m:02}-{d:02}"), app::calendar::local_time(ms))
+}
+
+/// A workshop in Phú Khương (Vĩnh Long) that started ten minutes ago and lasts three hours, covering the
+/// mini course, with its first quiz as the test. Returns its id.
+async fn workshop(app: &TestApp, trainer: &reqwest::Client, capacity: &str) -> String {
+    // Near midnight the start and end would fall on different days: keep the window inside one day.
+    let (date, start) = local(-10);
+    let (date_end, end) = local(170);
+    let (date, start, end) = if date_end == date { (date, start, end) } else { (local(0).0, "00:00".to_string(), "23:59".to_string()) };
+    let (status, loc) = create(app, trainer, &[
+        ("province", "86"), ("title", "Tập huấn chuyển đổi số cho HTX"), ("date", &date), ("start", &start), ("end", &end),
+        ("region", "28756"), ("address", "Hội trường UBND phường"), ("stream_url", ""), ("capacity", capacity),
+        ("course", "mini"), ("course", "quan-tri-hop-tac-xa"), ("test", "mini/kiem-tra"),
+    ])
+    .await;
+    assert_eq!(status, 303, "{loc}");
+    let id = loc.strip_prefix("/lop-tap-huan/").expect("to the workshop's page").to_string();
+    let courses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_course WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(courses, 2, "both ticked courses");
+    id
+}
+
+async fn code(app: &TestApp, id: &str, minutes_ago: i64) -> String {
+    let secret: String = sqlx::query_scalar("SELECT checkin_secret FROM workshop WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    app::workshop::code_at(&secret, app::db::now_ms() - minutes_ago * 60_000)
+}
+
+#[tokio::test]
+async fn people_check_in_once_with_the_current_code_by_phone_or_by_hand() {
+    for (_, app) in TestApp::each_backend().await {
+        app.person("0933 000 001", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 002", "Nguyễn Văn Học", "28756", None).await;
+        app.person("0933 000 003", "Trần Thị Ba", "28756", None).await;
+        let trainer = app.signed_in("0933000001").await;
+        let id = workshop(&app, &trainer, "").await;
+        // The trainer's page shows the code valid now, as text and as a QR code of the check-in address.
+        let now = code(&app, &id, 0).await;
+        let (status, page, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("Hoặc nhập mã: {now}")) && page.contains("<svg"), "{page}");
+        assert!(page.contains("http-equiv=\"refresh\""), "the page follows the code without JavaScript");
+
+        let learner = app.signed_in("0933000002").await;
+        // A code from a photo taken a quarter of an hour ago is refused, and nothing is recorded.
+        let stale = code(&app, &id, 15).await;
+        let (_, loc) = app.post_form(&learner, "/api/workshop_checkin", &[("id", &id), ("code", &stale)]).await;
+        assert!(loc.contains("loi=checkin_code"), "{loc}");
+        let (_, loc) = app.post_form(&learner, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+        assert_eq!(loc, format!("/lop/{id}?da-diem-danh=1"));
+        // A second check-in changes nothing.
+        let (_, loc) = app.post_form(&learner, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+        assert!(loc.contains("loi=checkin_already"), "{loc}");
+        let (_, page, _) = app.get_with(&learner, &format!("/lop/{id}")).await;
+        assert!(page.contains("Bạn đã tham dự lớp này.") && page.contains("property=\"og:title\""), "{page}");
+
+        // The trainer checks someone in by phone, and adds a walk-in who has no account.
+        let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 000 003")]).await;
+        assert_eq!(loc, format!("/lop-tap-huan/{id}?da-them=1#diem-danh"));
+        let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 999 999")]).await;
+        assert!(loc.contains("loi=checkin_no_person"), "{loc}");
+        let (_, loc) = app
+            .post_form(&trainer, "/api/workshop_walk_in", &[("id", &id), ("full_name", "Lê Văn Đến Muộn"), ("phone", "0933 000 004"), ("org_name", "Tổ hợp tác rau"), ("org_type", "to-hop-tac"), ("region", "")])
+            .await;
+        assert_eq!(loc, format!("/lop-tap-huan/{id}?da-them=1#diem-danh"));
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT u.full_name, a.how FROM workshop_attendance a JOIN app_user u ON u.id = a.user_id WHERE a.workshop_id = $1 ORDER BY a.checked_in_at, u.full_name")
+            .bind(&id)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, [("Nguyễn Văn Học".into(), "self".into()), ("Trần Thị Ba".into(), "phone".into()), ("Lê Văn Đến Muộn".into(), "walkin".into())]);
+
+        // The sheet, printable and for Excel, in the provinces' columns, Vietnamese intact.
+        let (_, sheet, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}/danh-sach")).await;
+        assert!(sheet.contains("Ký tên") && sheet.contains("Lê Văn Đến Muộn") && sheet.contains("(thêm tay)"), "{sheet}");
+        let bytes = trainer.get(format!("{}/lop-tap-huan/{id}/danh-sach.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let sheets = crate::dashboard::xlsx_sheets(&bytes);
+        let rows = &sheets[0].1;
+        assert_eq!(rows[4][..8], ["STT", "Họ và tên", "Đơn vị", "Loại hình", "Xã/phường", "Số điện thoại", "Ghi chú", "Ký tên"].map(String::from));
+        assert_eq!(rows[5][1], "Nguyễn Văn Học");
+        assert_eq!(rows[7][1], "Lê Văn Đến Muộn");
+        assert_eq!(rows[7][6], "thêm tay");
+
+        // Someone else's workshop is not another trainer's to run.
+        app.person("0933 000 009", "Cán Bộ Khác", "86", Some(("trainer", None))).await;
+        let other = app.signed_in("0933000009").await;
+        assert_eq!(app.get_with(&other, &format!("/lop-tap-huan/{id}")).await.0, 403);
+        assert_eq!(other.get(format!("{}/lop-tap-huan/{id}/danh-sach.xlsx", app.base)).send().await.unwrap().status().as_u16(), 403);
+        let (_, loc) = app.post_form(&other, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 000 002")]).await;
+        assert!(loc.contains("loi=forbidden"), "{loc}");
+    }
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_and_checks_in_in_one_step_and_a_full_workshop_turns_people_away() {
+    for (_, app) in TestApp::each_backend().await {
+        app.person("0933 000 011", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 012", "Người Đến Trước", "28756", None).await;
+        let trainer = app.signed_in("0933000011").await;
+        let id = workshop(&app, &trainer, "2").await;
+        let now = code(&app, &id, 0).await;
+        let newcomer = app.browser();
+        let (status, page, _) = app.get_with(&newcomer, &format!("/lop/{id}/diem-danh?ma={now}&tinh=86")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Đăng ký và điểm danh"), "{page}");
+        let form = [("code", now.as_str()), ("province", "86"), ("full_name", "Phạm Thị Mới"), ("phone", "0933 000 013"), ("password", "mat khau moi 2026"), ("org_name", "HTX Bưởi"), ("org_type", "hop-tac-xa"), ("region", "28756")];
+        let (status, loc) = app.post_form(&newcomer, &format!("/lop/{id}/diem-danh/dang-ky"), &form).await;
+        assert_eq!((status, loc.as_str()), (303, format!("/lop/{id}?da-diem-danh=1").as_str()));
+        let (_, page, _) = app.get_with(&newcomer, &format!("/lop/{id}")).await;
+        assert!(page.contains("Bạn đã tham dự lớp này."), "signed in and checked in: {page}");
+        // A taken phone number gets sign-up's message and changes nothing.
+        let again = app.browser();
+        let (_, loc) = app.post_form(&again, &format!("/lop/{id}/diem-danh/dang-ky"), &form).await;
+        assert!(loc.contains("loi=phone_taken") && loc.contains("full_name=Ph"), "back filled in: {loc}");
+        // Two places: the second person fills it, the third is turned away.
+        let first = app.signed_in("0933000012").await;
+        let (_, loc) = app.post_form(&first, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+        assert_eq!(loc, format!("/lop/{id}?da-diem-danh=1"));
+        let (_, loc) = app
+            .post_form(&trainer, "/api/workshop_walk_in", &[("id", &id), ("full_name", "Người Thứ Ba"), ("phone", "0933 000 014"), ("org_name", ""), ("org_type", "khac"), ("region", "")])
+            .await;
+        assert!(loc.contains("loi=checkin_full"), "{loc}");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(n, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_workshop_outside_its_window_takes_no_check_in() {
+    let app = TestApp::start().await;
+    app.person("0933 000 021", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+    app.person("0933 000 022", "Học Viên", "28756", None).await;
+    let trainer = app.signed_in("0933000021").await;
+    let id = workshop(&app, &trainer, "").await;
+    // Move it to tomorrow: the code is right but the door is not open.
+    sqlx::query("UPDATE workshop SET starts_at = starts_at + 86400000, ends_at = ends_at + 86400000 WHERE id = $1").bind(&id).execute(&app.db.pool).await.unwrap();
+    let learner = app.signed_in("0933000022").await;
+    let now = code(&app, &id, 0).await;
+    let (_, loc) = app.post_form(&learner, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+    assert!(loc.contains("loi=checkin_closed"), "{loc}");
+    let (_, page, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await;
+    assert!(!page.contains("Hoặc nhập mã") && !page.contains("http-equiv=\"refresh\""), "no code before the window");
+}
+
+#[tokio::test]
+async fn the_before_and_after_test_shows_the_gain_computed_by_hand() {
+    for (_, app) in TestApp::each_backend().await {
+        app.person("0933 000 031", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 032", "Học Viên Một", "28756", None).await;
+        app.person("0933 000 033", "Học Viên Hai", "28756", None).await;
+        let trainer = app.signed_in("0933000031").await;
+        let id = workshop(&app, &trainer, "").await;
+        let now = code(&app, &id, 0).await;
+        // Before: one gets everything wrong (0 %), the other everything right (100 %). After: both right.
+        for (phone, before_right) in [("0933000032", false), ("0933000033", true)] {
+            let c = app.signed_in(phone).await;
+            let (_, loc) = app.post_form(&c, "/api/workshop_test", &[("id", &id), ("phase", "truoc")]).await;
+            assert!(loc.contains("loi=test_not_checked_in"), "check in first: {loc}");
+            app.post_form(&c, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+            for (phase, right) in [("truoc", before_right), ("sau", true)] {
+                let (status, loc) = app.post_form(&c, "/api/workshop_test", &[("id", &id), ("phase", phase)]).await;
+                assert_eq!(status, 302, "{loc}");
+                assert!(loc.starts_with("/khoa-hoc/mini/kiem-tra/kiem-tra/lan/"), "{loc}");
+                let (_, attempt, _) = app.get_with(&c, &loc).await;
+                let qs = crate::quiz::attempt_questions(&app, &attempt).await;
+                let fields: Vec<(String, String)> = if right { crate::quiz::key_answers(&qs) } else { wrong_answers(&qs) };
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                app.post_form(&c, &format!("{loc}/nop"), &fields).await;
+                // Going back to a phase opens the same attempt.
+                let (_, again) = app.post_form(&c, "/api/workshop_test", &[("id", &id), ("phase", phase)]).await;
+                assert_eq!(again, loc);
+            }
+        }
+        let (_, page, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await;
+        let before = page.split("Đầu buổi</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+        let after = page.split("Cuối buổi</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(before.contains("<td>2</td>") && before.contains("50,0 %"), "before: {before}");
+        assert!(after.contains("<td>2</td>") && after.contains("100,0 %"), "after: {after}");
+        // Per question: half right before, all right after.
+        assert!(page.contains("Đầu buổi 50,0 % → Cuối buổi 100,0 %"), "{page}");
+    }
+}
+
+/// Answers that are all wrong but well-formed (a malformed one would be refused as tampering).
+fn wrong_answers(qs: &[(String, String, app::content::AnswerKey)]) -> Vec<(String, String)> {
+    use app::content::AnswerKey;
+    qs.iter()
+        .map(|(id, _, key)| {
+            let value = match key {
+                AnswerKey::Single { correct, .. } => (1..).find(|o| o != correct).unwrap().to_string(),
+                AnswerKey::Multiple { correct, .. } => (1..).find(|o| !correct.contains(o)).unwrap().to_string(),
+                AnswerKey::TrueFalse { answer } => if *answer { "2" } else { "1" }.to_string(),
+                AnswerKey::Text { .. } => "không biết".to_string(),
+                AnswerKey::Number { answer, .. } => (answer + 12_345.0).to_string(),
+            };
+            (format!("q_{id}"), value)
+        })
+        .collect()
+}
