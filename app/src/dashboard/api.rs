@@ -227,9 +227,22 @@ pub(crate) mod ssr {
         let month_lines = fill_months(&by_month, scope.from.as_deref(), scope.to.as_deref());
 
         let targets = q::targets(db, &scope.path, scope.course_id.as_deref()).await?.into_iter().map(|t| target(t, as_of)).collect();
+        let trained = q::trained(db, scope).await?;
+        let mut by_org_trained: BTreeMap<String, i64> = BTreeMap::new();
+        for t in &trained {
+            *by_org_trained.entry(t.org_type.clone()).or_default() += t.people;
+        }
+        let workshops = crate::dashboard::WorkshopFigures {
+            held: q::workshops_held(db, scope).await?,
+            people: q::trained_total(db, scope).await?,
+            in_hall: trained.iter().filter(|t| t.mode == "hall").map(|t| t.people).sum(),
+            by_stream: trained.iter().filter(|t| t.mode == "stream").map(|t| t.people).sum(),
+            by_org: by_org_trained.into_iter().collect(),
+        };
         Ok(Dashboard {
             filter: f.clone(),
             crumbs,
+            workshops,
             courses: courses.iter().map(|c| Choice { value: c.slug.clone(), label: c.title.clone() }).collect(),
             subregions,
             headline,

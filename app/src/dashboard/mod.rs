@@ -152,6 +152,18 @@ impl Target {
     }
 }
 
+/// Workshops in the view: how many were held, and the people trained there (each once), in a hall or by
+/// livestream, and by organisation type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkshopFigures {
+    pub held: i64,
+    pub people: i64,
+    pub in_hall: i64,
+    pub by_stream: i64,
+    /// (organisation type, people).
+    pub by_org: Vec<(String, i64)>,
+}
+
 /// A choice in a filter's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
@@ -175,6 +187,7 @@ pub struct Dashboard {
     pub by_month: Vec<MonthLine>,
     pub targets: Vec<Target>,
     pub can_set_targets: bool,
+    pub workshops: WorkshopFigures,
     /// When the figures were read (Unix ms).
     pub as_of: i64,
 }

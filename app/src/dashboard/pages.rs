@@ -185,6 +185,28 @@ fn Figures(d: Dashboard, drill: bool) -> impl IntoView {
         <Breakdown id="course" title=t(locale, "dash.by_course") lines=d.by_course.clone() kind="course" link=None/>
         <Breakdown id="region" title=t(locale, "dash.by_region") lines=d.by_region.clone() kind="region" link=drill.then_some(f)/>
         <Breakdown id="org" title=t(locale, "dash.by_org") lines=d.by_org.clone() kind="org" link=None/>
+        <section aria-labelledby="h-workshops">
+            <h2 id="h-workshops">{t(locale, "dash.workshops")}</h2>
+            <dl class="kpis">
+                {kpi("dash.workshops_held", d.workshops.held)}
+                {kpi("dash.trained", d.workshops.people)}
+                {kpi("dash.trained_hall", d.workshops.in_hall)}
+                {kpi("dash.trained_stream", d.workshops.by_stream)}
+            </dl>
+            {(!d.workshops.by_org.is_empty()).then(|| view! {
+                <div class="table-wrap" role="region" aria-label=tf(locale, "dash.table_of", &[("title", t(locale, "dash.trained_by_org"))]) tabindex="0">
+                    <table class="data">
+                        <thead><tr><th scope="col">{t(locale, "dash.org_type")}</th><th scope="col">{t(locale, "dash.trained")}</th></tr></thead>
+                        <tbody>
+                            {d.workshops.by_org.iter().map(|(o, n)| view! {
+                                <tr><th scope="row">{t(locale, &format!("org.{o}"))}</th><td>{fmt_int(locale, *n)}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            <p class="hint">{t(locale, "dash.trained_note")}</p>
+        </section>
         <section aria-labelledby="h-month">
             <h2 id="h-month">{t(locale, "dash.by_month")}</h2>
             {(!months.is_empty()).then(|| view! {

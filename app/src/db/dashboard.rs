@@ -390,3 +390,65 @@ pub async fn delete_target(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM training_target WHERE id = $1").bind(id).execute(&db.pool).await?;
     Ok(())
 }
+
+/// People trained at workshops, by how they attended and their organisation type.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TrainedRow {
+    /// `hall` or `stream`.
+    pub mode: String,
+    pub org_type: String,
+    pub people: i64,
+}
+
+/// Workshop attendance inside the scope: the attendee's own region (as for every learner figure), the
+/// organisation type, a workshop covering the course, and the workshop's start within the months. A person at
+/// two workshops counts once per line; `trained_total` counts them once overall.
+fn trained_query(s: &Scope, select: &str, group: &str) -> Sql {
+    let mut q = Sql::new(&format!(
+        "SELECT {select} FROM workshop_attendance a JOIN workshop w ON w.id = a.workshop_id AND w.cancelled_at IS NULL
+         JOIN app_user u ON u.id = a.user_id AND u.deleted_at IS NULL JOIN region r ON r.code = u.region_code WHERE 1 = 1"
+    ));
+    area_condition(&mut q, "r.path", &s.path);
+    if let Some(c) = &s.course_id {
+        let p = q.val(Val::Text(c.clone()));
+        q.push(&format!(" AND EXISTS (SELECT 1 FROM workshop_course wc WHERE wc.workshop_id = w.id AND wc.course_id = {p})"));
+    }
+    s.type_and_months(&mut q, "u.org_type", "w.starts_at");
+    q.push(group);
+    q
+}
+
+/// People trained, by mode and organisation type.
+pub async fn trained(db: &Db, s: &Scope) -> Result<Vec<TrainedRow>, sqlx::Error> {
+    let q = trained_query(s, "a.mode AS mode, u.org_type AS org_type, COUNT(DISTINCT a.user_id) AS people", " GROUP BY a.mode, u.org_type ORDER BY a.mode, u.org_type");
+    q.query_as().fetch_all(&db.pool).await
+}
+
+/// People trained at any workshop, each once.
+pub async fn trained_total(db: &Db, s: &Scope) -> Result<i64, sqlx::Error> {
+    let q = trained_query(s, "COUNT(DISTINCT a.user_id)", "");
+    q.query_scalar().fetch_one(&db.pool).await
+}
+
+/// Workshops held (started) in the area: by the workshop's commune; livestreams without a place count for the
+/// whole country only.
+pub async fn workshops_held(db: &Db, s: &Scope) -> Result<i64, sqlx::Error> {
+    let mut q = Sql::new("SELECT COUNT(*) FROM workshop w LEFT JOIN region r ON r.code = w.region_code WHERE w.cancelled_at IS NULL AND w.starts_at <= ");
+    let now = q.val(Val::Int(now_ms()));
+    q.push(&now);
+    area_condition(&mut q, "r.path", &s.path);
+    if let Some(c) = &s.course_id {
+        let p = q.val(Val::Text(c.clone()));
+        q.push(&format!(" AND EXISTS (SELECT 1 FROM workshop_course wc WHERE wc.workshop_id = w.id AND wc.course_id = {p})"));
+    }
+    let (from, to) = s.bounds();
+    if let Some(f) = from {
+        let p = q.val(Val::Int(f));
+        q.push(&format!(" AND w.starts_at >= {p}"));
+    }
+    if let Some(t) = to {
+        let p = q.val(Val::Int(t));
+        q.push(&format!(" AND w.starts_at < {p}"));
+    }
+    q.query_scalar().fetch_one(&db.pool).await
+}

@@ -222,3 +222,41 @@ fn wrong_answers(qs: &[(String, String, app::content::AnswerKey)]) -> Vec<(Strin
         })
         .collect()
 }
+
+#[tokio::test]
+async fn officials_see_people_trained_at_workshops_inside_their_area_only_and_each_once() {
+    for (_, app) in TestApp::each_backend().await {
+        app.person("0933 000 041", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 042", "Cán Bộ Vĩnh Long", "86", Some(("official", Some("86")))).await;
+        app.person("0933 000 043", "Cán Bộ Hà Nội", "01", Some(("official", Some("01")))).await;
+        app.learner("0933 000 044", "HTX Một", "28756", "hop-tac-xa").await;
+        app.learner("0933 000 045", "Hộ Hai", "28756", "ho-san-xuat").await;
+        app.learner("0933 000 046", "Người Hà Nội", "00004", "hop-tac-xa").await;
+        let trainer = app.signed_in("0933000041").await;
+        // Two workshops in Vĩnh Long; the first learner attends both and still counts once.
+        let first = workshop(&app, &trainer, "").await;
+        let second = workshop(&app, &trainer, "").await;
+        for (w, phone) in [(&first, "0933 000 044"), (&second, "0933 000 044"), (&first, "0933 000 045"), (&second, "0933 000 046")] {
+            let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", w), ("phone", phone)]).await;
+            assert!(loc.contains("da-them=1"), "{loc}");
+        }
+        let load = |phone: &'static str, filter: app::dashboard::Filter| {
+            let app = &app;
+            async move {
+                let id = app::db::user::id_by_phone(&app.db, &app::auth::normalize_phone(phone).unwrap()).await.unwrap().unwrap();
+                let me = app::auth::api::current_user(&app.db, &id).await.unwrap().unwrap();
+                app::dashboard::api::load(&app.db, &me, &filter).await.unwrap().workshops
+            }
+        };
+        let vl = load("0933 000 042", app::dashboard::Filter::default()).await;
+        // The Hà Nội learner attended in Vĩnh Long: people count where they live, workshops where they are held.
+        assert_eq!((vl.held, vl.people, vl.in_hall, vl.by_stream), (2, 2, 2, 0), "{vl:?}");
+        assert_eq!(vl.by_org, [("ho-san-xuat".to_string(), 1), ("hop-tac-xa".to_string(), 1)]);
+        let hn = load("0933 000 043", app::dashboard::Filter::default()).await;
+        assert_eq!((hn.held, hn.people), (0, 1), "{hn:?}");
+        let coop = load("0933 000 042", app::dashboard::Filter { loai: "hop-tac-xa".into(), ..Default::default() }).await;
+        assert_eq!(coop.people, 1);
+        let (_, page, _) = app.get_with(&app.signed_in("0933000042").await, "/thong-ke").await;
+        assert!(page.contains("Người được tập huấn") && page.contains("Lớp đã tổ chức"), "{page}");
+    }
+}
