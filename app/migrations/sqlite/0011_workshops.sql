@@ -49,3 +49,7 @@ CREATE TABLE workshop_test (
     attempt_id  TEXT NOT NULL REFERENCES attempt (id),
     PRIMARY KEY (workshop_id, user_id, phase)
 );
+
+-- A person's own QR code (on their account page, readable without data): a trainer scans it to check them in.
+ALTER TABLE app_user ADD COLUMN personal_code TEXT;
+CREATE UNIQUE INDEX app_user_personal_code_idx ON app_user (personal_code);

@@ -151,6 +151,7 @@ pub fn AccountPage() -> impl IntoView {
                         <MyCourses/>
                         <p><a class="button primary" href="/">{t(locale, "nav.courses")}</a></p>
                         <crate::certificate::MyCertificates/>
+                        <crate::workshop::MyCheckInCode/>
                         <form method="post" action=Logout::url()>
                             <button type="submit" class="secondary">{t(locale, "auth.logout")}</button>
                         </form>

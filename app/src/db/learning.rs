@@ -440,3 +440,31 @@ mod tests {
         assert_ne!(payload_hash(&("a", "b")), payload_hash(&("a", "c")));
     }
 }
+
+/// A check-in a trainer's phone recorded (a scanned personal code, perhaps without signal), sent with the
+/// record id the phone gave it: it resends until it hears back, and the ledger makes that exactly once.
+#[derive(Debug, Clone)]
+pub struct ScannedCheckIn<'a> {
+    pub record_id: &'a str,
+    pub workshop: &'a super::workshop::WorkshopRow,
+    pub user_id: &'a str,
+    pub by: &'a str,
+    pub mode: &'a str,
+    pub device_at: Option<i64>,
+}
+
+/// Record a scanned check-in once: a replay answers what the first answer was.
+pub async fn scanned_check_in(db: &Db, s: &ScannedCheckIn<'_>) -> Result<Stored<super::workshop::CheckIn>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let now = now_ms();
+    let hash = crate::content::sha256_hex(format!("{}|{}", s.workshop.id, s.user_id).as_bytes());
+    match claim(&mut tx, "checkin", s.record_id, s.by, &hash, s.device_at, now).await? {
+        Claim::Seen { outcome } => return Ok(Stored::Replayed(stored_outcome("checkin", s.record_id, &outcome)?)),
+        Claim::Conflict => return Ok(Stored::Conflict),
+        Claim::New => {}
+    }
+    let outcome = super::workshop::check_in_in(&mut tx, s.workshop, s.user_id, "scan", s.mode, s.by).await?;
+    keep_outcome(&mut tx, "checkin", s.record_id, &outcome).await?;
+    tx.commit().await?;
+    Ok(Stored::New(outcome))
+}

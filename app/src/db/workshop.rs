@@ -113,7 +113,7 @@ pub async fn courses(db: &Db, id: &str) -> Result<Vec<(String, String)>, sqlx::E
 }
 
 /// Whether a check-in was new.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CheckIn {
     New,
     /// This person had checked in already: nothing changed.
@@ -126,6 +126,13 @@ pub enum CheckIn {
 /// overfill it.
 pub async fn check_in(db: &Db, workshop: &WorkshopRow, user_id: &str, how: &str, mode: &str, by: &str) -> Result<CheckIn, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    let outcome = check_in_in(&mut tx, workshop, user_id, how, mode, by).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The check-in inside the caller's transaction (the scan write path records it with its ledger entry).
+pub(crate) async fn check_in_in(tx: &mut sqlx::AnyConnection, workshop: &WorkshopRow, user_id: &str, how: &str, mode: &str, by: &str) -> Result<CheckIn, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO workshop_attendance (workshop_id, user_id, how, mode, checked_in_at, checked_in_by)
          SELECT $1, $2, $3, $4, $5, $6 WHERE $7 = 0 OR (SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1) < $7
@@ -141,7 +148,7 @@ pub async fn check_in(db: &Db, workshop: &WorkshopRow, user_id: &str, how: &str,
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let outcome = if inserted == 1 {
+    Ok(if inserted == 1 {
         CheckIn::New
     } else {
         let there: Option<i64> = sqlx::query_scalar("SELECT 1 FROM workshop_attendance WHERE workshop_id = $1 AND user_id = $2")
@@ -154,9 +161,7 @@ pub async fn check_in(db: &Db, workshop: &WorkshopRow, user_id: &str, how: &str,
         } else {
             CheckIn::Full
         }
-    };
-    tx.commit().await?;
-    Ok(outcome)
+    })
 }
 
 /// Whether this person checked in.
@@ -268,4 +273,49 @@ pub async fn test_questions(db: &Db, workshop_id: &str) -> Result<Vec<QuestionPh
 pub async fn set_recording(db: &Db, workshop_id: &str, url: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE workshop SET recording_url = $1 WHERE id = $2").bind(url).bind(workshop_id).execute(&db.pool).await?;
     Ok(())
+}
+
+/// A person's own code, made the first time it is asked for.
+pub async fn personal_code(db: &Db, user_id: &str) -> Result<String, sqlx::Error> {
+    if let Some(c) = sqlx::query_scalar::<_, Option<String>>("SELECT personal_code FROM app_user WHERE id = $1").bind(user_id).fetch_one(&db.pool).await? {
+        return Ok(c);
+    }
+    // 80 random bits, in letters and digits that cannot be confused when typed.
+    let code: String = {
+        use rand::Rng;
+        const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut rng = rand::rng();
+        (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    };
+    sqlx::query("UPDATE app_user SET personal_code = $1 WHERE id = $2 AND personal_code IS NULL").bind(&code).bind(user_id).execute(&db.pool).await?;
+    let stored: Option<String> = sqlx::query_scalar("SELECT personal_code FROM app_user WHERE id = $1").bind(user_id).fetch_one(&db.pool).await?;
+    Ok(stored.unwrap_or(code))
+}
+
+/// Whom a personal code belongs to: (id, name, deleted).
+pub async fn by_personal_code(db: &Db, code: &str) -> Result<Option<(String, String, bool)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct P {
+        id: String,
+        full_name: String,
+        deleted_at: Option<i64>,
+    }
+    let p: Option<P> = sqlx::query_as("SELECT id, full_name, deleted_at FROM app_user WHERE personal_code = $1").bind(code).fetch_optional(&db.pool).await?;
+    Ok(p.map(|p| (p.id, p.full_name, p.deleted_at.is_some())))
+}
+
+/// The workshops of this trainer (every one for an admin) whose check-in is open at `now`.
+pub async fn open_now(db: &Db, user_id: &str, all: bool, now: i64, margin: i64) -> Result<Vec<WorkshopRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE w.cancelled_at IS NULL AND ($2 = 1 OR w.created_by = $1) AND w.starts_at - $4 <= $3 AND w.ends_at + $4 >= $3 ORDER BY w.starts_at"))
+        .bind(user_id)
+        .bind(i64::from(all))
+        .bind(now)
+        .bind(margin)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// A live account's name.
+pub async fn attendee_name(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT full_name FROM app_user WHERE id = $1 AND deleted_at IS NULL").bind(user_id).fetch_optional(&db.pool).await
 }

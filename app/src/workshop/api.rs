@@ -388,3 +388,72 @@ async fn poster_inner(id: String) -> Result<(PublicView, Html), AppError> {
     };
     Ok((view, Html::from_qr(&format!("{base}/lop/{id}"))))
 }
+
+/// The signed-in person's own code and its QR (of `/ma/<code>`), for their account page.
+#[server(endpoint = "my_checkin_code", input = server_fn::codec::GetUrl)]
+pub async fn get_my_code() -> Result<(String, Html), AppError> {
+    crate::state::with_status(my_code_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn my_code_inner() -> Result<(String, Html), AppError> {
+    let me = crate::state::require_user()?;
+    let db = crate::state::db()?;
+    let code = crate::db::workshop::personal_code(&db, &me.id).await?;
+    let base = match (use_context::<crate::state::AppState>(), use_context::<axum::http::request::Parts>()) {
+        (Some(st), Some(parts)) => st.site.public_base(&parts.headers),
+        _ => String::new(),
+    };
+    let qr = Html::from_qr(&format!("{base}/ma/{code}"));
+    Ok((code, qr))
+}
+
+/// `/ma/:code`.
+#[server(endpoint = "personal_code", input = server_fn::codec::GetUrl)]
+pub async fn get_personal_code(code: String) -> Result<PersonalCodeView, AppError> {
+    crate::state::with_status(personal_code_inner(code).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn personal_code_inner(code: String) -> Result<PersonalCodeView, AppError> {
+    use crate::auth::Role;
+    use crate::db;
+    let db = crate::state::db()?;
+    let holder = db::workshop::by_personal_code(&db, code.trim()).await?;
+    let valid = holder.as_ref().is_some_and(|(_, _, deleted)| !deleted);
+    let me = crate::state::current_user();
+    let trainer = me.as_ref().filter(|u| u.has(Role::Trainer));
+    let workshops = match trainer {
+        Some(u) if valid => db::workshop::open_now(&db, &u.id, u.is_admin(), db::now_ms(), CHECKIN_MARGIN_MS).await?.into_iter().map(|w| (w.id, w.title)).collect(),
+        _ => vec![],
+    };
+    Ok(PersonalCodeView { holder: trainer.and(holder.filter(|h| !h.2)).map(|h| h.1), valid, workshops, code })
+}
+
+/// A trainer checks the holder of a personal code into one of their workshops (the code opened in the
+/// phone's own camera app, without JavaScript).
+#[server(endpoint = "workshop_checkin_code")]
+pub async fn check_in_code(id: String, code: String) -> Result<(), AppError> {
+    let r = check_in_code_inner(&id, &code).await;
+    crate::state::finish_form(r, &format!("/lop-tap-huan/{id}?da-them=1#diem-danh"), &format!("/ma/{}", crate::text::urlencode(code.trim())))
+}
+
+#[cfg(feature = "ssr")]
+async fn check_in_code_inner(id: &str, code: &str) -> Result<(), AppError> {
+    use crate::db::{self, workshop::CheckIn};
+    let (db, me, w) = trainer_here(id).await?;
+    let user = match db::workshop::by_personal_code(&db, code.trim()).await? {
+        Some((u, _, false)) => u,
+        Some((_, _, true)) => return Err(AppError::invalid("code", "checkin_deleted")),
+        None => return Err(AppError::invalid("code", "checkin_unknown_code")),
+    };
+    if !checkin_open(w.starts_at, w.ends_at, db::now_ms()) {
+        return Err(AppError::invalid("code", "checkin_closed"));
+    }
+    let mode = if w.region_code.is_none() { "stream" } else { "hall" };
+    match db::workshop::check_in(&db, &w, &user, "scan", mode, &me.id).await? {
+        CheckIn::New => Ok(()),
+        CheckIn::Already => Err(AppError::invalid("code", "checkin_already")),
+        CheckIn::Full => Err(AppError::invalid("code", "checkin_full")),
+    }
+}

@@ -3,6 +3,9 @@
 //!   one name, which the server functions' form decoding does not read as a list.
 //! - `POST /lop/{id}/diem-danh/dang-ky`: a newcomer signs up and checks in in one step.
 //! - `GET /lop-tap-huan/{id}/danh-sach.xlsx`: the attendance sheet for Excel.
+//! - `POST /lop-tap-huan/{id}/quet`: a check-in the trainer's phone scanned (perhaps without signal), sent
+//!   with the record id the phone gave it; answered in plain text (`new|already|full <name>`, `unknown`,
+//!   `deleted`, `closed`, `conflict`), so the scanner island needs no serialisation code.
 
 use super::api::{as_trainer, checkin_rate, checkin_refusal};
 use crate::db::{self, workshop::CheckIn};
@@ -22,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lop-tap-huan/tao", post(create))
         .route("/lop/{id}/diem-danh/dang-ky", post(sign_up_and_check_in))
         .route("/lop-tap-huan/{id}/danh-sach.xlsx", get(sheet_xlsx))
+        .route("/lop-tap-huan/{id}/quet", post(scanned))
 }
 
 fn fields(body: &Bytes) -> Vec<(String, String)> {
@@ -212,4 +216,59 @@ fn workbook(locale: Locale, w: &db::workshop::WorkshopRow, rows: &[db::workshop:
     sheet.set_column_width(5, 14)?;
     sheet.set_column_width(7, 16)?;
     book.save_to_buffer()
+}
+
+#[derive(serde::Deserialize)]
+struct Scan {
+    /// A personal code (or the `/ma/<code>` address it is printed as) or a phone number.
+    code: String,
+    /// The phone's id for this scan; a resend uses the same.
+    record: String,
+    #[serde(default)]
+    at: Option<i64>,
+}
+
+/// A scanned check-in, exactly once whatever is resent.
+async fn scanned(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Path(id): Path<String>, axum::Form(scan): axum::Form<Scan>) -> Result<Response, AppError> {
+    use crate::db::learning::{scanned_check_in, ScannedCheckIn, Stored};
+    let (me, w) = as_trainer(&state.db, viewer.0, &id).await?;
+    let text = |s: String| ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], s).into_response();
+    let record = scan.record.trim();
+    if record.is_empty() || record.len() > 64 || !record.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(AppError::invalid("record", "invalid"));
+    }
+    let raw = scan.code.trim();
+    let code = raw.rsplit("/ma/").next().unwrap_or(raw).trim();
+    let holder = match db::workshop::by_personal_code(&state.db, code).await? {
+        Some(h) => Some(h),
+        None => match crate::text::normalize_phone(code) {
+            Some(phone) => match db::user::id_by_phone(&state.db, &phone).await? {
+                Some(uid) => db::workshop::attendee_name(&state.db, &uid).await?.map(|n| (uid, n, false)),
+                None => None,
+            },
+            None => None,
+        },
+    };
+    let Some((user, name, deleted)) = holder else { return Ok(text("unknown".into())) };
+    if deleted {
+        return Ok(text("deleted".into()));
+    }
+    // The window is judged at the scan's own time when the phone says (a queue synced after the session),
+    // but never later than now.
+    let at = scan.at.filter(|t| *t <= db::now_ms() && *t > w.starts_at - 86_400_000).unwrap_or_else(db::now_ms);
+    if !super::checkin_open(w.starts_at, w.ends_at, at) {
+        return Ok(text("closed".into()));
+    }
+    let mode = if w.region_code.is_none() { "stream" } else { "hall" };
+    let stored = scanned_check_in(&state.db, &ScannedCheckIn { record_id: record, workshop: &w, user_id: &user, by: &me.id, mode, device_at: scan.at }).await?;
+    let outcome = match stored {
+        Stored::New(o) | Stored::Replayed(o) => o,
+        Stored::Conflict => return Ok(text("conflict".into())),
+    };
+    let word = match outcome {
+        CheckIn::New => "new",
+        CheckIn::Already => "already",
+        CheckIn::Full => "full",
+    };
+    Ok(text(super::scan_answer(word, &name)))
 }

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod public_pages;
+pub mod scanner_island;
 pub mod trainer_pages;
 
 #[cfg(feature = "ssr")]
@@ -16,7 +17,7 @@ mod http;
 #[cfg(feature = "ssr")]
 pub use http::routes;
 
-pub use public_pages::{CheckInPage, PosterPage, WorkshopPage};
+pub use public_pages::{CheckInPage, MyCheckInCode, PersonalCodePage, PosterPage, WorkshopPage};
 pub use trainer_pages::{ManageWorkshopPage, NewWorkshopPage, SheetPage, WorkshopsPage};
 
 use crate::html::Html;
@@ -96,6 +97,24 @@ pub struct ManageView {
     pub before: (i64, Option<f64>),
     pub after: (i64, Option<f64>),
     pub questions: Vec<QuestionGain>,
+}
+
+/// `/ma/:code`: a person's own code as its reader sees it. Only a trainer learns whose it is, and may check
+/// them into one of their workshops open now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonalCodeView {
+    pub code: String,
+    /// Whose it is, for a trainer; None for anyone else.
+    pub holder: Option<String>,
+    /// The code exists and its account is live.
+    pub valid: bool,
+    /// (id, title) of the trainer's workshops open now.
+    pub workshops: Vec<(String, String)>,
+}
+
+/// What a person's own code means for a scan: the outcome's words for the trainer's phone.
+pub fn scan_answer(outcome: &str, name: &str) -> String {
+    format!("{outcome} {name}")
 }
 
 /// What the new-workshop form offers.

@@ -239,3 +239,60 @@ pub fn PosterPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The person's own check-in code on their account page: once loaded it needs no data, so it works in a hall
+/// without signal (or as a screenshot).
+#[component]
+pub fn MyCheckInCode() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                super::api::get_my_code().await.ok().map(|(code, qr)| view! {
+                    <section class="panel my-code" aria-labelledby="h-my-code">
+                        <h2 id="h-my-code">{t(locale, "workshop.my_code")}</h2>
+                        <p>{t(locale, "workshop.my_code_hint")}</p>
+                        <div class="qr" role="img" aria-label=t(locale, "workshop.my_code") inner_html=qr></div>
+                        <p class="code">{code}</p>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// `/ma/:code`: what a phone's camera app opens from a personal code.
+#[component]
+pub fn PersonalCodePage() -> impl IntoView {
+    let locale = use_locale();
+    let code = use_params_map().read_untracked().get("code").unwrap_or_default();
+    view! {
+        <Title text=t(locale, "workshop.personal_title")/>
+        <h1>{t(locale, "workshop.personal_title")}</h1>
+        <FormError fields=&[]/>
+        <Suspense>
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
+                    match super::api::get_personal_code(code.clone()).await {
+                        Ok(v) if !v.valid => view! { <p class="error">{t(locale, "form.checkin_unknown_code")}</p> }.into_any(),
+                        Ok(v) => view! {
+                            {match &v.holder {
+                                Some(name) => view! { <p><strong>{name.clone()}</strong></p> }.into_any(),
+                                None => view! { <p>{t(locale, "workshop.personal_note")}</p> }.into_any(),
+                            }}
+                            {v.workshops.iter().map(|(id, title)| view! {
+                                <form method="post" action=super::api::CheckInCode::url()>
+                                    <input type="hidden" name="id" value=id.clone()/>
+                                    <input type="hidden" name="code" value=v.code.clone()/>
+                                    <button type="submit" class="primary">{format!("{} · {title}", t(locale, "workshop.check_in_them"))}</button>
+                                </form>
+                            }).collect_view()}
+                        }.into_any(),
+                        Err(e) => failed(e, &format!("/ma/{code}")),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -2,8 +2,9 @@
 //! session: the check-in code, people, the test's figures) and `/lop-tap-huan/:id/danh-sach` (the sheet).
 
 use super::api::{get_manage, get_new_form, get_workshops, CheckInPhone, SetRecording, WalkIn};
+use super::scanner_island::Scanner;
 use super::{ManageView, WorkshopView};
-use crate::components::{described_by, form_value, ErrorView, FieldError, FormError};
+use crate::components::{described_by, form_value, ErrorView, FieldError, FormError, Interactive};
 use crate::i18n::{format_date, format_percent, t, tf, use_locale};
 use crate::AppError;
 use leptos::prelude::*;
@@ -166,6 +167,13 @@ pub fn ManageWorkshopPage() -> impl IntoView {
     }
 }
 
+fn scanner_labels(locale: crate::i18n::Locale) -> Vec<String> {
+    ["workshop.scan_start", "workshop.scan_input", "workshop.scan_add", "workshop.scan_no_camera", "workshop.scan_waiting", "workshop.scan_new", "workshop.scan_already", "workshop.scan_full", "workshop.scan_unknown", "workshop.scan_deleted", "workshop.scan_closed"]
+        .iter()
+        .map(|k| t(locale, k))
+        .collect()
+}
+
 fn pct(locale: crate::i18n::Locale, p: Option<f64>) -> String {
     p.map(|p| format_percent(locale, p)).unwrap_or_else(|| "–".into())
 }
@@ -202,6 +210,10 @@ fn Manage(view: ManageView) -> impl IntoView {
             } else {
                 view! { <p class="muted">{t(locale, "workshop.checkin_closed_note")}</p> }.into_any()
             }}
+            <Interactive/>
+            <h3>{t(locale, "workshop.scan")}</h3>
+            <p class="hint">{t(locale, "workshop.scan_hint")}</p>
+            <Scanner workshop=id.clone() labels=scanner_labels(locale)/>
             <form method="post" action=CheckInPhone::url() class="stack">
                 <input type="hidden" name="id" value=id.clone()/>
                 <label for="ci-phone">{t(locale, "workshop.by_phone")}</label>

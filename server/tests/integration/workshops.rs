@@ -260,3 +260,63 @@ async fn officials_see_people_trained_at_workshops_inside_their_area_only_and_ea
         assert!(page.contains("Người được tập huấn") && page.contains("Lớp đã tổ chức"), "{page}");
     }
 }
+
+async fn scan(app: &TestApp, c: &reqwest::Client, id: &str, code: &str, record: &str, at: Option<i64>) -> (u16, String) {
+    let mut form = vec![("code", code.to_string()), ("record", record.to_string())];
+    if let Some(at) = at {
+        form.push(("at", at.to_string()));
+    }
+    let res = c.post(format!("{}/lop-tap-huan/{id}/quet", app.base)).header("origin", app.base.clone()).form(&form).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn scans_queued_without_signal_count_once_when_they_are_replayed() {
+    for (_, app) in TestApp::each_backend().await {
+        app.person("0933 000 051", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        let learner = app.person("0933 000 052", "Nguyễn Thị Quét", "28756", None).await;
+        let gone = app.person("0933 000 053", "Đã Xoá Tài Khoản", "28756", None).await;
+        let trainer = app.signed_in("0933000051").await;
+        let id = workshop(&app, &trainer, "").await;
+        // The learner's own code, as their account page shows it (a QR of /ma/<code>).
+        let me = app.signed_in("0933000052").await;
+        let (_, account, _) = app.get_with(&me, "/tai-khoan").await;
+        assert!(account.contains("Mã cá nhân để điểm danh") && account.contains("<svg"), "{account}");
+        let code = app::db::workshop::personal_code(&app.db, &learner).await.unwrap();
+        assert!(account.contains(&code));
+        let url = format!("http://example/ma/{code}");
+        // Scanned without signal: the phone resends the same record until it hears back.
+        let at = app::db::now_ms() - 60_000;
+        assert_eq!(scan(&app, &trainer, &id, &url, "rec-1", Some(at)).await, (200, "new Nguyễn Thị Quét".into()));
+        assert_eq!(scan(&app, &trainer, &id, &url, "rec-1", Some(at)).await, (200, "new Nguyễn Thị Quét".into()), "a replay gets the first answer");
+        assert_eq!(scan(&app, &trainer, &id, &url, "rec-2", None).await, (200, "already Nguyễn Thị Quét".into()), "a second scan changes nothing");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(n, 1);
+        // The same record id for someone else is refused; the first stays.
+        let other = app::db::workshop::personal_code(&app.db, &gone).await.unwrap();
+        assert_eq!(scan(&app, &trainer, &id, &other, "rec-1", None).await.1, "conflict");
+        // A deleted account's code, a code of nobody, and a scan timed after the session.
+        sqlx::query("UPDATE app_user SET deleted_at = 1 WHERE id = $1").bind(&gone).execute(&app.db.pool).await.unwrap();
+        assert_eq!(scan(&app, &trainer, &id, &other, "rec-3", None).await.1, "deleted");
+        assert_eq!(scan(&app, &trainer, &id, "KHONGCOMANAY2345", "rec-4", None).await.1, "unknown");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(n, 1, "nothing else was recorded");
+        // A phone number works too; a trainer of another workshop cannot scan into this one.
+        app.person("0933 000 054", "Người Gõ Số", "28756", None).await;
+        assert_eq!(scan(&app, &trainer, &id, "0933 000 054", "rec-5", None).await.1, "new Người Gõ Số");
+        app.person("0933 000 059", "Cán Bộ Khác", "86", Some(("trainer", None))).await;
+        let stranger = app.signed_in("0933000059").await;
+        assert_eq!(scan(&app, &stranger, &id, &url, "rec-6", None).await.0, 403);
+
+        // Opened in a phone's own camera app: a trainer sees whose code it is and checks them in with a form;
+        // anyone else sees no name.
+        let (_, page, _) = app.get_with(&app.browser(), &format!("/ma/{code}")).await;
+        assert!(!page.contains("Nguyễn Thị Quét") && page.contains("Mã điểm danh của học viên"), "{page}");
+        let (_, page, _) = app.get_with(&trainer, &format!("/ma/{code}")).await;
+        assert!(page.contains("Nguyễn Thị Quét") && page.contains("Tập huấn chuyển đổi số cho HTX"), "{page}");
+        let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_code", &[("id", &id), ("code", &code)]).await;
+        assert!(loc.contains("loi=checkin_already"), "{loc}");
+        let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_code", &[("id", &id), ("code", &other)]).await;
+        assert!(loc.contains("loi=checkin_deleted"), "{loc}");
+    }
+}
