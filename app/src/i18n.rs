@@ -122,6 +122,53 @@ pub fn form_message(locale: Locale, code: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Every key written literally as `t(locale, "key")` or `tf(locale, "key", …)` in the sources exists in both
+    /// languages: a missing key shows the raw key to the learner.
+    #[test]
+    fn every_literal_key_in_the_sources_is_translated() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for f in files.iter().filter(|f| !f.ends_with("i18n.rs")) {
+            let src = std::fs::read_to_string(f).unwrap();
+            for (i, _) in src.match_indices("t(") {
+                let before = src[..i].chars().next_back();
+                let call = match before {
+                    Some('f') if !src[..i - 1].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') => true,
+                    Some(c) if c.is_alphanumeric() || c == '_' => false,
+                    _ => true,
+                };
+                if !call {
+                    continue;
+                }
+                let rest = &src[i + 2..];
+                let arg_end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).unwrap_or(0);
+                let Some(tail) = rest[arg_end..].strip_prefix(", \"") else { continue };
+                let Some(end) = tail.find('"') else { continue };
+                let key = &tail[..end];
+                seen += 1;
+                for l in [Locale::Vi, Locale::En] {
+                    if t(l, key) == key {
+                        missing.push(format!("{}: {key} ({})", f.display(), l.code()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 300, "the scan found only {seen} keys: it no longer reads the sources");
+        assert!(missing.is_empty(), "keys without a translation:\n{}", missing.join("\n"));
+    }
+
     #[test]
     fn dates_are_dd_mm_yyyy_in_vietnam_time() {
         assert_eq!(format_date(0), "01/01/1970");

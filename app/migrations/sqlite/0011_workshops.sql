@@ -29,7 +29,7 @@ CREATE TABLE workshop_course (
 );
 
 -- One row per person and workshop: a second check-in changes nothing. how: 'self' (scanned the workshop's
--- code), 'phone' (the trainer typed their number), 'walkin' (added by hand, account made on the spot).
+-- code), 'phone' (the trainer typed their number), 'scan' (the trainer scanned their personal code), 'walkin' (added by hand, account made on the spot).
 CREATE TABLE workshop_attendance (
     workshop_id   TEXT NOT NULL REFERENCES workshop (id),
     user_id       TEXT NOT NULL REFERENCES app_user (id),

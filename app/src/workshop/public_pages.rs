@@ -190,7 +190,7 @@ fn NewcomerForm(id: String, code: String, province: String) -> impl IntoView {
                                 <select id="org_type" name="org_type">
                                     {crate::auth::ORG_TYPES.iter().map(|o| view! { <option value=*o selected=form_value("org_type") == *o>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
                                 </select>
-                                <label for="region">{t(locale, "auth.region")}</label>
+                                <label for="region">{t(locale, "auth.commune")}</label>
                                 <select id="region" name="region" aria-describedby=described_by("region", None)>
                                     {communes.into_iter().map(|r| view! { <option value=r.code.clone() selected=form_value("region") == r.code>{r.name}</option> }).collect_view()}
                                 </select>
