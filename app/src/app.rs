@@ -9,7 +9,7 @@ use crate::dashboard::{DashboardPage, LearnersPage, ReportPage};
 use crate::components::{Layout, NotFound};
 use crate::i18n::{t, Locale};
 use crate::lesson::LessonPage;
-use crate::workshop::{CheckInPage, ManageWorkshopPage, NewWorkshopPage, PersonalCodePage, PosterPage, SheetPage, WorkshopPage, WorkshopsPage};
+use crate::workshop::{CheckInPage, CheckInScreenPage, ManageWorkshopPage, NewWorkshopPage, PersonalCodePage, PosterPage, SheetPage, WorkshopPage, WorkshopsPage};
 use crate::quiz::{AttemptPage, QuizPage, QuizStatsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lop-tap-huan/moi") view=NewWorkshopPage ssr=SsrMode::Async/>
                     <Route path=path!("/lop-tap-huan/:id") view=ManageWorkshopPage ssr=SsrMode::Async/>
                     <Route path=path!("/lop-tap-huan/:id/danh-sach") view=SheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/lop-tap-huan/:id/man-hinh") view=CheckInScreenPage ssr=SsrMode::Async/>
                     <Route path=path!("/lop/:id") view=WorkshopPage ssr=SsrMode::Async/>
                     <Route path=path!("/lop/:id/diem-danh") view=CheckInPage ssr=SsrMode::Async/>
                     <Route path=path!("/lop/:id/ap-phich") view=PosterPage ssr=SsrMode::Async/>

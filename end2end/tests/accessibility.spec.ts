@@ -39,6 +39,9 @@ const signedInPages = [
   "/soan-thao/mini/tep/01-mot.md?loi=author_image_not_image&o=image",
   "/soan-thao/mini/xuat-ban",
   "/soan-thao/mini/lich-su",
+  "/lop-tap-huan",
+  "/lop-tap-huan/moi",
+  "/lop-tap-huan/moi?tinh=86",
 ];
 
 // Every course the catalog lists, its glossary and every lesson and quiz in it: read from the pages, so a

@@ -344,7 +344,11 @@ fn verify_credential(input: &str, key: &str, revocations: Option<&std::path::Pat
             }
         }
     }
-    println!("VALID: {} · {} · {} · {}", vouched.code, vouched.holder, vouched.course, vouched.date);
+    let what = match vouched.kind {
+        app::certificate::Kind::Completion => "completed",
+        app::certificate::Kind::Attendance => "attended (attendance, not completion)",
+    };
+    println!("VALID: {} · {} · {what} {} · {}", vouched.code, vouched.holder, vouched.course, vouched.date);
     ExitCode::SUCCESS
 }
 

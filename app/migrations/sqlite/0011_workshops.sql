@@ -16,6 +16,8 @@ CREATE TABLE workshop (
     test_quiz      TEXT,
     -- Keys the check-in code, which changes every five minutes; never shown.
     checkin_secret TEXT NOT NULL,
+    -- 1: everyone who checks in gets a certificate of attendance (never of completion).
+    gives_certificate BIGINT NOT NULL DEFAULT 0,
     created_by     TEXT NOT NULL REFERENCES app_user (id),
     created_at     BIGINT NOT NULL,
     cancelled_at   BIGINT
@@ -48,6 +50,23 @@ CREATE TABLE workshop_test (
     phase       TEXT NOT NULL,
     attempt_id  TEXT NOT NULL REFERENCES attempt (id),
     PRIMARY KEY (workshop_id, user_id, phase)
+);
+
+-- Certificates of attendance: issued at check-in when the workshop gives them, verified at /verify/<code>
+-- like course certificates (the codes share one space), worded as attendance. Title and name are snapshots.
+CREATE TABLE attendance_certificate (
+    code           TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL REFERENCES app_user (id),
+    workshop_id    TEXT NOT NULL REFERENCES workshop (id),
+    issued_at      BIGINT NOT NULL,
+    holder_name    TEXT NOT NULL,
+    workshop_title TEXT NOT NULL,
+    held_at        BIGINT NOT NULL,
+    hours          DOUBLE PRECISION NOT NULL,
+    revoked_at     BIGINT,
+    revoked_by     TEXT,
+    revoke_reason  TEXT,
+    UNIQUE (user_id, workshop_id)
 );
 
 -- A person's own QR code (on their account page, readable without data): a trainer scans it to check them in.

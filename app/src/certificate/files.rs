@@ -126,14 +126,21 @@ fn render_pdf(cert: &Certificate, qr: &str, issuer: &str, signer: &str) -> Resul
     let dark = (29, 35, 33);
     let green = (11, 110, 79);
     text(&mut s, &regular, 16.0, 95.0, issuer, dark);
-    text(&mut s, &bold, 40.0, 160.0, "CHỨNG NHẬN", green);
-    text(&mut s, &regular, 16.0, 195.0, "Certificate of completion", dark);
+    let attendance = cert.kind == super::Kind::Attendance;
+    // Attendance is worded as attendance, never as completion.
+    let (heading, english, did, day) = if attendance {
+        ("CHỨNG NHẬN THAM DỰ", "Certificate of attendance", "đã tham dự lớp tập huấn", "Ngày tham dự")
+    } else {
+        ("CHỨNG NHẬN", "Certificate of completion", "đã hoàn thành khoá học", "Ngày hoàn thành")
+    };
+    text(&mut s, &bold, 40.0, 160.0, heading, green);
+    text(&mut s, &regular, 16.0, 195.0, english, dark);
     text(&mut s, &regular, 18.0, 240.0, "Chứng nhận ông/bà", dark);
     text(&mut s, &bold, 34.0, 290.0, &cert.holder_name, dark);
-    text(&mut s, &regular, 18.0, 330.0, "đã hoàn thành khoá học", dark);
+    text(&mut s, &regular, 18.0, 330.0, did, dark);
     text(&mut s, &bold, 22.0, 368.0, &cert.course_title, green);
     let hours = crate::i18n::format_hours(cert.hours, crate::i18n::Locale::Vi);
-    let line = format!("Thời lượng: {hours} giờ · Ngày hoàn thành: {}", crate::i18n::format_date(cert.issued_at));
+    let line = format!("Thời lượng: {hours} giờ · {day}: {}", crate::i18n::format_date(cert.issued_at));
     text(&mut s, &regular, 14.0, 402.0, &line, dark);
     // Signer (left) and QR with the code (right).
     s.set_fill(Some(fill(dark.0, dark.1, dark.2)));

@@ -15,9 +15,21 @@ pub use verify_page::{MyCertificates, VerifyPage};
 
 use serde::{Deserialize, Serialize};
 
-/// An issued certificate: holder name and course title are snapshots taken at issue.
+/// What a certificate vouches for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Kind {
+    /// A course's completion rule was met.
+    #[default]
+    Completion,
+    /// The holder was checked in at a workshop: attendance, never completion.
+    Attendance,
+}
+
+/// An issued certificate: holder name and course title are snapshots taken at issue. For attendance, the
+/// "course" fields are the workshop's title and id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Certificate {
+    pub kind: Kind,
     pub code: String,
     pub holder_name: String,
     pub course_title: String,
@@ -32,6 +44,7 @@ pub struct Certificate {
 impl From<crate::db::certificate::CertificateRow> for Certificate {
     fn from(r: crate::db::certificate::CertificateRow) -> Certificate {
         Certificate {
+            kind: if r.kind == "attendance" { Kind::Attendance } else { Kind::Completion },
             code: r.code,
             holder_name: r.holder_name,
             course_title: r.course_title,

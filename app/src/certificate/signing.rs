@@ -1,7 +1,7 @@
 //! The platform's Ed25519 key and what it signs: the QR code's text and the Open Badges 3.0 credential
 //! (a W3C Verifiable Credential with a `DataIntegrityProof`, cryptosuite `eddsa-jcs-2022`). Server-only.
 
-use super::Certificate;
+use super::{Certificate, Kind};
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
 use serde_json::{json, Value};
@@ -95,21 +95,26 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// What the QR code's signature covers.
-fn qr_message(code: &str, date: &str, holder: &str, course: &str) -> String {
-    format!("taphuan-cert:v1|{code}|{date}|{holder}|{course}")
+/// What the QR code's signature covers. Attendance signs under its own prefix, so a certificate of
+/// attendance can never be passed off as one of completion.
+fn qr_message(kind: Kind, code: &str, date: &str, holder: &str, course: &str) -> String {
+    match kind {
+        Kind::Completion => format!("taphuan-cert:v1|{code}|{date}|{holder}|{course}"),
+        Kind::Attendance => format!("taphuan-attendance:v1|{code}|{date}|{holder}|{course}"),
+    }
 }
 
 /// The QR code's text: the verification URL carrying the certificate's data and a signature over it, so
 /// the paper can be checked offline against the published key as well as online.
 pub fn qr_text(base: &str, cert: &Certificate, signer: &Signer) -> String {
     let date = iso_date(cert.issued_at);
-    let sig = signer.sign(qr_message(&cert.code, &date, &cert.holder_name, &cert.course_title).as_bytes());
+    let sig = signer.sign(qr_message(cert.kind, &cert.code, &date, &cert.holder_name, &cert.course_title).as_bytes());
     format!(
-        "{base}/verify/{}?d={date}&n={}&c={}&s={}",
+        "{base}/verify/{}?d={date}&n={}&c={}{}&s={}",
         cert.code,
         crate::text::urlencode(&cert.holder_name),
         crate::text::urlencode(&cert.course_title),
+        if cert.kind == Kind::Attendance { "&k=a" } else { "" },
         b64(&sig.to_bytes())
     )
 }
@@ -121,6 +126,8 @@ pub struct Vouched {
     pub holder: String,
     pub course: String,
     pub date: String,
+    /// What it vouches for: a course completed, or a workshop attended.
+    pub kind: Kind,
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -161,8 +168,9 @@ pub fn verify_qr(text: &str, pk: &VerifyingKey) -> Result<Vouched, String> {
     );
     let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sig).map_err(|_| "bad signature encoding")?;
     let sig = Signature::from_slice(&sig).map_err(|_| "bad signature length")?;
-    pk.verify(qr_message(&code, &date, &holder, &course).as_bytes(), &sig).map_err(|_| "the signature does not match".to_string())?;
-    Ok(Vouched { code, holder, course, date })
+    let kind = if get("k").as_deref() == Some("a") { Kind::Attendance } else { Kind::Completion };
+    pk.verify(qr_message(kind, &code, &date, &holder, &course).as_bytes(), &sig).map_err(|_| "the signature does not match".to_string())?;
+    Ok(Vouched { code, holder, course, date, kind })
 }
 
 fn jcs_hash(v: &Value) -> Result<[u8; 32], String> {
@@ -174,6 +182,25 @@ fn jcs_hash(v: &Value) -> Result<[u8; 32], String> {
 pub fn credential(base: &str, cert: &Certificate, issuer_name: &str, signer: &Signer) -> Value {
     let did = signer.did();
     let when = format!("{}T00:00:00Z", iso_date(cert.issued_at));
+    let hours = crate::i18n::format_hours(cert.hours, crate::i18n::Locale::Vi);
+    let achievement = match cert.kind {
+        Kind::Completion => json!({
+            "id": format!("{base}/khoa-hoc/{}", cert.course_slug),
+            "type": ["Achievement"],
+            "achievementType": "Course",
+            "name": cert.course_title,
+            "description": format!("Hoàn thành khoá học \"{}\" ({hours} giờ) trên Tập Huấn.", cert.course_title),
+            "criteria": { "narrative": "Học hết các bài và đạt các bài kiểm tra của khoá học." }
+        }),
+        Kind::Attendance => json!({
+            "id": format!("{base}/lop/{}", cert.course_slug),
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": cert.course_title,
+            "description": format!("Tham dự lớp tập huấn \"{}\" ({hours} giờ). Chứng nhận tham dự, không phải hoàn thành khoá học.", cert.course_title),
+            "criteria": { "narrative": "Có mặt và được điểm danh tại lớp tập huấn." }
+        }),
+    };
     let mut doc = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
         "id": format!("{base}/verify/{}", cert.code),
@@ -184,13 +211,7 @@ pub fn credential(base: &str, cert: &Certificate, issuer_name: &str, signer: &Si
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": cert.holder_name,
-            "achievement": {
-                "id": format!("{base}/khoa-hoc/{}", cert.course_slug),
-                "type": ["Achievement"],
-                "name": cert.course_title,
-                "description": format!("Hoàn thành khoá học \"{}\" ({} giờ) trên Tập Huấn.", cert.course_title, crate::i18n::format_hours(cert.hours, crate::i18n::Locale::Vi)),
-                "criteria": { "narrative": "Học hết các bài và đạt các bài kiểm tra của khoá học." }
-            }
+            "achievement": achievement
         }
     });
     let mut proof = json!({
@@ -233,7 +254,9 @@ pub fn verify_credential(doc: &Value, pk: &VerifyingKey) -> Result<Vouched, Stri
     data.extend_from_slice(&jcs_hash(&doc)?);
     pk.verify(&data, &sig).map_err(|_| "the signature does not match: the credential was changed or forged".to_string())?;
     let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let attendance = doc["credentialSubject"]["achievement"]["achievementType"].as_str() == Some("Certificate");
     Ok(Vouched {
+        kind: if attendance { Kind::Attendance } else { Kind::Completion },
         code: s(&doc["id"]).rsplit('/').next().unwrap_or("").to_string(),
         holder: s(&doc["credentialSubject"]["name"]),
         course: s(&doc["name"]),
@@ -272,6 +295,7 @@ mod tests {
 
     fn cert() -> Certificate {
         Certificate {
+            kind: Kind::Completion,
             code: "ABCD-EFGH-JKMN-PQRS".into(),
             holder_name: "Nguyễn Thị Ánh Tuyết".into(),
             course_title: "Quản trị hợp tác xã".into(),
@@ -305,6 +329,23 @@ mod tests {
         assert_eq!(verify_qr(&text, &s.public()).unwrap().holder, "Nguyễn Thị Ánh Tuyết");
         let tampered = text.replace("Tuy", "Tuz");
         assert!(verify_qr(&tampered, &s.public()).is_err());
+    }
+
+    #[test]
+    fn attendance_is_signed_as_attendance_and_cannot_pass_as_completion() {
+        let s = Signer::from_hex(&"11".repeat(32)).unwrap();
+        let att = Certificate { kind: Kind::Attendance, course_title: "Lớp tập huấn chuyển đổi số".into(), course_slug: "w1".into(), ..cert() };
+        let text = qr_text("https://th.example", &att, &s);
+        assert!(text.contains("&k=a&"));
+        assert_eq!(verify_qr(&text, &s.public()).unwrap().kind, Kind::Attendance);
+        // Dropping the kind from the link (to show it as a completion) breaks the signature.
+        assert!(verify_qr(&text.replace("&k=a", ""), &s.public()).is_err());
+        let vc = credential("https://th.example", &att, "Tập Huấn", &s);
+        assert!(vc["credentialSubject"]["achievement"]["description"].as_str().unwrap().starts_with("Tham dự"));
+        assert_eq!(verify_credential(&vc, &s.public()).unwrap().kind, Kind::Attendance);
+        let mut relabelled = vc.clone();
+        relabelled["credentialSubject"]["achievement"]["achievementType"] = "Course".into();
+        assert!(verify_credential(&relabelled, &s.public()).is_err());
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn VerifyPage() -> impl IntoView {
                         Ok(v) => {
                             let c = v.certificate;
                             let valid = c.revoked_at.is_none();
+                            let attendance = c.kind == super::Kind::Attendance;
                             view! {
                                 <h1>{t(locale, "cert.verify_title")}</h1>
                                 <FormError/>
@@ -34,9 +35,10 @@ pub fn VerifyPage() -> impl IntoView {
                                         <p>{c.revoke_reason.clone().unwrap_or_default()}</p>
                                     })}
                                 </section>
+                                {attendance.then(|| view! { <p>{t(locale, "cert.attendance_note")}</p> })}
                                 <dl class="facts">
                                     <dt>{t(locale, "cert.holder")}</dt><dd>{c.holder_name.clone()}</dd>
-                                    <dt>{t(locale, "cert.course")}</dt><dd>{c.course_title.clone()}</dd>
+                                    <dt>{if attendance { t(locale, "cert.workshop") } else { t(locale, "cert.course") }}</dt><dd>{c.course_title.clone()}</dd>
                                     <dt>{t(locale, "cert.hours")}</dt><dd>{tf(locale, "catalog.hours", &[("h", format_hours(c.hours, locale))])}</dd>
                                     <dt>{t(locale, "cert.date")}</dt><dd>{format_date(c.issued_at)}</dd>
                                     <dt>{t(locale, "cert.code")}</dt><dd><code>{c.code.clone()}</code></dd>
@@ -85,7 +87,9 @@ pub fn MyCertificates() -> impl IntoView {
                             {list.into_iter().map(|c| view! {
                                 <li class="person">
                                     <h3>{c.course_title.clone()}</h3>
-                                    <p class="meta">{format_date(c.issued_at)} " · " <code>{c.code.clone()}</code>
+                                    <p class="meta">
+                                        {(c.kind == super::Kind::Attendance).then(|| format!("{} · ", t(locale, "cert.kind_attendance")))}
+                                        {format_date(c.issued_at)} " · " <code>{c.code.clone()}</code>
                                         {c.revoked_at.map(|_| view! { " · " <strong>{t(locale, "cert.revoked")}</strong> })}
                                     </p>
                                     <p class="buttons">

@@ -42,8 +42,16 @@ pub async fn course_id(db: &Db, slug: &str) -> Result<Option<String>, sqlx::Erro
     sqlx::query_scalar("SELECT id FROM course WHERE slug = $1").bind(slug).fetch_optional(&db.pool).await
 }
 
-const COLUMNS: &str = "c.code AS code, c.user_id AS user_id, c.holder_name AS holder_name, c.course_title AS course_title, c.hours AS hours,
-  c.issued_at AS issued_at, c.revoked_at AS revoked_at, c.revoke_reason AS revoke_reason, co.slug AS course_slug";
+/// Course certificates and certificates of attendance, as one list: `kind` tells them apart, and for
+/// attendance the "course" columns hold the workshop's title and id.
+const BOTH: &str = "SELECT c.code AS code, c.user_id AS user_id, c.holder_name AS holder_name, c.course_title AS course_title,
+    c.hours AS hours, c.issued_at AS issued_at, c.revoked_at AS revoked_at, c.revoke_reason AS revoke_reason,
+    co.slug AS course_slug, 'completion' AS kind
+  FROM certificate c JOIN course co ON co.id = c.course_id
+  UNION ALL
+  SELECT a.code, a.user_id, a.holder_name, a.workshop_title, a.hours, a.issued_at, a.revoked_at, a.revoke_reason,
+    a.workshop_id, 'attendance'
+  FROM attendance_certificate a";
 
 /// An issued certificate as stored: holder name and course title are snapshots taken at issue.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -58,11 +66,13 @@ pub struct CertificateRow {
     pub issued_at: i64,
     pub revoked_at: Option<i64>,
     pub revoke_reason: Option<String>,
+    /// `completion` (a course) or `attendance` (a workshop).
+    pub kind: String,
 }
 
 /// A certificate.
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.code = $1"))
+    sqlx::query_as(&format!("SELECT * FROM ({BOTH}) b WHERE b.code = $1"))
         .bind(code)
         .fetch_optional(&db.pool)
         .await
@@ -70,9 +80,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<CertificateRow>, sqlx
 
 /// A learner's certificates, newest first.
 pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM certificate c JOIN course co ON co.id = c.course_id WHERE c.user_id = $1 ORDER BY c.issued_at DESC"
-    ))
+    sqlx::query_as(&format!("SELECT * FROM ({BOTH}) b WHERE b.user_id = $1 ORDER BY b.issued_at DESC, b.code"))
     .bind(user_id)
     .fetch_all(&db.pool)
     .await
@@ -88,10 +96,21 @@ pub async fn revoke(db: &Db, code: &str, by: &str, reason: &str) -> Result<bool,
         .bind(code)
         .execute(&mut *tx)
         .await?;
-    if r.rows_affected() != 1 {
-        return Ok(false);
+    if r.rows_affected() == 1 {
+        super::summary::revoked(&mut tx, code).await?;
+    } else {
+        // A certificate of attendance counts in no course figure: revoking it is the mark alone.
+        let a = sqlx::query("UPDATE attendance_certificate SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE code = $4 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(by)
+            .bind(reason)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        if a.rows_affected() != 1 {
+            return Ok(false);
+        }
     }
-    super::summary::revoked(&mut tx, code).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -105,7 +124,12 @@ pub struct RevokedRow {
 
 /// Every revoked certificate, by code.
 pub async fn revoked(db: &Db) -> Result<Vec<RevokedRow>, sqlx::Error> {
-    sqlx::query_as("SELECT code, revoked_at FROM certificate WHERE revoked_at IS NOT NULL ORDER BY code").fetch_all(&db.pool).await
+    sqlx::query_as(
+        "SELECT code, revoked_at FROM certificate WHERE revoked_at IS NOT NULL
+         UNION ALL SELECT code, revoked_at FROM attendance_certificate WHERE revoked_at IS NOT NULL ORDER BY code",
+    )
+    .fetch_all(&db.pool)
+    .await
 }
 
 #[cfg(test)]

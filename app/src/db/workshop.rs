@@ -16,6 +16,8 @@ pub struct NewWorkshop<'a> {
     /// (course slug, quiz slug) of the before-and-after test.
     pub test: Option<(&'a str, &'a str)>,
     pub checkin_secret: &'a str,
+    /// Everyone who checks in gets a certificate of attendance.
+    pub gives_certificate: bool,
     pub created_by: &'a str,
 }
 
@@ -25,8 +27,8 @@ pub async fn create(db: &Db, w: &NewWorkshop<'_>) -> Result<String, sqlx::Error>
     let id = new_id();
     sqlx::query(
         "INSERT INTO workshop (id, title, starts_at, ends_at, region_code, address, stream_url, recording_url, capacity,
-           test_course, test_quiz, checkin_secret, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $12, $13)",
+           test_course, test_quiz, checkin_secret, created_by, created_at, gives_certificate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(w.title)
@@ -41,6 +43,7 @@ pub async fn create(db: &Db, w: &NewWorkshop<'_>) -> Result<String, sqlx::Error>
     .bind(w.checkin_secret)
     .bind(w.created_by)
     .bind(now_ms())
+    .bind(i64::from(w.gives_certificate))
     .execute(&mut *tx)
     .await?;
     for c in w.course_ids {
@@ -67,6 +70,8 @@ pub struct WorkshopRow {
     pub test_course: Option<String>,
     pub test_quiz: Option<String>,
     pub checkin_secret: String,
+    /// 1 when everyone who checks in gets a certificate of attendance.
+    pub gives_certificate: i64,
     pub created_by: String,
     pub created_by_name: String,
     pub attendees: i64,
@@ -76,7 +81,7 @@ const SELECT: &str = "SELECT w.id AS id, w.title AS title, w.starts_at AS starts
        r.path AS region_path, CASE WHEN p.name IS NULL THEN r.name ELSE r.name || ', ' || p.name END AS place,
        w.address AS address, w.stream_url AS stream_url, w.recording_url AS recording_url, w.capacity AS capacity,
        w.test_course AS test_course, w.test_quiz AS test_quiz, w.checkin_secret AS checkin_secret,
-       w.created_by AS created_by, u.full_name AS created_by_name,
+       w.gives_certificate AS gives_certificate, w.created_by AS created_by, u.full_name AS created_by_name,
        (SELECT COUNT(*) FROM workshop_attendance a WHERE a.workshop_id = w.id) AS attendees
      FROM workshop w JOIN app_user u ON u.id = w.created_by
      LEFT JOIN region r ON r.code = w.region_code LEFT JOIN region p ON p.code = r.parent_code";
@@ -148,6 +153,9 @@ pub(crate) async fn check_in_in(tx: &mut sqlx::AnyConnection, workshop: &Worksho
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    if inserted == 1 && workshop.gives_certificate != 0 {
+        issue_attendance(&mut *tx, workshop, user_id).await?;
+    }
     Ok(if inserted == 1 {
         CheckIn::New
     } else {
@@ -162,6 +170,31 @@ pub(crate) async fn check_in_in(tx: &mut sqlx::AnyConnection, workshop: &Worksho
             CheckIn::Full
         }
     })
+}
+
+/// The workshop's length in hours, to the half hour, as its certificate states it.
+pub fn hours(workshop: &WorkshopRow) -> f64 {
+    let h = (workshop.ends_at - workshop.starts_at).max(0) as f64 / 3_600_000.0;
+    (h * 2.0).round() / 2.0
+}
+
+/// The certificate of attendance, in the check-in's transaction: once per person and workshop.
+async fn issue_attendance(tx: &mut sqlx::AnyConnection, workshop: &WorkshopRow, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attendance_certificate (code, user_id, workshop_id, issued_at, holder_name, workshop_title, held_at, hours)
+         SELECT $1, u.id, $2, $3, u.full_name, $4, $5, $6 FROM app_user u WHERE u.id = $7
+         ON CONFLICT (user_id, workshop_id) DO NOTHING",
+    )
+    .bind(super::certificate::new_code())
+    .bind(&workshop.id)
+    .bind(now_ms())
+    .bind(&workshop.title)
+    .bind(workshop.starts_at)
+    .bind(hours(workshop))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Whether this person checked in.

@@ -29,6 +29,7 @@ mod ssr {
             courses,
             test: w.test_course.clone().zip(w.test_quiz.clone()),
             trainer: w.created_by_name.clone(),
+            gives_certificate: w.gives_certificate != 0,
         }
     }
 

@@ -18,7 +18,7 @@ mod http;
 pub use http::routes;
 
 pub use public_pages::{CheckInPage, MyCheckInCode, PersonalCodePage, PosterPage, WorkshopPage};
-pub use trainer_pages::{ManageWorkshopPage, NewWorkshopPage, SheetPage, WorkshopsPage};
+pub use trainer_pages::{CheckInScreenPage, ManageWorkshopPage, NewWorkshopPage, SheetPage, WorkshopsPage};
 
 use crate::html::Html;
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,8 @@ pub struct WorkshopView {
     /// (course slug, quiz slug) of the before-and-after test.
     pub test: Option<(String, String)>,
     pub trainer: String,
+    /// Everyone checked in gets a certificate of attendance.
+    pub gives_certificate: bool,
 }
 
 /// `/lop/:id` for the person looking.

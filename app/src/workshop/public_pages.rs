@@ -57,6 +57,7 @@ fn Public(view: PublicView) -> impl IntoView {
             <dt>{t(locale, "workshop.where")}</dt><dd>{place(locale, &w)}</dd>
             <dt>{t(locale, "workshop.trainer")}</dt><dd>{w.trainer.clone()}</dd>
         </dl>
+        {w.gives_certificate.then(|| view! { <p class="muted">{t(locale, "workshop.gives_certificate")}</p> })}
         {(live && w.recording_url.is_empty()).then(|| view! { <p><a class="button primary" href=w.stream_url.clone() rel="noopener noreferrer">{t(locale, "workshop.join_stream")}</a></p> })}
         {(!w.recording_url.is_empty()).then(|| view! { <p><a class="button" href=w.recording_url.clone() rel="noopener noreferrer">{t(locale, "workshop.watch_recording")}</a></p> })}
         <h2>{t(locale, "workshop.courses")}</h2>
@@ -66,6 +67,7 @@ fn Public(view: PublicView) -> impl IntoView {
         {match (v.signed_in, v.attended) {
             (true, true) => view! {
                 <p class="ok">"✓ " {t(locale, "workshop.you_attended")}</p>
+                {w.gives_certificate.then(|| view! { <p><a href="/tai-khoan">{t(locale, "cert.mine")}</a></p> })}
                 {w.test.clone().map(|_| view! {
                     <section class="panel">
                         <h2>{t(locale, "workshop.test")}</h2>

@@ -4,7 +4,7 @@
 use super::api::{get_manage, get_new_form, get_workshops, CheckInPhone, SetRecording, WalkIn};
 use super::scanner_island::Scanner;
 use super::{ManageView, WorkshopView};
-use crate::components::{described_by, form_value, ErrorView, FieldError, FormError, Interactive};
+use crate::components::{described_by, form_value, form_values, ErrorView, FieldError, FormError, Interactive};
 use crate::i18n::{format_date, format_percent, t, tf, use_locale};
 use crate::AppError;
 use leptos::prelude::*;
@@ -93,6 +93,8 @@ pub fn NewWorkshopPage() -> impl IntoView {
                     match get_new_form(province.clone()).await {
                         Ok(f) => {
                             let online = province == "truc-tuyen";
+                            let chosen = form_values("course");
+                            let test = form_value("test");
                             view! {
                                 <form method="post" action="/lop-tap-huan/tao" class="stack">
                                     <input type="hidden" name="province" value=province.clone()/>
@@ -127,15 +129,17 @@ pub fn NewWorkshopPage() -> impl IntoView {
                                     <fieldset class="choices">
                                         <legend>{t(locale, "workshop.f_courses")}</legend>
                                         {f.courses.iter().map(|(slug, title)| view! {
-                                            <label><input type="checkbox" name="course" value=slug.clone()/> {title.clone()}</label>
+                                            <label><input type="checkbox" name="course" value=slug.clone() checked=chosen.contains(slug)/> {title.clone()}</label>
                                         }).collect_view()}
                                     </fieldset>
                                     <FieldError field="course"/>
                                     <label for="w-test">{t(locale, "workshop.f_test")}</label>
                                     <select id="w-test" name="test">
                                         <option value="">{t(locale, "workshop.f_no_test")}</option>
-                                        {f.quizzes.iter().map(|(v, label)| view! { <option value=v.clone()>{label.clone()}</option> }).collect_view()}
+                                        {f.quizzes.iter().map(|(v, label)| view! { <option value=v.clone() selected=*v == test>{label.clone()}</option> }).collect_view()}
                                     </select>
+                                    <label class="check"><input type="checkbox" name="certificate" value="1" checked=form_value("certificate") == "1"/> {t(locale, "workshop.f_certificate")}</label>
+                                    <p class="hint">{t(locale, "workshop.f_certificate_hint")}</p>
                                     <button type="submit" class="primary">{t(locale, "workshop.create")}</button>
                                 </form>
                             }.into_any()
@@ -167,6 +171,46 @@ pub fn ManageWorkshopPage() -> impl IntoView {
     }
 }
 
+/// `/lop-tap-huan/:id/man-hinh`: the check-in code for a projector or a phone held up at the door. It
+/// follows the five-minute code by reloading itself every minute, without JavaScript.
+#[component]
+pub fn CheckInScreenPage() -> impl IntoView {
+    let locale = use_locale();
+    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    view! {
+        <Suspense>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    match get_manage(id.clone()).await {
+                        Ok(v) => {
+                            let w = v.workshop.clone();
+                            view! {
+                                <Title text=w.title.clone()/>
+                                {v.open.then(|| view! { <Meta http_equiv="refresh" content="60"/> })}
+                                <nav class="crumbs" aria-label="breadcrumb"><a href=format!("/lop-tap-huan/{}", w.id)>{w.title.clone()}</a></nav>
+                                <section class="screen">
+                                    <h1>{t(locale, "workshop.scan_this")}</h1>
+                                    {if v.open {
+                                        view! {
+                                            <div class="qr" role="img" aria-label=t(locale, "workshop.qr_label") inner_html=v.qr_svg.clone()></div>
+                                            <p class="code">{tf(locale, "workshop.code_is", &[("c", v.code.clone())])}</p>
+                                            <p class="hint">{t(locale, "workshop.screen_hint")}</p>
+                                        }.into_any()
+                                    } else {
+                                        view! { <p class="muted">{t(locale, "workshop.checkin_closed_note")}</p> }.into_any()
+                                    }}
+                                </section>
+                            }.into_any()
+                        }
+                        Err(e) => failed(e, &format!("/lop-tap-huan/{id}/man-hinh")),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 fn scanner_labels(locale: crate::i18n::Locale) -> Vec<String> {
     ["workshop.scan_start", "workshop.scan_input", "workshop.scan_add", "workshop.scan_no_camera", "workshop.scan_waiting", "workshop.scan_new", "workshop.scan_already", "workshop.scan_full", "workshop.scan_unknown", "workshop.scan_deleted", "workshop.scan_closed"]
         .iter()
@@ -186,8 +230,7 @@ fn Manage(view: ManageView) -> impl IntoView {
     let id = w.id.clone();
     view! {
         <Title text=w.title.clone()/>
-        // The code changes every five minutes: the page follows it without JavaScript.
-        {v.open.then(|| view! { <Meta http_equiv="refresh" content="60"/> })}
+        // No refresh here: a reload without signal would lose the scanner. The screen page refreshes itself.
         <nav class="crumbs" aria-label="breadcrumb"><a href="/lop-tap-huan">{t(locale, "workshop.title")}</a></nav>
         <h1>{w.title.clone()}</h1>
         <p class="meta">{when(&w)} " · " {place(locale, &w)}</p>
@@ -206,6 +249,7 @@ fn Manage(view: ManageView) -> impl IntoView {
                     <div class="qr" role="img" aria-label=t(locale, "workshop.qr_label") inner_html=v.qr_svg.clone()></div>
                     <p class="code">{tf(locale, "workshop.code_is", &[("c", v.code.clone())])}</p>
                     <p class="hint">{t(locale, "workshop.code_hint")}</p>
+                    <p><a class="button" href=format!("/lop-tap-huan/{id}/man-hinh")>{t(locale, "workshop.screen_open")}</a></p>
                 }.into_any()
             } else {
                 view! { <p class="muted">{t(locale, "workshop.checkin_closed_note")}</p> }.into_any()

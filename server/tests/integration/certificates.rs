@@ -12,7 +12,7 @@ pub(crate) async fn pass_quiz(app: &TestApp, c: &reqwest::Client, quiz: &str) {
     assert_eq!(res.status().as_u16(), 303);
 }
 
-fn cli(args: &[&str]) -> (bool, String) {
+pub(crate) fn cli(args: &[&str]) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_taphuan")).args(args).output().unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
 }

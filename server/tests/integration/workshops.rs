@@ -29,16 +29,22 @@ fn local(minutes: i64) -> (String, String) {
 /// A workshop in Phú Khương (Vĩnh Long) that started ten minutes ago and lasts three hours, covering the
 /// mini course, with its first quiz as the test. Returns its id.
 async fn workshop(app: &TestApp, trainer: &reqwest::Client, capacity: &str) -> String {
+    workshop_with(app, trainer, &[("capacity", capacity)]).await
+}
+
+/// The same workshop with `extra` fields added to the form.
+async fn workshop_with(app: &TestApp, trainer: &reqwest::Client, extra: &[(&str, &str)]) -> String {
     // Near midnight the start and end would fall on different days: keep the window inside one day.
     let (date, start) = local(-10);
     let (date_end, end) = local(170);
     let (date, start, end) = if date_end == date { (date, start, end) } else { (local(0).0, "00:00".to_string(), "23:59".to_string()) };
-    let (status, loc) = create(app, trainer, &[
+    let mut fields = vec![
         ("province", "86"), ("title", "Tập huấn chuyển đổi số cho HTX"), ("date", &date), ("start", &start), ("end", &end),
-        ("region", "28756"), ("address", "Hội trường UBND phường"), ("stream_url", ""), ("capacity", capacity),
+        ("region", "28756"), ("address", "Hội trường UBND phường"), ("stream_url", ""),
         ("course", "mini"), ("course", "quan-tri-hop-tac-xa"), ("test", "mini/kiem-tra"),
-    ])
-    .await;
+    ];
+    fields.extend_from_slice(extra);
+    let (status, loc) = create(app, trainer, &fields).await;
     assert_eq!(status, 303, "{loc}");
     let id = loc.strip_prefix("/lop-tap-huan/").expect("to the workshop's page").to_string();
     let courses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_course WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
@@ -64,7 +70,12 @@ async fn people_check_in_once_with_the_current_code_by_phone_or_by_hand() {
         let (status, page, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await;
         assert_eq!(status, 200);
         assert!(page.contains(&format!("Hoặc nhập mã: {now}")) && page.contains("<svg"), "{page}");
-        assert!(page.contains("http-equiv=\"refresh\""), "the page follows the code without JavaScript");
+        // No reload on the trainer's page (without signal it would lose the scanner); the screen page follows
+        // the code without JavaScript.
+        assert!(!page.contains("http-equiv=\"refresh\""), "{page}");
+        let (status, screen, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}/man-hinh")).await;
+        assert_eq!(status, 200);
+        assert!(screen.contains("http-equiv=\"refresh\"") && screen.contains(&format!("Hoặc nhập mã: {now}")), "{screen}");
 
         let learner = app.signed_in("0933000002").await;
         // A code from a photo taken a quarter of an hour ago is refused, and nothing is recorded.
@@ -318,5 +329,76 @@ async fn scans_queued_without_signal_count_once_when_they_are_replayed() {
         assert!(loc.contains("loi=checkin_already"), "{loc}");
         let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_code", &[("id", &id), ("code", &other)]).await;
         assert!(loc.contains("loi=checkin_deleted"), "{loc}");
+    }
+}
+
+#[tokio::test]
+async fn a_workshop_gives_certificates_of_attendance_worded_and_signed_as_attendance() {
+    for (backend, app) in TestApp::each_backend().await {
+        app.person("0933 000 001", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 002", "Nguyễn Văn Học", "28756", None).await;
+        app.person("0933 000 003", "Trần Thị Ba", "28756", None).await;
+        let trainer = app.signed_in("0933000001").await;
+        let id = workshop_with(&app, &trainer, &[("certificate", "1")]).await;
+        let plain = workshop(&app, &trainer, "").await;
+        let learner = app.signed_in("0933000002").await;
+        for w in [&id, &plain] {
+            let now = code(&app, w, 0).await;
+            let (_, loc) = app.post_form(&learner, "/api/workshop_checkin", &[("id", w), ("code", &now)]).await;
+            assert_eq!(loc, format!("/lop/{w}?da-diem-danh=1"), "{backend}");
+            // A second check-in issues nothing more.
+            app.post_form(&learner, "/api/workshop_checkin", &[("id", w), ("code", &now)]).await;
+        }
+        app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 000 003")]).await;
+        let certs: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT u.full_name, a.workshop_id, a.code FROM attendance_certificate a JOIN app_user u ON u.id = a.user_id ORDER BY u.full_name",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(certs.iter().map(|c| (c.0.as_str(), c.1.as_str())).collect::<Vec<_>>(), [("Nguyễn Văn Học", id.as_str()), ("Trần Thị Ba", id.as_str())], "{backend}: one each, none for the workshop without");
+        let code = certs[0].2.clone();
+
+        // On the account page, beside course certificates, marked as attendance.
+        let (_, account, _) = app.get_with(&learner, "/tai-khoan").await;
+        assert!(account.contains("Chứng nhận tham dự") && account.contains(&code), "{backend}: {account}");
+        // The public page says attendance, never completion.
+        let (status, page, _) = app.get_with(&app.browser(), &format!("/verify/{code}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Chứng nhận hợp lệ") && page.contains("không phải chứng nhận hoàn thành khoá học") && page.contains("Tập huấn chuyển đổi số cho HTX"), "{backend}: {page}");
+        // The PDF is worded as attendance.
+        let pdf = learner.get(format!("{}/chung-nhan/{code}/pdf", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.pdf");
+        std::fs::write(&file, &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("CHỨNG NHẬN THAM DỰ") && text.contains("đã tham dự lớp tập huấn") && !text.contains("hoàn thành khoá học"), "{backend}: {text}");
+        // The credential and the QR code verify offline as attendance.
+        let issuer = app.get_with(&app.browser(), "/.well-known/taphuan-issuer.json").await.1;
+        let key_file = dir.path().join("issuer.json");
+        std::fs::write(&key_file, &issuer).unwrap();
+        let vc = learner.get(format!("{}/chung-nhan/{code}/credential.json", app.base)).send().await.unwrap().text().await.unwrap();
+        let vc_file = dir.path().join("vc.json");
+        std::fs::write(&vc_file, &vc).unwrap();
+        let k = key_file.to_str().unwrap();
+        let (ok, out) = crate::certificates::cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k]);
+        assert!(ok && out.contains("VALID") && out.contains("attendance, not completion"), "{backend}: {out}");
+        let cert = app::certificate::api::by_code(&app.db, &code).await.unwrap().unwrap().0;
+        assert_eq!(cert.kind, app::certificate::Kind::Attendance);
+        let qr = app::certificate::signing::qr_text(&app.base, &cert, &app.signer);
+        let (ok, out) = crate::certificates::cli(&["verify-credential", &qr.replace("&k=a", ""), "--key", k]);
+        assert!(!ok && out.contains("INVALID"), "{backend}: shown as a completion, the signature fails: {out}");
+
+        // An admin revokes it like any certificate, and the published list carries it.
+        app.person("0933 000 010", "Quản Trị", "86", Some(("admin", None))).await;
+        let admin = app.signed_in("0933000010").await;
+        let (_, loc) = app.post_form(&admin, "/api/revoke_certificate", &[("code", &code), ("reason", "Không có mặt thật")]).await;
+        assert_eq!(loc, format!("/verify/{code}"), "{backend}");
+        let list = app.get_with(&app.browser(), "/.well-known/taphuan-revocations.json").await.1;
+        assert!(list.contains(&code), "{backend}: {list}");
+        // Attendance counts in no course figure: no one completed or was certified in a course.
+        let certified: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certificate").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(certified, 0, "{backend}");
     }
 }
