@@ -72,3 +72,10 @@ CREATE TABLE attendance_certificate (
 -- A person's own QR code (on their account page, readable without data): a trainer scans it to check them in.
 ALTER TABLE app_user ADD COLUMN personal_code TEXT;
 CREATE UNIQUE INDEX app_user_personal_code_idx ON app_user (personal_code);
+
+-- A target counts one measure: 'certified' (valid certificates of the course, as before), 'workshop' (people
+-- trained at a workshop covering the course) or 'either' (one or the other, each person once). The same
+-- region, course, type and date may have one target per measure.
+ALTER TABLE training_target ADD COLUMN measure TEXT NOT NULL DEFAULT 'certified';
+DROP INDEX training_target_key_idx;
+CREATE UNIQUE INDEX training_target_key_idx ON training_target (region_code, course_id, org_type, due_on, measure);

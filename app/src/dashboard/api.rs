@@ -20,16 +20,25 @@ pub async fn get_learners(filter: Filter, q: String, sau: String) -> Result<Lear
 /// Set a target: `target` people of type `loai` ('' for all) certified in course `khoa` in region `vung` by
 /// `han` (YYYY-MM-DD).
 #[server(endpoint = "add_target")]
-pub async fn add_target(vung: String, khoa: String, loai: String, target: String, han: String) -> Result<(), AppError> {
+pub async fn add_target(
+    vung: String,
+    khoa: String,
+    loai: String,
+    target: String,
+    han: String,
+    /// What counts (`certified`, `workshop`, `either`); a form without it counts certificates.
+    #[server(default)]
+    dem: String,
+) -> Result<(), AppError> {
     let back = Filter { vung: vung.clone(), ..Filter::default() }.href("/thong-ke");
     let result = async {
         let me = crate::state::require_user()?;
-        ssr::add_target(&crate::state::db()?, &me, &vung, &khoa, &loai, &target, &han).await
+        ssr::add_target(&crate::state::db()?, &me, &vung, &khoa, &loai, &target, &han, &dem).await
     }
     .await;
     // The form comes back filled in; its values are named `t-…` so the dashboard's own filter (`khoa`,
     // `loai`…) does not read them.
-    let keep = [("t-vung", vung.as_str()), ("t-khoa", khoa.as_str()), ("t-loai", loai.as_str()), ("t-target", target.as_str()), ("t-han", han.as_str())];
+    let keep = [("t-vung", vung.as_str()), ("t-khoa", khoa.as_str()), ("t-loai", loai.as_str()), ("t-target", target.as_str()), ("t-han", han.as_str()), ("t-dem", dem.as_str())];
     crate::state::finish_form_keeping(result, &format!("{back}#chi-tieu"), &format!("{back}#chi-tieu"), &keep)
 }
 
@@ -133,6 +142,7 @@ pub(crate) mod ssr {
             org_type: t.org_type,
             target: t.target,
             due_on: t.due_on,
+            measure: t.measure,
             certified: t.certified,
         }
     }
@@ -356,7 +366,12 @@ pub(crate) mod ssr {
     }
 
     /// Store a target after checking it.
-    pub(crate) async fn add_target(db: &Db, me: &CurrentUser, vung: &str, khoa: &str, loai: &str, target: &str, han: &str) -> Result<(), AppError> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn add_target(db: &Db, me: &CurrentUser, vung: &str, khoa: &str, loai: &str, target: &str, han: &str, dem: &str) -> Result<(), AppError> {
+        let measure = match dem.trim() {
+            "" => "certified",
+            m => *crate::dashboard::MEASURES.iter().find(|x| **x == m).ok_or_else(|| AppError::invalid("dem", "target_measure"))?,
+        };
         let area = area(me)?;
         let code = if vung.trim().is_empty() { last_code(&area).unwrap_or("").to_string() } else { vung.trim().to_string() };
         let path = crate::db::region::describe(db, &code).await?.ok_or_else(|| AppError::invalid("vung", "target_region"))?.path;
@@ -375,7 +390,7 @@ pub(crate) mod ssr {
         }
         crate::db::dashboard::upsert_target(
             db,
-            &crate::db::dashboard::NewTarget { region_code: &code, course_id: &course_id, org_type: loai, target: n as i64, due_on: han.trim(), created_by: &me.id },
+            &crate::db::dashboard::NewTarget { region_code: &code, course_id: &course_id, org_type: loai, target: n as i64, due_on: han.trim(), measure, created_by: &me.id },
         )
         .await?;
         tracing::info!(by = %me.id, region = %code, course = %khoa, "training target set");

@@ -63,6 +63,8 @@ async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>
         vec![t(locale, "dash.report_title")],
         vec![t(locale, "x.filter"), describe_filter(locale, &dash)],
         vec![t(locale, "x.date"), format_date(dash.as_of)],
+        vec![t(locale, "dash.workshops_held"), dash.workshops.held.to_string()],
+        vec![t(locale, "dash.trained"), dash.workshops.people.to_string()],
         vec![],
     ];
     let mut ok = header_lines.iter().all(|l| w.write_record(l).is_ok()) && w.write_record(columns(locale)).is_ok();
@@ -194,11 +196,28 @@ fn workbook(locale: Locale, d: &Dashboard, rows: &Rows) -> Result<Vec<u8>, rust_
         s.write(r, 2, m.completions as f64)?;
         r += 1;
     }
+    // Workshops: held, and people trained (each once) in a hall, by livestream and by type.
+    let w = &d.workshops;
+    r += 1;
+    s.write_with_format(r, 0, t(locale, "dash.workshops"), &title)?;
+    r += 1;
+    for (k, v) in [("dash.workshops_held", w.held), ("dash.trained", w.people), ("dash.trained_hall", w.in_hall), ("dash.trained_stream", w.by_stream)] {
+        s.write_with_format(r, 0, t(locale, k), &bold)?;
+        s.write(r, 1, v as f64)?;
+        r += 1;
+    }
+    for (org, n) in &w.by_org {
+        s.write(r, 0, t(locale, &format!("org.{org}")))?;
+        s.write(r, 1, *n as f64)?;
+        r += 1;
+    }
+    s.write(r, 0, t(locale, "dash.trained_note"))?;
+    r += 1;
     if !d.targets.is_empty() {
         r += 1;
         s.write_with_format(r, 0, t(locale, "dash.targets"), &title)?;
         r += 1;
-        for (c, k) in ["dash.course", "dash.region", "dash.org_type", "dash.target_people", "dash.certified", "dash.due"].iter().enumerate() {
+        for (c, k) in ["dash.course", "dash.region", "dash.org_type", "dash.target_people", "x.target_done", "dash.due", "dash.measure"].iter().enumerate() {
             s.write_with_format(r, c as u16, t(locale, k), &bold)?;
         }
         r += 1;
@@ -209,6 +228,7 @@ fn workbook(locale: Locale, d: &Dashboard, rows: &Rows) -> Result<Vec<u8>, rust_
             s.write(r, 3, tg.target as f64)?;
             s.write(r, 4, tg.certified as f64)?;
             s.write(r, 5, crate::i18n::format_iso_date(&tg.due_on))?;
+            s.write(r, 6, t(locale, &format!("dash.measure_{}", tg.measure)))?;
             r += 1;
         }
     }

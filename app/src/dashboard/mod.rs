@@ -137,6 +137,9 @@ pub struct Target {
     pub org_type: String,
     pub target: i64,
     pub due_on: String,
+    /// What counts: `certified`, `workshop` (trained at a workshop covering the course) or `either`.
+    pub measure: String,
+    /// People counted so far by the measure.
     pub certified: i64,
     pub overdue: bool,
 }
@@ -236,6 +239,10 @@ pub struct LearnerList {
     pub next: Option<String>,
     pub region_name: String,
 }
+
+/// What a target can count: valid certificates of the course; people trained at a workshop covering it; or
+/// either, each person once.
+pub const MEASURES: &[&str] = &["certified", "workshop", "either"];
 
 /// How many learners a page lists.
 pub const PAGE_SIZE: usize = 50;

@@ -14,7 +14,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The target form's fields that show their own message.
-const TARGET_FIELDS: &[&str] = &["vung", "khoa", "loai", "target", "han"];
+const TARGET_FIELDS: &[&str] = &["vung", "khoa", "loai", "target", "han", "dem"];
 
 fn filter_from_url() -> Filter {
     let query = use_query_map();
@@ -314,6 +314,11 @@ fn Targets(d: Dashboard) -> impl IntoView {
                             {ORG_TYPES.iter().map(|o| view! { <option value=*o selected=*o == loai>{t(locale, &format!("org.{o}"))}</option> }).collect_view()}
                         </select>
                         <FieldError field="loai"/>
+                        <label for="t-dem">{t(locale, "dash.measure")}</label>
+                        <select id="t-dem" name="dem" aria-invalid=invalid("dem") aria-describedby=described_by("dem", None)>
+                            {crate::dashboard::MEASURES.iter().map(|m| view! { <option value=*m selected=*m == kept("dem")>{t(locale, &format!("dash.measure_{m}"))}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="dem"/>
                         <label for="t-target">{t(locale, "dash.target_people")}</label>
                         <input id="t-target" name="target" inputmode="numeric" required placeholder="200" value=kept("target")
                             aria-invalid=invalid("target") aria-describedby=described_by("target", None)/>
@@ -346,10 +351,10 @@ fn TargetList(d: Dashboard, editable: bool) -> impl IntoView {
                 let label_id = format!("tg-{}", tg.id);
                 view! {
                     <li class="target">
-                        <p id=label_id.clone()><strong>{tg.course.clone()}</strong> " · " {tg.region.clone()} " · " {who}</p>
+                        <p id=label_id.clone()><strong>{tg.course.clone()}</strong> " · " {tg.region.clone()} " · " {who} " · " {t(locale, &format!("dash.measure_{}", tg.measure))}</p>
                         <progress max=tg.target.to_string() value=tg.certified.min(tg.target).to_string() aria-labelledby=label_id></progress>
                         <p class="meta">
-                            {tf(locale, "dash.target_progress", &[("n", fmt_int(locale, tg.certified)), ("target", fmt_int(locale, tg.target)), ("pct", format_percent(locale, tg.percent())), ("date", due)])}
+                            {tf(locale, if tg.measure == "certified" { "dash.target_progress" } else if tg.measure == "workshop" { "dash.target_progress_workshop" } else { "dash.target_progress_either" }, &[("n", fmt_int(locale, tg.certified)), ("target", fmt_int(locale, tg.target)), ("pct", format_percent(locale, tg.percent())), ("date", due)])}
                             " · " <strong>{status}</strong>
                         </p>
                         {editable.then(|| view! {

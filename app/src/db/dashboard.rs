@@ -313,7 +313,9 @@ pub struct TargetRow {
     pub org_type: String,
     pub target: i64,
     pub due_on: String,
-    /// Valid certificates of the course, type and region; filled in after the query.
+    /// What counts: `certified`, `workshop` or `either` (see [`crate::dashboard::MEASURES`]).
+    pub measure: String,
+    /// People counted by the measure in the course, type and region; filled in after the query.
     #[sqlx(skip)]
     pub certified: i64,
 }
@@ -323,7 +325,7 @@ pub struct TargetRow {
 pub async fn targets(db: &Db, path: &str, course_id: Option<&str>) -> Result<Vec<TargetRow>, sqlx::Error> {
     let mut q = Sql::new(
         "SELECT t.id AS id, r.name AS region, r.path AS region_path, t.course_id AS course_id, cr.title AS course,
-           t.org_type AS org_type, t.target AS target, t.due_on AS due_on
+           t.org_type AS org_type, t.target AS target, t.due_on AS due_on, t.measure AS measure
          FROM training_target t JOIN region r ON r.code = t.region_code
          JOIN course c ON c.id = t.course_id JOIN course_revision cr ON cr.id = c.current_revision_id WHERE 1 = 1",
     );
@@ -335,17 +337,52 @@ pub async fn targets(db: &Db, path: &str, course_id: Option<&str>) -> Result<Vec
     q.push(" ORDER BY t.due_on, r.name_key");
     let mut out: Vec<TargetRow> = q.query_as().fetch_all(&db.pool).await?;
     for t in &mut out {
-        let mut p = Sql::new("SELECT CAST(COALESCE(SUM(certified), 0) AS BIGINT) FROM stat_cell WHERE region_path = ");
-        let a = p.val(Val::Text(t.region_path.clone()));
-        let b = p.val(Val::Text(t.course_id.clone()));
-        p.push(&format!("{a} AND course_id = {b}"));
-        if !t.org_type.is_empty() {
-            let c = p.val(Val::Text(t.org_type.clone()));
-            p.push(&format!(" AND org_type = {c}"));
-        }
-        t.certified = p.query_scalar().fetch_one(&db.pool).await?;
+        t.certified = match t.measure.as_str() {
+            "workshop" | "either" => people_trained_or_certified(db, t).await?,
+            _ => {
+                let mut p = Sql::new("SELECT CAST(COALESCE(SUM(certified), 0) AS BIGINT) FROM stat_cell WHERE region_path = ");
+                let a = p.val(Val::Text(t.region_path.clone()));
+                let b = p.val(Val::Text(t.course_id.clone()));
+                p.push(&format!("{a} AND course_id = {b}"));
+                if !t.org_type.is_empty() {
+                    let c = p.val(Val::Text(t.org_type.clone()));
+                    p.push(&format!(" AND org_type = {c}"));
+                }
+                p.query_scalar().fetch_one(&db.pool).await?
+            }
+        };
     }
     Ok(out)
+}
+
+/// A `workshop` target's progress: people of the type and region checked in at a workshop covering the
+/// course; for `either`, those and the holders of a valid certificate of it, as one set, so a person who
+/// attended and then completed online counts once.
+async fn people_trained_or_certified(db: &Db, t: &TargetRow) -> Result<i64, sqlx::Error> {
+    let mut q = Sql::new(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT a.user_id AS uid FROM workshop_attendance a
+           JOIN workshop w ON w.id = a.workshop_id AND w.cancelled_at IS NULL
+           JOIN workshop_course wc ON wc.workshop_id = w.id AND wc.course_id = ",
+    );
+    let c = q.val(Val::Text(t.course_id.clone()));
+    q.push(&c);
+    q.push(" JOIN app_user u ON u.id = a.user_id AND u.deleted_at IS NULL JOIN region r ON r.code = u.region_code WHERE 1 = 1");
+    area_condition(&mut q, "r.path", &t.region_path);
+    if !t.org_type.is_empty() {
+        let o = q.val(Val::Text(t.org_type.clone()));
+        q.push(&format!(" AND u.org_type = {o}"));
+    }
+    if t.measure == "either" {
+        let c = q.val(Val::Text(t.course_id.clone()));
+        q.push(&format!(" UNION SELECT lc.user_id FROM learner_course lc WHERE lc.certificate_code IS NOT NULL AND lc.course_id = {c}"));
+        area_condition(&mut q, "lc.region_path", &t.region_path);
+        if !t.org_type.is_empty() {
+            let o = q.val(Val::Text(t.org_type.clone()));
+            q.push(&format!(" AND lc.org_type = {o}"));
+        }
+    }
+    q.push(") people");
+    q.query_scalar().fetch_one(&db.pool).await
 }
 
 /// A new target.
@@ -355,14 +392,16 @@ pub struct NewTarget<'a> {
     pub org_type: &'a str,
     pub target: i64,
     pub due_on: &'a str,
+    /// One of [`crate::dashboard::MEASURES`].
+    pub measure: &'a str,
     pub created_by: &'a str,
 }
 
 /// Store a target, or change the number of the same target (region, course, type, due date) set before.
 pub async fn upsert_target(db: &Db, t: &NewTarget<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO training_target (id, region_code, course_id, org_type, target, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (region_code, course_id, org_type, due_on) DO UPDATE SET target = excluded.target",
+        "INSERT INTO training_target (id, region_code, course_id, org_type, target, due_on, created_by, created_at, measure) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (region_code, course_id, org_type, due_on, measure) DO UPDATE SET target = excluded.target",
     )
     .bind(new_id())
     .bind(t.region_code)
@@ -372,6 +411,7 @@ pub async fn upsert_target(db: &Db, t: &NewTarget<'_>) -> Result<(), sqlx::Error
     .bind(t.due_on)
     .bind(t.created_by)
     .bind(now_ms())
+    .bind(t.measure)
     .execute(&db.pool)
     .await?;
     Ok(())

@@ -212,9 +212,11 @@ async fn pages_and_exports_never_show_another_region() {
     assert_eq!(rows[1][0], "Bộ lọc");
     assert!(rows[1][1].contains("Vĩnh Long"), "the header names the filter: {:?}", rows[1]);
     assert_eq!(rows[2][1], app::i18n::format_date(app::db::now_ms()), "and the date");
-    let names: Vec<&str> = rows[5..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!((rows[3][0].as_str(), rows[4][0].as_str()), ("Lớp đã tổ chức", "Người được tập huấn"), "and the workshops");
+    assert_eq!(rows[6][0], "Họ và tên");
+    let names: Vec<&str> = rows[7..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(names, ["Nguyễn Thị Ánh Tuyết", "Trần Văn Bình"], "one line per learner and course, by name");
-    assert_eq!(rows[5][10].len(), 19, "the certificate code");
+    assert_eq!(rows[7][10].len(), 19, "the certificate code");
 
     let res = o.get(format!("{}/thong-ke/xuat.xlsx", app.base)).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);

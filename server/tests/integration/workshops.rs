@@ -267,8 +267,50 @@ async fn officials_see_people_trained_at_workshops_inside_their_area_only_and_ea
         assert_eq!((hn.held, hn.people), (0, 1), "{hn:?}");
         let coop = load("0933 000 042", app::dashboard::Filter { loai: "hop-tac-xa".into(), ..Default::default() }).await;
         assert_eq!(coop.people, 1);
-        let (_, page, _) = app.get_with(&app.signed_in("0933000042").await, "/thong-ke").await;
+        let official = app.signed_in("0933000042").await;
+        let (_, page, _) = app.get_with(&official, "/thong-ke").await;
         assert!(page.contains("Người được tập huấn") && page.contains("Lớp đã tổ chức"), "{page}");
+
+        // HTX Một, who attended, and Người Mới, who did not, then complete the mini course online.
+        app.learner("0933 000 047", "Người Mới", "28756", "hop-tac-xa").await;
+        for phone in ["0933000044", "0933000047"] {
+            let c = app.signed_in(phone).await;
+            for lesson in ["mot", "hai", "ba"] {
+                app.post_form(&c, "/api/mark_lesson_done", &[("course", "mini"), ("lesson", lesson)]).await;
+            }
+            crate::certificates::pass_quiz(&app, &c, "kiem-tra").await;
+            crate::certificates::pass_quiz(&app, &c, "rut-tham").await;
+        }
+        // Three targets for Vĩnh Long and the mini course, one per measure; sending one twice changes nothing.
+        for dem in ["certified", "workshop", "either", "either"] {
+            let (_, loc) = app
+                .post_form(&official, "/api/add_target", &[("vung", "86"), ("khoa", "mini"), ("loai", ""), ("target", "10"), ("han", "2027-06-30"), ("dem", dem)])
+                .await;
+            assert_eq!(loc, "/thong-ke?vung=86#chi-tieu", "{dem}");
+        }
+        let (_, loc) = app.post_form(&official, "/api/add_target", &[("vung", "86"), ("khoa", "mini"), ("loai", ""), ("target", "10"), ("han", "2027-06-30"), ("dem", "ca-hai")]).await;
+        assert!(loc.contains("loi=target_measure"), "{loc}");
+        let id = app::db::user::id_by_phone(&app.db, &app::auth::normalize_phone("0933 000 042").unwrap()).await.unwrap().unwrap();
+        let me = app::auth::api::current_user(&app.db, &id).await.unwrap().unwrap();
+        let dash = app::dashboard::api::load(&app.db, &me, &app::dashboard::Filter::default()).await.unwrap();
+        let mut got: Vec<(String, i64)> = dash.targets.iter().map(|t| (t.measure.clone(), t.certified)).collect();
+        got.sort();
+        // Certified: HTX Một and Người Mới. Trained at a workshop of the course: HTX Một and Hộ Hai (the Hà Nội
+        // learner lives outside). Either: those three, HTX Một once.
+        assert_eq!(got, [("certified".to_string(), 2), ("either".to_string(), 3), ("workshop".to_string(), 2)], "{:?}", dash.targets);
+        let (_, page, _) = app.get_with(&official, "/thong-ke").await;
+        assert!(page.contains("3/10 người đã được tập huấn hoặc có chứng chỉ"), "{page}");
+
+        // The exports carry the workshops and each target's measure.
+        let csv = official.get(format!("{}/thong-ke/xuat.csv", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(csv.contains("Lớp đã tổ chức,2") && csv.contains("Người được tập huấn,2"), "{csv}");
+        let bytes = official.get(format!("{}/thong-ke/xuat.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let sheets = crate::dashboard::xlsx_sheets(&bytes);
+        let summary = &sheets[0].1;
+        let row = |label: &str| summary.iter().find(|r| r.first().is_some_and(|c| c == label)).cloned().unwrap_or_default();
+        assert_eq!(row("Lớp đã tổ chức").get(1).map(String::as_str), Some("2"), "{summary:?}");
+        assert_eq!(row("Tại hội trường").get(1).map(String::as_str), Some("2"), "{summary:?}");
+        assert!(summary.iter().any(|r| r.iter().any(|c| c == "Được tập huấn tại lớp")), "{summary:?}");
     }
 }
 
