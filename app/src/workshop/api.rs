@@ -213,7 +213,12 @@ async fn public_inner(id: String) -> Result<PublicView, AppError> {
     };
     let is_trainer = me.as_ref().is_some_and(|u| u.id == w.created_by || u.is_admin());
     let courses = db::workshop::courses(&db, &id).await?;
+    let base = match (use_context::<crate::state::AppState>(), use_context::<axum::http::request::Parts>()) {
+        (Some(st), Some(parts)) => st.site.public_base(&parts.headers),
+        _ => String::new(),
+    };
     Ok(PublicView {
+        base,
         open: checkin_open(w.starts_at, w.ends_at, db::now_ms()),
         workshop: view_of(&w, courses),
         signed_in: me.is_some(),

@@ -62,6 +62,8 @@ pub struct PublicView {
     pub before: Option<String>,
     pub after: Option<String>,
     pub is_trainer: bool,
+    /// The site's public address (`https://…`, no trailing slash), for the share link and Open Graph tags.
+    pub base: String,
 }
 
 /// One person on the sheet.

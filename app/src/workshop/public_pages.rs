@@ -43,11 +43,17 @@ fn Public(view: PublicView) -> impl IntoView {
     let id = w.id.clone();
     let description = format!("{} · {}", when(&w), place(locale, &w));
     let live = !w.stream_url.is_empty();
+    let url = format!("{}/lop/{}", v.base, w.id);
     view! {
         <Title text=w.title.clone()/>
         <Meta property="og:title" content=w.title.clone()/>
         <Meta property="og:description" content=description.clone()/>
         <Meta property="og:type" content="website"/>
+        <Meta property="og:url" content=url.clone()/>
+        <Meta property="og:image" content=format!("{}/og.png", v.base)/>
+        <Meta property="og:image:width" content="1200"/>
+        <Meta property="og:image:height" content="630"/>
+        <Meta property="og:image:alt" content="Tập Huấn"/>
         <Meta name="description" content=description.clone()/>
         <h1>{w.title.clone()}</h1>
         {crate::authoring::course_page::done_note(&[("da-diem-danh", "workshop.checked_in")])}
@@ -58,6 +64,12 @@ fn Public(view: PublicView) -> impl IntoView {
             <dt>{t(locale, "workshop.trainer")}</dt><dd>{w.trainer.clone()}</dd>
         </dl>
         {w.gives_certificate.then(|| view! { <p class="muted">{t(locale, "workshop.gives_certificate")}</p> })}
+        <p class="share">
+            <button type="button" hidden data-share=url.clone() data-title=w.title.clone() data-copied=t(locale, "workshop.share_copied") data-failed=t(locale, "workshop.share_failed")>{t(locale, "workshop.share")}</button>
+            " " <span role="status"></span>
+        </p>
+        <p class="hint share-link">{t(locale, "workshop.share_link")} " " <a href=url.clone()>{url.clone()}</a></p>
+        <script src="/share.js" defer></script>
         {(live && w.recording_url.is_empty()).then(|| view! { <p><a class="button primary" href=w.stream_url.clone() rel="noopener noreferrer">{t(locale, "workshop.join_stream")}</a></p> })}
         {(!w.recording_url.is_empty()).then(|| view! { <p><a class="button" href=w.recording_url.clone() rel="noopener noreferrer">{t(locale, "workshop.watch_recording")}</a></p> })}
         <h2>{t(locale, "workshop.courses")}</h2>
