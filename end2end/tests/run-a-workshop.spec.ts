@@ -26,13 +26,25 @@ function local(minutes: number): [string, string] {
   return [iso.slice(0, 10), iso.slice(11, 16)];
 }
 
-/// No axe violation and nothing wider than the 360 px screen.
+/// No axe violation and nothing wider than the 360 px screen. axe runs as a script, so a page opened without
+/// JavaScript is checked again, as the same address, in a browser with it (signed out).
 async function clean(page: Page) {
-  const violations = (await new AxeBuilder({ page }).analyze()).violations.map((v) => `${page.url()}: ${v.id} ${v.help}`);
+  let target = page;
+  let opened: Page | undefined;
+  if (noJs.has(page)) {
+    opened = await (await context(page.context().browser()!, true)).newPage();
+    await opened.goto(page.url());
+    target = opened;
+  }
+  const violations = (await new AxeBuilder({ page: target }).analyze()).violations.map((v) => `${target.url()}: ${v.id} ${v.help}`);
   expect(violations).toEqual([]);
-  const w = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(w, `${page.url()} scrolls sideways`).toBeLessThanOrEqual(0);
+  const w = await target.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(w, `${target.url()} scrolls sideways`).toBeLessThanOrEqual(0);
+  await opened?.context().close();
 }
+
+/// Pages opened in a context without JavaScript.
+const noJs = new WeakSet<Page>();
 
 async function answerMini(page: Page, right: boolean) {
   const q = (text: string) => page.locator("fieldset.question", { hasText: text });
@@ -86,10 +98,30 @@ test("a trainer runs a workshop with check-in, an offline scan, a before-and-aft
   await expect(trainer.locator(".poster h1")).toHaveText(title);
   await expect(trainer.locator(".poster .qr svg")).toBeVisible();
   await clean(trainer);
+  // The check-in screen for a projector: it fetches the code again every 30 seconds and swaps it in.
+  const screen = await trainerCtx.newPage();
+  await screen.clock.install();
+  await screen.goto(`/lop-tap-huan/${id}/man-hinh`);
+  await expect(screen.locator(".screen p.code")).toContainText(code);
+  await screen.locator("#screen-code").evaluate((e) => e.setAttribute("data-old", "1"));
+  await screen.clock.fastForward(31_000);
+  await expect(screen.locator("#screen-code")).not.toHaveAttribute("data-old", "1");
+  await expect(screen.locator(".screen p.code")).toContainText(/\d{6}/);
+  await clean(screen);
+  await screen.close();
+  // The public page: with JavaScript a share button (here the link is copied: headless Chromium has no
+  // share sheet); the link itself is on the page either way.
+  await trainerCtx.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await trainer.goto(`/lop/${id}`);
+  await expect(trainer.locator('meta[property="og:image"]')).toHaveAttribute("content", /\/og\.png$/);
+  await trainer.getByRole("button", { name: "Chia sẻ" }).click();
+  await expect(trainer.locator(".share [role=status]")).toContainText(/Đã chép đường dẫn|Không chép được/);
+  await clean(trainer);
 
   // A newcomer at the door, without JavaScript: the code, then sign-up and check-in in one step.
   const newcomerCtx = await context(browser, false);
   const newcomer = await newcomerCtx.newPage();
+  noJs.add(newcomer);
   await newcomer.goto(`/lop/${id}/diem-danh?ma=${code}`);
   await newcomer.getByRole("link", { name: "Vĩnh Long", exact: true }).click();
   await clean(newcomer);
@@ -118,6 +150,7 @@ test("a trainer runs a workshop with check-in, an offline scan, a before-and-aft
   // Both take the test before (the newcomer all wrong, the learner all right) and after (both right).
   const learnerCtx = await context(browser, false);
   const learner = await learnerCtx.newPage();
+  noJs.add(learner);
   await signIn(learner, "0900000001");
   for (const [page, before] of [[newcomer, false], [learner, true]] as const) {
     await page.goto(`/lop/${id}`);
@@ -148,4 +181,9 @@ test("a trainer runs a workshop with check-in, an offline scan, a before-and-aft
   await official.goto("/thong-ke");
   const trained = official.locator(".kpi", { hasText: "Người được tập huấn" }).locator("dd");
   expect(Number((await trained.textContent())?.replace(/\D/g, ""))).toBeGreaterThanOrEqual(2);
+  // And in the export for Excel.
+  const [xlsx] = await Promise.all([official.waitForEvent("download"), official.getByRole("link", { name: "Tải Excel (.xlsx)" }).click()]);
+  expect(readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe("PK");
+  const [csv] = await Promise.all([official.waitForEvent("download"), official.getByRole("link", { name: "Tải CSV" }).click()]);
+  expect(readFileSync(await csv.path(), "utf8")).toMatch(/Người được tập huấn,[1-9]/);
 });

@@ -9,7 +9,6 @@
 
 pub mod api;
 pub mod public_pages;
-pub mod scanner_island;
 pub mod trainer_pages;
 
 #[cfg(feature = "ssr")]

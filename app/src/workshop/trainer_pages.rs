@@ -2,14 +2,13 @@
 //! session: the check-in code, people, the test's figures) and `/lop-tap-huan/:id/danh-sach` (the sheet).
 
 use super::api::{get_manage, get_new_form, get_workshops, CheckInPhone, SetRecording, WalkIn};
-use super::scanner_island::Scanner;
 use super::{ManageView, WorkshopView};
-use crate::components::{described_by, form_value, form_values, ErrorView, FieldError, FormError, Interactive};
+use crate::components::{described_by, form_value, form_values, ErrorView, FieldError, FormError};
 use crate::i18n::{format_date, format_percent, t, tf, use_locale};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub(crate) fn failed(e: AppError, here: &str) -> AnyView {
@@ -171,8 +170,8 @@ pub fn ManageWorkshopPage() -> impl IntoView {
     }
 }
 
-/// `/lop-tap-huan/:id/man-hinh`: the check-in code for a projector or a phone held up at the door. It
-/// follows the five-minute code by reloading itself every minute, without JavaScript.
+/// `/lop-tap-huan/:id/man-hinh`: the check-in code for a projector or a phone held up at the door. A small
+/// script (`/follow.js`) swaps in the new code as it changes; without JavaScript, a link fetches it.
 #[component]
 pub fn CheckInScreenPage() -> impl IntoView {
     let locale = use_locale();
@@ -187,15 +186,18 @@ pub fn CheckInScreenPage() -> impl IntoView {
                             let w = v.workshop.clone();
                             view! {
                                 <Title text=w.title.clone()/>
-                                {v.open.then(|| view! { <Meta http_equiv="refresh" content="60"/> })}
                                 <nav class="crumbs" aria-label="breadcrumb"><a href=format!("/lop-tap-huan/{}", w.id)>{w.title.clone()}</a></nav>
                                 <section class="screen">
                                     <h1>{t(locale, "workshop.scan_this")}</h1>
                                     {if v.open {
                                         view! {
-                                            <div class="qr" role="img" aria-label=t(locale, "workshop.qr_label") inner_html=v.qr_svg.clone()></div>
-                                            <p class="code">{tf(locale, "workshop.code_is", &[("c", v.code.clone())])}</p>
+                                            <div id="screen-code" data-follow="">
+                                                <div class="qr" role="img" aria-label=t(locale, "workshop.qr_label") inner_html=v.qr_svg.clone()></div>
+                                                <p class="code">{tf(locale, "workshop.code_is", &[("c", v.code.clone())])}</p>
+                                            </div>
                                             <p class="hint">{t(locale, "workshop.screen_hint")}</p>
+                                            <p><a class="button" href=format!("/lop-tap-huan/{}/man-hinh", w.id)>{t(locale, "workshop.screen_refresh")}</a></p>
+                                            <script src="/follow.js" defer></script>
                                         }.into_any()
                                     } else {
                                         view! { <p class="muted">{t(locale, "workshop.checkin_closed_note")}</p> }.into_any()
@@ -211,11 +213,28 @@ pub fn CheckInScreenPage() -> impl IntoView {
     }
 }
 
-fn scanner_labels(locale: crate::i18n::Locale) -> Vec<String> {
-    ["workshop.scan_start", "workshop.scan_input", "workshop.scan_add", "workshop.scan_no_camera", "workshop.scan_waiting", "workshop.scan_new", "workshop.scan_already", "workshop.scan_full", "workshop.scan_unknown", "workshop.scan_deleted", "workshop.scan_closed"]
-        .iter()
-        .map(|k| t(locale, k))
-        .collect()
+/// The trainer's scanner: plain markup that `/scanner.js` brings to life (hidden until then; the by-phone form
+/// below works without it). The statuses it shows come in data attributes, in the page's language.
+#[component]
+fn Scanner(workshop: String) -> impl IntoView {
+    let locale = use_locale();
+    let l = |k: &str| t(locale, &format!("workshop.scan_{k}"));
+    view! {
+        <div class="scanner" data-live="off" data-workshop=workshop
+            data-waiting=l("waiting") data-new=l("new") data-already=l("already") data-full=l("full") data-unknown=l("unknown")
+            data-deleted=l("deleted") data-closed=l("closed") data-conflict=l("conflict") data-no-camera=l("no_camera")>
+            <button type="button" class="scan-camera">{l("start")}</button>
+            <video class="scan-video" muted playsinline hidden></video>
+            <p class="hint" role="status"></p>
+            <label for="scan-code">{l("input")}</label>
+            <div class="row">
+                <input id="scan-code" autocomplete="off"/>
+                <button type="button" class="scan-add">{l("add")}</button>
+            </div>
+            <ul class="scans" aria-live="polite"></ul>
+        </div>
+        <script src="/scanner.js" defer></script>
+    }
 }
 
 fn pct(locale: crate::i18n::Locale, p: Option<f64>) -> String {
@@ -254,10 +273,9 @@ fn Manage(view: ManageView) -> impl IntoView {
             } else {
                 view! { <p class="muted">{t(locale, "workshop.checkin_closed_note")}</p> }.into_any()
             }}
-            <Interactive/>
             <h3>{t(locale, "workshop.scan")}</h3>
             <p class="hint">{t(locale, "workshop.scan_hint")}</p>
-            <Scanner workshop=id.clone() labels=scanner_labels(locale)/>
+            <Scanner workshop=id.clone()/>
             <form method="post" action=CheckInPhone::url() class="stack">
                 <input type="hidden" name="id" value=id.clone()/>
                 <label for="ci-phone">{t(locale, "workshop.by_phone")}</label>

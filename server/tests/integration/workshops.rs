@@ -70,12 +70,12 @@ async fn people_check_in_once_with_the_current_code_by_phone_or_by_hand() {
         let (status, page, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await;
         assert_eq!(status, 200);
         assert!(page.contains(&format!("Hoặc nhập mã: {now}")) && page.contains("<svg"), "{page}");
-        // No reload on the trainer's page (without signal it would lose the scanner); the screen page follows
-        // the code without JavaScript.
+        // No reload on the trainer's page (without signal it would lose the scanner); the screen page swaps
+        // in each new code.
         assert!(!page.contains("http-equiv=\"refresh\""), "{page}");
         let (status, screen, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}/man-hinh")).await;
         assert_eq!(status, 200);
-        assert!(screen.contains("http-equiv=\"refresh\"") && screen.contains(&format!("Hoặc nhập mã: {now}")), "{screen}");
+        assert!(screen.contains("data-follow") && screen.contains("/follow.js") && screen.contains(&format!("Hoặc nhập mã: {now}")), "{screen}");
 
         let learner = app.signed_in("0933000002").await;
         // A code from a photo taken a quarter of an hour ago is refused, and nothing is recorded.
