@@ -18,6 +18,8 @@ CREATE TABLE workshop (
     checkin_secret TEXT NOT NULL,
     -- 1: everyone who checks in gets a certificate of attendance (never of completion).
     gives_certificate BIGINT NOT NULL DEFAULT 0,
+    -- 1: people may register before the day; the capacity then bounds registrations too.
+    registration   BIGINT NOT NULL DEFAULT 0,
     created_by     TEXT NOT NULL REFERENCES app_user (id),
     created_at     BIGINT NOT NULL,
     cancelled_at   BIGINT
@@ -42,6 +44,14 @@ CREATE TABLE workshop_attendance (
     PRIMARY KEY (workshop_id, user_id)
 );
 CREATE INDEX workshop_attendance_user_idx ON workshop_attendance (user_id);
+
+-- Registrations before the day (when the workshop takes them): once per person.
+CREATE TABLE workshop_registration (
+    workshop_id   TEXT NOT NULL REFERENCES workshop (id),
+    user_id       TEXT NOT NULL REFERENCES app_user (id),
+    registered_at BIGINT NOT NULL,
+    PRIMARY KEY (workshop_id, user_id)
+);
 
 -- The before-and-after test: which attempt was each person's 'before' and 'after'.
 CREATE TABLE workshop_test (

@@ -18,6 +18,8 @@ pub struct NewWorkshop<'a> {
     pub checkin_secret: &'a str,
     /// Everyone who checks in gets a certificate of attendance.
     pub gives_certificate: bool,
+    /// People may register before the day.
+    pub registration: bool,
     pub created_by: &'a str,
 }
 
@@ -27,8 +29,8 @@ pub async fn create(db: &Db, w: &NewWorkshop<'_>) -> Result<String, sqlx::Error>
     let id = new_id();
     sqlx::query(
         "INSERT INTO workshop (id, title, starts_at, ends_at, region_code, address, stream_url, recording_url, capacity,
-           test_course, test_quiz, checkin_secret, created_by, created_at, gives_certificate)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $12, $13, $14)",
+           test_course, test_quiz, checkin_secret, created_by, created_at, gives_certificate, registration)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&id)
     .bind(w.title)
@@ -44,6 +46,7 @@ pub async fn create(db: &Db, w: &NewWorkshop<'_>) -> Result<String, sqlx::Error>
     .bind(w.created_by)
     .bind(now_ms())
     .bind(i64::from(w.gives_certificate))
+    .bind(i64::from(w.registration))
     .execute(&mut *tx)
     .await?;
     for c in w.course_ids {
@@ -72,17 +75,21 @@ pub struct WorkshopRow {
     pub checkin_secret: String,
     /// 1 when everyone who checks in gets a certificate of attendance.
     pub gives_certificate: i64,
+    /// 1 when people may register before the day.
+    pub registration: i64,
     pub created_by: String,
     pub created_by_name: String,
     pub attendees: i64,
+    pub registered: i64,
 }
 
 const SELECT: &str = "SELECT w.id AS id, w.title AS title, w.starts_at AS starts_at, w.ends_at AS ends_at, w.region_code AS region_code,
        r.path AS region_path, CASE WHEN p.name IS NULL THEN r.name ELSE r.name || ', ' || p.name END AS place,
        w.address AS address, w.stream_url AS stream_url, w.recording_url AS recording_url, w.capacity AS capacity,
        w.test_course AS test_course, w.test_quiz AS test_quiz, w.checkin_secret AS checkin_secret,
-       w.gives_certificate AS gives_certificate, w.created_by AS created_by, u.full_name AS created_by_name,
-       (SELECT COUNT(*) FROM workshop_attendance a WHERE a.workshop_id = w.id) AS attendees
+       w.gives_certificate AS gives_certificate, w.registration AS registration, w.created_by AS created_by, u.full_name AS created_by_name,
+       (SELECT COUNT(*) FROM workshop_attendance a WHERE a.workshop_id = w.id) AS attendees,
+       (SELECT COUNT(*) FROM workshop_registration g WHERE g.workshop_id = w.id) AS registered
      FROM workshop w JOIN app_user u ON u.id = w.created_by
      LEFT JOIN region r ON r.code = w.region_code LEFT JOIN region p ON p.code = r.parent_code";
 
@@ -195,6 +202,69 @@ async fn issue_attendance(tx: &mut sqlx::AnyConnection, workshop: &WorkshopRow, 
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// What a registration did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Registration {
+    New,
+    /// Registered before: nothing changed.
+    Already,
+    /// As many people registered as the workshop has places.
+    Full,
+}
+
+/// Register a person, once. The capacity is checked in the same statement, as at check-in.
+pub async fn register(db: &Db, workshop: &WorkshopRow, user_id: &str) -> Result<Registration, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO workshop_registration (workshop_id, user_id, registered_at)
+         SELECT $1, $2, $3 WHERE $4 = 0 OR (SELECT COUNT(*) FROM workshop_registration WHERE workshop_id = $1) < $4
+         ON CONFLICT (workshop_id, user_id) DO NOTHING",
+    )
+    .bind(&workshop.id)
+    .bind(user_id)
+    .bind(now_ms())
+    .bind(workshop.capacity)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(Registration::New);
+    }
+    Ok(if registered(db, &workshop.id, user_id).await? { Registration::Already } else { Registration::Full })
+}
+
+/// Whether this person registered.
+pub async fn registered(db: &Db, workshop_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_registration WHERE workshop_id = $1 AND user_id = $2")
+        .bind(workshop_id)
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// A registered person, for the trainer: and whether they came.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RegisteredRow {
+    pub name: String,
+    pub org_name: String,
+    pub phone: String,
+    pub registered_at: i64,
+    pub came: i64,
+}
+
+/// Everyone registered, in the order they registered.
+pub async fn registrations(db: &Db, workshop_id: &str) -> Result<Vec<RegisteredRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.full_name AS name, u.org_name AS org_name, u.phone AS phone, g.registered_at AS registered_at,
+           (SELECT COUNT(*) FROM workshop_attendance a WHERE a.workshop_id = g.workshop_id AND a.user_id = g.user_id) AS came
+         FROM workshop_registration g JOIN app_user u ON u.id = g.user_id
+         WHERE g.workshop_id = $1 AND u.deleted_at IS NULL ORDER BY g.registered_at, u.full_name",
+    )
+    .bind(workshop_id)
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// Whether this person checked in.

@@ -30,6 +30,8 @@ mod ssr {
             test: w.test_course.clone().zip(w.test_quiz.clone()),
             trainer: w.created_by_name.clone(),
             gives_certificate: w.gives_certificate != 0,
+            registration: w.registration != 0,
+            registered: w.registered,
         }
     }
 
@@ -188,7 +190,12 @@ async fn manage_inner(id: String) -> Result<ManageView, AppError> {
         }
     }
     let courses = db::workshop::courses(&db, &id).await?;
-    Ok(ManageView { workshop: view_of(&w, courses), open, code, checkin_url, qr_svg, attendees, before: phase("before"), after: phase("after"), questions })
+    let registrations = db::workshop::registrations(&db, &id)
+        .await?
+        .into_iter()
+        .map(|r| super::Registered { name: r.name, org_name: r.org_name, phone: crate::text::display_phone(&r.phone), came: r.came > 0 })
+        .collect();
+    Ok(ManageView { workshop: view_of(&w, courses), open, code, checkin_url, qr_svg, attendees, before: phase("before"), after: phase("after"), questions, registrations })
 }
 
 /// `/lop/:id`: anyone may see a workshop; signed-in people see their own check-in and test.
@@ -203,13 +210,14 @@ async fn public_inner(id: String) -> Result<PublicView, AppError> {
     let db = crate::state::db()?;
     let w = db::workshop::get(&db, &id).await?.ok_or(AppError::NotFound)?;
     let me = crate::state::current_user();
-    let (attended, before, after) = match &me {
+    let (attended, before, after, registered) = match &me {
         Some(u) => (
             db::workshop::attended(&db, &id, &u.id).await?,
             db::workshop::test_attempt(&db, &id, &u.id, "before").await?,
             db::workshop::test_attempt(&db, &id, &u.id, "after").await?,
+            db::workshop::registered(&db, &id, &u.id).await?,
         ),
-        None => (false, None, None),
+        None => (false, None, None, false),
     };
     let is_trainer = me.as_ref().is_some_and(|u| u.id == w.created_by || u.is_admin());
     let courses = db::workshop::courses(&db, &id).await?;
@@ -226,7 +234,38 @@ async fn public_inner(id: String) -> Result<PublicView, AppError> {
         before,
         after,
         is_trainer,
+        registered,
+        over: db::now_ms() > w.ends_at,
     })
+}
+
+/// A signed-in person registers before the day, once; the capacity bounds registrations.
+#[server(endpoint = "workshop_register")]
+pub async fn register(id: String) -> Result<(), AppError> {
+    let r = register_inner(&id).await;
+    crate::state::finish_form(r, &format!("/lop/{id}?da-dang-ky=1"), &format!("/lop/{id}"))
+}
+
+#[cfg(feature = "ssr")]
+async fn register_inner(id: &str) -> Result<(), AppError> {
+    use crate::db::{self, workshop::Registration};
+    let me = crate::state::require_user()?;
+    let db = crate::state::db()?;
+    let w = db::workshop::get(&db, id).await?.ok_or(AppError::NotFound)?;
+    if w.registration == 0 {
+        return Err(AppError::invalid("id", "registration_off"));
+    }
+    if db::now_ms() > w.ends_at {
+        return Err(AppError::invalid("id", "registration_over"));
+    }
+    match db::workshop::register(&db, &w, &me.id).await? {
+        Registration::New => {
+            tracing::info!(workshop = %id, user = %me.id, "registered for a workshop");
+            Ok(())
+        }
+        Registration::Already => Err(AppError::invalid("id", "registration_already")),
+        Registration::Full => Err(AppError::invalid("id", "registration_full")),
+    }
 }
 
 /// A signed-in person checks in with the code on the screen (or, for a livestream, from its page).

@@ -45,7 +45,7 @@ async fn create(State(state): State<AppState>, Extension(viewer): Extension<View
     let keep_names = ["title", "date", "start", "end", "address", "stream_url", "capacity"];
     let mut keep: Vec<(&str, &str)> = keep_names.iter().map(|k| (*k, one(&f, k))).collect();
     // Ticked courses, the test and the certificate come back ticked too.
-    keep.extend(f.iter().filter(|(k, _)| matches!(k.as_str(), "course" | "test" | "certificate")).map(|(k, v)| (k.as_str(), v.as_str())));
+    keep.extend(f.iter().filter(|(k, _)| matches!(k.as_str(), "course" | "test" | "certificate" | "registration")).map(|(k, v)| (k.as_str(), v.as_str())));
     let back = format!("/lop-tap-huan/moi?tinh={}", crate::text::urlencode(&province));
     let refuse = |field: &str, code: &str| Redirect::to(&form_back_url(&back, &AppError::invalid(field, code), &keep)).into_response();
 
@@ -105,6 +105,7 @@ async fn create(State(state): State<AppState>, Extension(viewer): Extension<View
         test: test.as_ref().map(|(c, q)| (c.as_str(), q.as_str())),
         checkin_secret: &secret,
         gives_certificate: one(&f, "certificate") == "1",
+        registration: one(&f, "registration") == "1",
         created_by: &me.id,
     };
     let id = db::workshop::create(&state.db, &new).await?;

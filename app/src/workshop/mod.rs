@@ -47,6 +47,9 @@ pub struct WorkshopView {
     pub trainer: String,
     /// Everyone checked in gets a certificate of attendance.
     pub gives_certificate: bool,
+    /// People may register before the day.
+    pub registration: bool,
+    pub registered: i64,
 }
 
 /// `/lop/:id` for the person looking.
@@ -61,6 +64,10 @@ pub struct PublicView {
     pub before: Option<String>,
     pub after: Option<String>,
     pub is_trainer: bool,
+    /// This person registered before the day.
+    pub registered: bool,
+    /// The workshop has ended.
+    pub over: bool,
     /// The site's public address (`https://…`, no trailing slash), for the share link and Open Graph tags.
     pub base: String,
 }
@@ -100,6 +107,16 @@ pub struct ManageView {
     pub before: (i64, Option<f64>),
     pub after: (i64, Option<f64>),
     pub questions: Vec<QuestionGain>,
+    pub registrations: Vec<Registered>,
+}
+
+/// A person registered before the day, for the trainer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registered {
+    pub name: String,
+    pub org_name: String,
+    pub phone: String,
+    pub came: bool,
 }
 
 /// `/ma/:code`: a person's own code as its reader sees it. Only a trainer learns whose it is, and may check

@@ -2,11 +2,11 @@
 //! workshop), `/lop/:id/diem-danh?ma=` (check-in with the code on the screen; a newcomer signs up in the same
 //! step) and `/lop/:id/ap-phich` (the printable poster).
 
-use super::api::{get_public, CheckIn, StartTest};
+use super::api::{get_public, CheckIn, Register, StartTest};
 use super::trainer_pages::{failed, place, when};
 use super::PublicView;
 use crate::components::{described_by, form_value, FieldError, FormError};
-use crate::i18n::{t, use_locale};
+use crate::i18n::{t, tf, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -56,7 +56,7 @@ fn Public(view: PublicView) -> impl IntoView {
         <Meta property="og:image:alt" content="Tập Huấn"/>
         <Meta name="description" content=description.clone()/>
         <h1>{w.title.clone()}</h1>
-        {crate::authoring::course_page::done_note(&[("da-diem-danh", "workshop.checked_in")])}
+        {crate::authoring::course_page::done_note(&[("da-diem-danh", "workshop.checked_in"), ("da-dang-ky", "workshop.registered_note")])}
         <FormError fields=&[]/>
         <dl class="facts">
             <dt>{t(locale, "workshop.when")}</dt><dd>{when(&w)}</dd>
@@ -64,6 +64,34 @@ fn Public(view: PublicView) -> impl IntoView {
             <dt>{t(locale, "workshop.trainer")}</dt><dd>{w.trainer.clone()}</dd>
         </dl>
         {w.gives_certificate.then(|| view! { <p class="muted">{t(locale, "workshop.gives_certificate")}</p> })}
+        // Registration before the day, while the workshop has not ended and this person has not come yet.
+        {(w.registration && !v.attended && !v.over).then(|| {
+            let places = (w.capacity > 0).then(|| tf(locale, "workshop.places_left", &[("n", (w.capacity - w.registered).max(0).to_string())]));
+            view! {
+                <section class="panel" aria-labelledby="h-register">
+                    <h2 id="h-register">{t(locale, "workshop.register_title")}</h2>
+                    {places.map(|p| view! { <p class="meta">{p}</p> })}
+                    {if v.registered {
+                        view! { <p class="ok">"✓ " {t(locale, "workshop.you_registered")}</p> }.into_any()
+                    } else if v.signed_in {
+                        view! {
+                            <form method="post" action=Register::url()>
+                                <input type="hidden" name="id" value=id.clone()/>
+                                <button type="submit" class="primary">{t(locale, "workshop.register")}</button>
+                            </form>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p>{t(locale, "workshop.register_sign_in")}</p>
+                            <p class="actions">
+                                <a class="button primary" href=format!("/dang-nhap?next={}", crate::text::urlencode(&format!("/lop/{id}")))>{t(locale, "auth.login")}</a>
+                                " " <a class="button" href="/dang-ky">{t(locale, "auth.register")}</a>
+                            </p>
+                        }.into_any()
+                    }}
+                </section>
+            }
+        })}
         <p class="share">
             <button type="button" hidden data-share=url.clone() data-title=w.title.clone() data-copied=t(locale, "workshop.share_copied") data-failed=t(locale, "workshop.share_failed")>{t(locale, "workshop.share")}</button>
             " " <span role="status"></span>

@@ -137,6 +137,7 @@ pub fn NewWorkshopPage() -> impl IntoView {
                                         <option value="">{t(locale, "workshop.f_no_test")}</option>
                                         {f.quizzes.iter().map(|(v, label)| view! { <option value=v.clone() selected=*v == test>{label.clone()}</option> }).collect_view()}
                                     </select>
+                                    <label class="check"><input type="checkbox" name="registration" value="1" checked=form_value("registration") == "1"/> {t(locale, "workshop.f_registration")}</label>
                                     <label class="check"><input type="checkbox" name="certificate" value="1" checked=form_value("certificate") == "1"/> {t(locale, "workshop.f_certificate")}</label>
                                     <p class="hint">{t(locale, "workshop.f_certificate_hint")}</p>
                                     <button type="submit" class="primary">{t(locale, "workshop.create")}</button>
@@ -314,6 +315,17 @@ fn Manage(view: ManageView) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+        {w.registration.then(|| view! {
+            <section class="panel">
+                <h2>{tf(locale, "workshop.registered_n", &[("n", v.registrations.len().to_string()), ("came", v.registrations.iter().filter(|r| r.came).count().to_string())])}</h2>
+                <ol class="attendees">
+                    {v.registrations.iter().map(|r| view! {
+                        <li>{r.name.clone()} " · " {r.org_name.clone()} " · " {r.phone.clone()}
+                            {r.came.then(|| view! { " " <span class="badge">{t(locale, "workshop.came")}</span> })}</li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
         {w.test.clone().map(|_| view! {
             <section class="panel">
                 <h2>{t(locale, "workshop.test")}</h2>

@@ -444,3 +444,44 @@ async fn a_workshop_gives_certificates_of_attendance_worded_and_signed_as_attend
         assert_eq!(certified, 0, "{backend}");
     }
 }
+
+#[tokio::test]
+async fn people_register_before_the_day_once_and_within_the_places() {
+    for (backend, app) in TestApp::each_backend().await {
+        app.person("0933 000 051", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        for (phone, name) in [("0933 000 052", "Người Một"), ("0933 000 053", "Người Hai"), ("0933 000 054", "Người Ba")] {
+            app.person(phone, name, "28756", None).await;
+        }
+        let trainer = app.signed_in("0933000051").await;
+        let open = workshop_with(&app, &trainer, &[("capacity", "2"), ("registration", "1")]).await;
+        let closed = workshop(&app, &trainer, "").await;
+        let one = app.signed_in("0933000052").await;
+        // Signed out, the page asks to sign in first; signed in, it offers the button.
+        let (_, page, _) = app.get_with(&app.browser(), &format!("/lop/{open}")).await;
+        assert!(page.contains("Đăng nhập để đăng ký") && page.contains("Còn 2 chỗ."), "{backend}: {page}");
+        let (_, loc) = app.post_form(&one, "/api/workshop_register", &[("id", &open)]).await;
+        assert_eq!(loc, format!("/lop/{open}?da-dang-ky=1"), "{backend}");
+        // A second send (a double tap, a reload) changes nothing.
+        let (_, loc) = app.post_form(&one, "/api/workshop_register", &[("id", &open)]).await;
+        assert!(loc.contains("loi=registration_already"), "{backend}: {loc}");
+        let (_, page, _) = app.get_with(&one, &format!("/lop/{open}")).await;
+        assert!(page.contains("Bạn đã đăng ký") && page.contains("Còn 1 chỗ."), "{backend}: {page}");
+        let two = app.signed_in("0933000053").await;
+        let (_, loc) = app.post_form(&two, "/api/workshop_register", &[("id", &open)]).await;
+        assert!(loc.contains("da-dang-ky=1"), "{backend}: {loc}");
+        // The places are taken: the third person is told so and nothing is written.
+        let three = app.signed_in("0933000054").await;
+        let (_, loc) = app.post_form(&three, "/api/workshop_register", &[("id", &open)]).await;
+        assert!(loc.contains("loi=registration_full"), "{backend}: {loc}");
+        // A workshop without registration takes none.
+        let (_, loc) = app.post_form(&three, "/api/workshop_register", &[("id", &closed)]).await;
+        assert!(loc.contains("loi=registration_off"), "{backend}: {loc}");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_registration").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(n, 2, "{backend}");
+        // The trainer sees who registered and who came.
+        let now = code(&app, &open, 0).await;
+        app.post_form(&one, "/api/workshop_checkin", &[("id", &open), ("code", &now)]).await;
+        let (_, manage, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{open}")).await;
+        assert!(manage.contains("Đăng ký trước: 2 người (1 đã đến)") && manage.contains("Người Hai"), "{backend}: {manage}");
+    }
+}
