@@ -96,7 +96,7 @@ for (const js of [false, true]) {
     await other.getByLabel("Mật khẩu mới").fill("mật khẩu mới nhé");
     await other.getByRole("button", { name: "Lưu mật khẩu" }).click();
     await expect(other).toHaveURL(/\/tai-khoan$/);
-    await expect(other.getByText("Cán bộ tập huấn")).toBeVisible();
+    await expect(other.locator("dd", { hasText: "Cán bộ tập huấn" })).toBeVisible();
     await expect(other.getByRole("link", { name: "Quản trị" })).toBeVisible();
   });
 }
