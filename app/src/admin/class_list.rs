@@ -29,33 +29,133 @@ pub struct Planned {
     pub refusal: Option<Refusal>,
 }
 
+/// A class list is a workshop's people: a few hundred rows. Anything far larger is refused before it is read,
+/// so a crafted file costs the server nothing (a 1 KB XLSX can otherwise declare a terabyte).
+pub const MAX_ROWS: usize = 2_000;
+/// Columns read: the five the list needs, the province and room for notes.
+pub const MAX_COLS: usize = 30;
+/// What an XLSX may unpack to, all entries together: a 2,000-row list is well under 1 MB of XML.
+const MAX_UNPACKED: u64 = 8 * 1024 * 1024;
+/// Entries in an XLSX's zip: a real workbook has a dozen.
+const MAX_ENTRIES: usize = 200;
+
 /// Read the first sheet of an XLSX file or a CSV (UTF-8, with or without BOM, `,` or `;`) into rows of text.
-/// Row `i` of the result is the sheet's row `i + 1` as Excel numbers it: empty rows are kept, and an XLSX
-/// whose used range starts below row 1 is padded, so the report's line numbers match what the trainer sees.
+/// Row `i` of the result is the sheet's row `i + 1` as Excel numbers it: empty rows are kept, and rows above
+/// the first filled one are padded, so the report's line numbers match what the trainer sees. CPU-bound:
+/// call it off the async threads.
+///
+/// Bounded whatever the file says about itself: the zip is unpacked once, counting what actually comes out
+/// (headers can lie), before calamine sees it; the shared-strings count it declares is checked, since
+/// calamine reserves memory from it; and the sheet is read cell by cell, stopping at [`MAX_ROWS`] and
+/// [`MAX_COLS`], rather than as a dense range between its two farthest cells.
 pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     let lower = file_name.to_ascii_lowercase();
     if lower.ends_with(".xlsx") || bytes.starts_with(b"PK") {
-        use calamine::{Data, Reader};
-        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| format!("xlsx: {e}"))?;
-        let range = book.worksheet_range_at(0).ok_or("xlsx: the file has no sheet")?.map_err(|e| format!("xlsx: {e}"))?;
-        let first_row = range.start().map_or(0, |(row, _)| row as usize);
-        let mut out = vec![Vec::new(); first_row];
-        out.extend(range.rows().map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        }));
-        return Ok(out);
+        check_xlsx(bytes)?;
+        return read_xlsx(bytes);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| "csv: the file is not UTF-8; in Excel choose “CSV UTF-8”".to_string())?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delim = if first.matches(';').count() > first.matches(',').count() { ';' } else { ',' };
-    Ok(csv_rows(text, delim))
+    let rows = csv_rows(text, delim);
+    if rows.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    if rows.iter().any(|r| r.len() > MAX_COLS) {
+        return Err(too_many_cols());
+    }
+    Ok(rows)
+}
+
+fn too_many_rows() -> String {
+    format!("Tệp có hơn {MAX_ROWS} dòng: hãy chia danh sách thành nhiều tệp. (more than {MAX_ROWS} rows: split the list into several files)")
+}
+
+fn too_many_cols() -> String {
+    format!("Tệp có hơn {MAX_COLS} cột: hãy chỉ giữ các cột của danh sách. (more than {MAX_COLS} columns: keep only the list's columns)")
+}
+
+fn too_big() -> String {
+    "Tệp Excel này giải nén ra quá lớn so với một danh sách lớp. (the workbook unpacks to more than a class list can be)".to_string()
+}
+
+/// The zip under an XLSX, checked before calamine opens it: entries, real unpacked size, and the number of
+/// shared strings the workbook declares.
+fn check_xlsx(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format!("xlsx: {e}"))?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(too_big());
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| format!("xlsx: {e}"))?;
+        let shared_strings = entry.name().map_err(|e| format!("xlsx: {e}"))?.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        let mut head = Vec::new();
+        let mut limited = (&mut entry).take(MAX_UNPACKED - total + 1);
+        let n = if shared_strings {
+            // Only the start is kept: the <sst> element and its counts come first.
+            let n = (&mut limited).take(4096).read_to_end(&mut head).map_err(|e| format!("xlsx: {e}"))? as u64;
+            n + std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| format!("xlsx: {e}"))?
+        } else {
+            std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| format!("xlsx: {e}"))?
+        };
+        total += n;
+        if total > MAX_UNPACKED {
+            return Err(too_big());
+        }
+        if shared_strings && declared_count(&head, "uniqueCount").is_some_and(|c| c > (MAX_ROWS * MAX_COLS) as u64) {
+            return Err(too_many_rows());
+        }
+    }
+    Ok(())
+}
+
+/// The number in ` name="…"` within the first element of `xml`, if any. A count too long for u64 reads as the
+/// largest one, so it is refused rather than ignored.
+fn declared_count(xml: &[u8], name: &str) -> Option<u64> {
+    let text = String::from_utf8_lossy(xml);
+    let at = text.find(&format!(" {name}=\""))? + name.len() + 3;
+    let digits: String = text[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    Some(digits.parse().unwrap_or(u64::MAX))
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("xlsx: {e}"))?;
+    let first = book.sheet_names().first().cloned().ok_or("xlsx: the file has no sheet")?;
+    let mut cells = book.worksheet_cells_reader(&first).map_err(|e| format!("xlsx: {e}"))?;
+    let mut out: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| format!("xlsx: {e}"))? {
+        let value: Data = cell.get_value().clone().into();
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if row >= MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        if col >= MAX_COLS {
+            return Err(too_many_cols());
+        }
+        if out.len() <= row {
+            out.resize(row + 1, Vec::new());
+        }
+        let line = &mut out[row];
+        if line.len() <= col {
+            line.resize(col + 1, String::new());
+        }
+        line[col] = match value {
+            Data::Float(f) if f.fract() == 0.0 => format!("{}", f as i64),
+            other => other.to_string(),
+        };
+    }
+    Ok(out)
 }
 
 /// Split CSV text into records the way Excel opens it: one row per record, an empty line an empty row, a

@@ -79,9 +79,17 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     // Why a file is unreadable (its format, a missing column) is what the trainer must fix, so it goes on
     // the page as the error's detail; it never holds anything from the database.
     let unreadable = |detail: String| Ok(AppError::invalid("file", "file_unreadable").into_response_with(&detail));
-    let table = match read_table(&name, &bytes) {
-        Ok(t) => t,
-        Err(e) => return unreadable(e),
+    // Parsing is CPU work on the trainer's file: off the async threads, so a slow file never stalls others.
+    let table = match tokio::task::spawn_blocking(move || read_table(&name, &bytes)).await {
+        Ok(Ok(t)) => t,
+        Ok(Err(e)) => {
+            tracing::warn!(by = %me.id, error = %e, "class list refused");
+            return unreadable(e);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "class list parsing failed");
+            return Err(AppError::Internal);
+        }
     };
     let rows = match plan(&state.db, &table).await? {
         Ok(rows) => rows,

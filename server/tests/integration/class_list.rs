@@ -283,3 +283,105 @@ async fn the_class_list_form_keeps_the_courses_chosen() {
     let checked = |slug: &str| page.contains(&format!("value=\"{slug}\" checked"));
     assert!(checked("mini") && checked("chuyen-doi-so") && !checked("quan-tri-hop-tac-xa"), "{page}");
 }
+
+/// A workbook with a header row and one learner, then `extra` applied to its sheet.
+fn workbook(extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    for (c, h) in ["Họ và tên", "Số điện thoại", "Tổ chức", "Loại hình", "Xã phường"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["Nguyễn Văn Một", "0977000001", "HTX Một", "HTX", "28756"].iter().enumerate() {
+        s.write(1, c as u16, *v).unwrap();
+    }
+    extra(s);
+    wb.save_to_buffer().unwrap()
+}
+
+/// The same zip with one entry's text changed.
+fn rewrite_entry(bytes: &[u8], name: &str, change: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut e = src.by_index(i).unwrap();
+        let entry = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        if entry == name {
+            data = change(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(entry, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Files of a few KB that, read naively, ask for terabytes: two far-apart cells (a dense grid between them),
+/// a shared-strings count of a trillion (reserved up front), and a sheet that unpacks to far more than it weighs.
+fn hostile_files() -> Vec<(&'static str, Vec<u8>)> {
+    let corners = workbook(|s| {
+        s.write(1_048_575, 16_383, "x").unwrap();
+    });
+    let huge_count = rewrite_entry(&workbook(|_| {}), "xl/sharedStrings.xml", |x| {
+        let at = x.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let end = at + x[at..].find('"').unwrap();
+        format!("{}1000000000000{}", &x[..at], &x[end..])
+    });
+    let bomb = rewrite_entry(&workbook(|_| {}), "xl/worksheets/sheet1.xml", |x| x.replacen("<sheetData>", &format!("<sheetData>{}", " ".repeat(40 << 20)), 1));
+    vec![("corners.xlsx", corners), ("huge-count.xlsx", huge_count), ("bomb.xlsx", bomb)]
+}
+
+/// The parser runs in a child process capped at 1 GiB of address space, so an abort fails this test, not the
+/// whole suite: on the code before the limits, each of these files killed the server.
+#[test]
+fn a_tiny_hostile_xlsx_is_refused_not_fatal() {
+    if let Ok(which) = std::env::var("TAPHUAN_XLSX_CHILD") {
+        let (name, bytes) = hostile_files().into_iter().find(|(n, _)| *n == which).unwrap();
+        let err = app::admin::class_list::read_table(name, &bytes).expect_err("refused");
+        assert!(err.contains("Tệp"), "a Vietnamese reason: {err}");
+        return;
+    }
+    for (name, bytes) in hostile_files() {
+        assert!(bytes.len() < 200_000, "{name} is small: {} bytes", bytes.len());
+        let status = std::process::Command::new("prlimit")
+            .arg("--as=1073741824")
+            .arg("--")
+            .arg(std::env::current_exe().unwrap())
+            .args(["--exact", "class_list::a_tiny_hostile_xlsx_is_refused_not_fatal", "--nocapture"])
+            .env("TAPHUAN_XLSX_CHILD", name)
+            .status()
+            .expect("prlimit (util-linux) runs");
+        assert!(status.success(), "{name}: the parser died or accepted it: {status:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_crafted_or_oversized_class_list_gets_a_vietnamese_message_and_the_server_keeps_serving() {
+    for (backend, app) in TestApp::each_backend().await {
+        let c = trainer(&app, 55).await;
+        for (name, bytes) in hostile_files() {
+            let (status, page) = upload(&app, &c, name, bytes, &[]).await;
+            assert_eq!(status, 400, "{backend} {name}: {page}");
+            assert!(page.contains("Không đọc được tệp") && page.contains("Tệp"), "{backend} {name}: {page}");
+        }
+        // One row over the limit, as CSV and as XLSX: refused whole, nobody created.
+        let mut csv = String::from("Họ và tên,Số điện thoại,Tổ chức,Loại hình,Xã phường\n");
+        for i in 0..app::admin::class_list::MAX_ROWS {
+            csv += &format!("Người {i},09{:08},HTX,HTX,28756\n", 70_000_000 + i);
+        }
+        let (status, page) = upload(&app, &c, "lop.csv", csv.into_bytes(), &[]).await;
+        assert!(status == 400 && page.contains("hơn 2000 dòng"), "{backend}: {status} {page}");
+        let big = workbook(|s| {
+            s.write(app::admin::class_list::MAX_ROWS as u32, 0, "Người thừa").unwrap();
+        });
+        let (status, page) = upload(&app, &c, "lop.xlsx", big, &[]).await;
+        assert!(status == 400 && page.contains("hơn 2000 dòng"), "{backend}: {status} {page}");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user WHERE full_name LIKE 'Người %'").await, 0, "{backend}");
+        // The server is still there, and a proper list still imports.
+        assert_eq!(app.get("/healthz").await.0, 200, "{backend}");
+        let (status, page) = upload(&app, &c, "lop.xlsx", workbook(|_| {}), &[]).await;
+        assert_eq!(status, 200, "{backend}: {page}");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM app_user WHERE full_name = 'Nguyễn Văn Một'").await, 1, "{backend}");
+    }
+}
