@@ -93,6 +93,11 @@ test("a trainer runs a workshop with check-in, an offline scan, a before-and-aft
   const code = ((await trainer.locator("p.code").textContent()) ?? "").replace(/\D/g, "");
   expect(code).toHaveLength(6);
 
+  // The edit form opens filled in with the workshop.
+  await trainer.goto(`/lop-tap-huan/moi?sua=${id}`);
+  await expect(trainer.getByLabel("Tên lớp")).toHaveValue(title);
+  await clean(trainer);
+
   // The poster: title, time, place and the QR code of the workshop's page.
   await trainer.goto(`/lop/${id}/ap-phich`);
   await expect(trainer.locator(".poster h1")).toHaveText(title);

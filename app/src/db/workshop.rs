@@ -56,6 +56,52 @@ pub async fn create(db: &Db, w: &NewWorkshop<'_>) -> Result<String, sqlx::Error>
     Ok(id)
 }
 
+/// Change a workshop's details and courses; its code's secret, trainer, people and test attempts stay.
+pub async fn update(db: &Db, id: &str, w: &NewWorkshop<'_>) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE workshop SET title = $1, starts_at = $2, ends_at = $3, region_code = $4, address = $5, stream_url = $6, capacity = $7,
+           test_course = $8, test_quiz = $9, gives_certificate = $10, registration = $11 WHERE id = $12 AND cancelled_at IS NULL",
+    )
+    .bind(w.title)
+    .bind(w.starts_at)
+    .bind(w.ends_at)
+    .bind(w.region_code)
+    .bind(w.address)
+    .bind(w.stream_url)
+    .bind(w.capacity)
+    .bind(w.test.map(|t| t.0))
+    .bind(w.test.map(|t| t.1))
+    .bind(i64::from(w.gives_certificate))
+    .bind(i64::from(w.registration))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM workshop_course WHERE workshop_id = $1").bind(id).execute(&mut *tx).await?;
+    for c in w.course_ids {
+        sqlx::query("INSERT INTO workshop_course (workshop_id, course_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(c).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancel a workshop: it leaves every page and every figure; its rows stay for the record.
+pub async fn cancel(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workshop SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL").bind(now_ms()).bind(id).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Whether a workshop existed and was cancelled.
+pub async fn was_cancelled(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop WHERE id = $1 AND cancelled_at IS NOT NULL").bind(id).fetch_one(&db.pool).await?;
+    Ok(n > 0)
+}
+
+/// The province of a commune, for the edit form's commune list.
+pub async fn province_of(db: &Db, commune: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT parent_code FROM region WHERE code = $1").bind(commune).fetch_optional(&db.pool).await.map(Option::flatten)
+}
+
 /// A workshop as its pages show it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct WorkshopRow {

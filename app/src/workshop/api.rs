@@ -105,6 +105,51 @@ async fn workshops_inner() -> Result<Vec<WorkshopView>, AppError> {
     Ok(out)
 }
 
+/// A workshop's current values as its form names them (`course` repeated), to edit it.
+#[server(endpoint = "workshop_edit", input = server_fn::codec::GetUrl)]
+pub async fn get_edit(id: String) -> Result<Vec<(String, String)>, AppError> {
+    crate::state::with_status(edit_inner(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn edit_inner(id: String) -> Result<Vec<(String, String)>, AppError> {
+    let (db, _, w) = trainer_here(&id).await?;
+    let province = match &w.region_code {
+        Some(c) => crate::db::workshop::province_of(&db, c).await?.unwrap_or_default(),
+        None => "truc-tuyen".into(),
+    };
+    let (y, m, d) = crate::calendar::civil(w.starts_at);
+    let mut v: Vec<(String, String)> = vec![
+        ("province".into(), province),
+        ("title".into(), w.title.clone()),
+        ("date".into(), format!("{y:04}-{m:02}-{d:02}")),
+        ("start".into(), crate::calendar::local_time(w.starts_at)),
+        ("end".into(), crate::calendar::local_time(w.ends_at)),
+        ("region".into(), w.region_code.clone().unwrap_or_default()),
+        ("address".into(), w.address.clone()),
+        ("stream_url".into(), w.stream_url.clone()),
+        ("capacity".into(), if w.capacity > 0 { w.capacity.to_string() } else { String::new() }),
+        ("test".into(), w.test_course.clone().zip(w.test_quiz.clone()).map(|(c, q)| format!("{c}/{q}")).unwrap_or_default()),
+        ("registration".into(), if w.registration != 0 { "1".into() } else { String::new() }),
+        ("certificate".into(), if w.gives_certificate != 0 { "1".into() } else { String::new() }),
+    ];
+    v.extend(crate::db::workshop::courses(&db, &id).await?.into_iter().map(|(slug, _)| ("course".to_string(), slug)));
+    Ok(v)
+}
+
+/// Cancel a workshop (its trainer or an admin): it leaves the pages and the figures.
+#[server(endpoint = "workshop_cancel")]
+pub async fn cancel_workshop(id: String) -> Result<(), AppError> {
+    let r = async {
+        let (db, me, w) = trainer_here(&id).await?;
+        crate::db::workshop::cancel(&db, &w.id).await?;
+        tracing::info!(user = %me.id, workshop = %w.id, "workshop cancelled");
+        Ok(())
+    }
+    .await;
+    crate::state::finish_form(r, "/lop-tap-huan?da-huy=1", &format!("/lop-tap-huan/{id}"))
+}
+
 /// What the new-workshop form offers: the province's communes, the courses and their quizzes.
 #[server(endpoint = "workshop_form", input = server_fn::codec::GetUrl)]
 pub async fn get_new_form(province: String) -> Result<NewWorkshopForm, AppError> {
@@ -208,7 +253,10 @@ pub async fn get_public(id: String) -> Result<PublicView, AppError> {
 async fn public_inner(id: String) -> Result<PublicView, AppError> {
     use crate::db;
     let db = crate::state::db()?;
-    let w = db::workshop::get(&db, &id).await?.ok_or(AppError::NotFound)?;
+    let Some(w) = db::workshop::get(&db, &id).await? else {
+        // Someone with the link of a cancelled workshop is told so, not shown "not found".
+        return Err(if db::workshop::was_cancelled(&db, &id).await? { AppError::invalid("id", "workshop_cancelled") } else { AppError::NotFound });
+    };
     let me = crate::state::current_user();
     let (attended, before, after, registered) = match &me {
         Some(u) => (

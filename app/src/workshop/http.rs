@@ -42,11 +42,19 @@ async fn create(State(state): State<AppState>, Extension(viewer): Extension<View
     super::api::role_trainer(&me)?;
     let f = fields(&body);
     let province = one(&f, "province").to_string();
-    let keep_names = ["title", "date", "start", "end", "address", "stream_url", "capacity"];
+    // An existing workshop's id when the form edits it: only its trainer (or an admin) may.
+    let editing = match one(&f, "id").trim() {
+        "" => None,
+        id => Some(as_trainer(&state.db, Some(me.clone()), id).await?.1.id),
+    };
+    let keep_names = ["title", "date", "start", "end", "address", "stream_url", "capacity", "region"];
     let mut keep: Vec<(&str, &str)> = keep_names.iter().map(|k| (*k, one(&f, k))).collect();
     // Ticked courses, the test and the certificate come back ticked too.
     keep.extend(f.iter().filter(|(k, _)| matches!(k.as_str(), "course" | "test" | "certificate" | "registration")).map(|(k, v)| (k.as_str(), v.as_str())));
-    let back = format!("/lop-tap-huan/moi?tinh={}", crate::text::urlencode(&province));
+    let back = match &editing {
+        Some(id) => format!("/lop-tap-huan/moi?tinh={}&sua={id}", crate::text::urlencode(&province)),
+        None => format!("/lop-tap-huan/moi?tinh={}", crate::text::urlencode(&province)),
+    };
     let refuse = |field: &str, code: &str| Redirect::to(&form_back_url(&back, &AppError::invalid(field, code), &keep)).into_response();
 
     let title = crate::text::nfc(one(&f, "title").trim());
@@ -108,6 +116,11 @@ async fn create(State(state): State<AppState>, Extension(viewer): Extension<View
         registration: one(&f, "registration") == "1",
         created_by: &me.id,
     };
+    if let Some(id) = editing {
+        db::workshop::update(&state.db, &id, &new).await?;
+        tracing::info!(user = %me.id, workshop = %id, "workshop changed");
+        return Ok(Redirect::to(&format!("/lop-tap-huan/{id}?da-sua=1")).into_response());
+    }
     let id = db::workshop::create(&state.db, &new).await?;
     tracing::info!(user = %me.id, workshop = %id, "workshop created");
     Ok(Redirect::to(&format!("/lop-tap-huan/{id}")).into_response())

@@ -1,9 +1,9 @@
 //! The trainer's pages: `/lop-tap-huan` (list), `/lop-tap-huan/moi` (new), `/lop-tap-huan/:id` (run the
 //! session: the check-in code, people, the test's figures) and `/lop-tap-huan/:id/danh-sach` (the sheet).
 
-use super::api::{get_manage, get_new_form, get_workshops, CheckInPhone, SetRecording, WalkIn};
+use super::api::{get_edit, get_manage, get_new_form, get_workshops, CancelWorkshop, CheckInPhone, SetRecording, WalkIn};
 use super::{ManageView, WorkshopView};
-use crate::components::{described_by, form_value, form_values, ErrorView, FieldError, FormError};
+use crate::components::{described_by, form_value, ErrorView, FieldError, FormError};
 use crate::i18n::{format_date, format_percent, t, tf, use_locale};
 use crate::AppError;
 use leptos::prelude::*;
@@ -41,6 +41,7 @@ pub fn WorkshopsPage() -> impl IntoView {
     view! {
         <Title text=t(locale, "workshop.title")/>
         <h1>{t(locale, "workshop.title")}</h1>
+        {crate::authoring::course_page::done_note(&[("da-huy", "workshop.cancelled")])}
         <p class="actions"><a class="button primary" href="/lop-tap-huan/moi">{t(locale, "workshop.new")}</a></p>
         <Suspense>
             {move || Suspend::new(async move {
@@ -63,20 +64,38 @@ pub fn WorkshopsPage() -> impl IntoView {
     }
 }
 
-/// A new workshop: first the province (or online only), then the form.
+/// A new workshop: first the province (or online only), then the form. With `?sua=<id>` the same form edits
+/// a workshop, filled in with its values (or with what a refused edit sent).
 #[component]
 pub fn NewWorkshopPage() -> impl IntoView {
     let locale = use_locale();
-    let province = use_query_map().read_untracked().get("tinh").unwrap_or_default();
+    let q = use_query_map();
+    let (province, editing, refused) = q.with_untracked(|q| (q.get("tinh").unwrap_or_default(), q.get("sua").unwrap_or_default(), q.get("loi").is_some()));
+    let heading = if editing.is_empty() { t(locale, "workshop.new") } else { t(locale, "workshop.edit") };
     view! {
-        <Title text=t(locale, "workshop.new")/>
+        <Title text=heading.clone()/>
         <nav class="crumbs" aria-label="breadcrumb"><a href="/lop-tap-huan">{t(locale, "workshop.title")}</a></nav>
-        <h1>{t(locale, "workshop.new")}</h1>
+        <h1>{heading}</h1>
         <FormError fields=&["title", "date", "end", "region", "stream_url", "capacity", "course", "test"]/>
         <Suspense>
             {move || {
-                let province = province.clone();
+                let (mut province, editing) = (province.clone(), editing.clone());
                 Suspend::new(async move {
+                    // The values to show: the workshop's own when editing, else (and after a refusal) the URL's.
+                    let mut values: Vec<(String, String)> = q.with_untracked(|q| ["title", "date", "start", "end", "region", "address", "stream_url", "capacity", "test", "registration", "certificate"]
+                        .iter()
+                        .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                        .chain(q.get_all("course").unwrap_or_default().into_iter().map(|v| ("course".to_string(), v)))
+                        .collect());
+                    if !editing.is_empty() && !refused {
+                        match get_edit(editing.clone()).await {
+                            Ok(v) => values = v,
+                            Err(e) => return failed(e, &format!("/lop-tap-huan/moi?sua={editing}")),
+                        }
+                    }
+                    if province.is_empty() {
+                        province = values.iter().find(|(k, _)| k == "province").map(|(_, v)| v.clone()).unwrap_or_default();
+                    }
                     if province.is_empty() {
                         return match crate::auth::api::list_regions(String::new()).await {
                             Ok(list) => view! {
@@ -89,40 +108,42 @@ pub fn NewWorkshopPage() -> impl IntoView {
                             Err(e) => failed(e, "/lop-tap-huan/moi"),
                         };
                     }
+                    let val = |k: &str| values.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+                    let chosen: Vec<String> = values.iter().filter(|(n, _)| n == "course").map(|(_, v)| v.clone()).collect();
                     match get_new_form(province.clone()).await {
                         Ok(f) => {
                             let online = province == "truc-tuyen";
-                            let chosen = form_values("course");
-                            let test = form_value("test");
+                            let (test, region) = (val("test"), val("region"));
                             view! {
                                 <form method="post" action="/lop-tap-huan/tao" class="stack">
                                     <input type="hidden" name="province" value=province.clone()/>
+                                    {(!editing.is_empty()).then(|| view! { <input type="hidden" name="id" value=editing.clone()/> })}
                                     <label for="w-title">{t(locale, "workshop.f_title")}</label>
-                                    <input id="w-title" name="title" required minlength="3" maxlength="200" value=form_value("title") aria-describedby=described_by("title", None)/>
+                                    <input id="w-title" name="title" required minlength="3" maxlength="200" value=val("title") aria-describedby=described_by("title", None)/>
                                     <FieldError field="title"/>
                                     <label for="w-date">{t(locale, "workshop.f_date")}</label>
-                                    <input id="w-date" name="date" type="date" required value=form_value("date") aria-describedby=described_by("date", None)/>
+                                    <input id="w-date" name="date" type="date" required value=val("date") aria-describedby=described_by("date", None)/>
                                     <FieldError field="date"/>
                                     <label for="w-start">{t(locale, "workshop.f_start")}</label>
-                                    <input id="w-start" name="start" type="time" required value=form_value("start")/>
+                                    <input id="w-start" name="start" type="time" required value=val("start")/>
                                     <label for="w-end">{t(locale, "workshop.f_end")}</label>
-                                    <input id="w-end" name="end" type="time" required value=form_value("end") aria-describedby=described_by("end", None)/>
+                                    <input id="w-end" name="end" type="time" required value=val("end") aria-describedby=described_by("end", None)/>
                                     <FieldError field="end"/>
                                     {(!online).then(|| view! {
                                         <label for="w-region">{t(locale, "workshop.f_commune")}</label>
                                         <select id="w-region" name="region" required aria-describedby=described_by("region", None)>
-                                            {f.communes.iter().map(|(code, name)| view! { <option value=code.clone()>{name.clone()}</option> }).collect_view()}
+                                            {f.communes.iter().map(|(code, name)| view! { <option value=code.clone() selected=*code == region>{name.clone()}</option> }).collect_view()}
                                         </select>
                                         <FieldError field="region"/>
                                         <label for="w-address">{t(locale, "workshop.f_address")}</label>
-                                        <input id="w-address" name="address" maxlength="200" value=form_value("address")/>
+                                        <input id="w-address" name="address" maxlength="200" value=val("address")/>
                                     })}
                                     <label for="w-stream">{t(locale, "workshop.f_stream")}</label>
-                                    <input id="w-stream" name="stream_url" type="url" inputmode="url" placeholder="https://" required=online value=form_value("stream_url") aria-describedby=described_by("stream_url", Some("w-stream-hint"))/>
+                                    <input id="w-stream" name="stream_url" type="url" inputmode="url" placeholder="https://" required=online value=val("stream_url") aria-describedby=described_by("stream_url", Some("w-stream-hint"))/>
                                     <p id="w-stream-hint" class="hint">{t(locale, "workshop.f_stream_hint")}</p>
                                     <FieldError field="stream_url"/>
                                     <label for="w-capacity">{t(locale, "workshop.f_capacity")}</label>
-                                    <input id="w-capacity" name="capacity" inputmode="numeric" value=form_value("capacity") aria-describedby=described_by("capacity", Some("w-capacity-hint"))/>
+                                    <input id="w-capacity" name="capacity" inputmode="numeric" value=val("capacity") aria-describedby=described_by("capacity", Some("w-capacity-hint"))/>
                                     <p id="w-capacity-hint" class="hint">{t(locale, "workshop.f_capacity_hint")}</p>
                                     <FieldError field="capacity"/>
                                     <fieldset class="choices">
@@ -137,10 +158,10 @@ pub fn NewWorkshopPage() -> impl IntoView {
                                         <option value="">{t(locale, "workshop.f_no_test")}</option>
                                         {f.quizzes.iter().map(|(v, label)| view! { <option value=v.clone() selected=*v == test>{label.clone()}</option> }).collect_view()}
                                     </select>
-                                    <label class="check"><input type="checkbox" name="registration" value="1" checked=form_value("registration") == "1"/> {t(locale, "workshop.f_registration")}</label>
-                                    <label class="check"><input type="checkbox" name="certificate" value="1" checked=form_value("certificate") == "1"/> {t(locale, "workshop.f_certificate")}</label>
+                                    <label class="check"><input type="checkbox" name="registration" value="1" checked=val("registration") == "1"/> {t(locale, "workshop.f_registration")}</label>
+                                    <label class="check"><input type="checkbox" name="certificate" value="1" checked=val("certificate") == "1"/> {t(locale, "workshop.f_certificate")}</label>
                                     <p class="hint">{t(locale, "workshop.f_certificate_hint")}</p>
-                                    <button type="submit" class="primary">{t(locale, "workshop.create")}</button>
+                                    <button type="submit" class="primary">{if editing.is_empty() { t(locale, "workshop.create") } else { t(locale, "workshop.save") }}</button>
                                 </form>
                             }.into_any()
                         }
@@ -258,8 +279,9 @@ fn Manage(view: ManageView) -> impl IntoView {
             <a class="button" href=format!("/lop/{id}")>{t(locale, "workshop.public_page")}</a>
             " " <a class="button" href=format!("/lop/{id}/ap-phich")>{t(locale, "workshop.poster")}</a>
             " " <a class="button" href=format!("/lop-tap-huan/{id}/danh-sach")>{t(locale, "workshop.sheet")}</a>
+            " " <a class="button" href=format!("/lop-tap-huan/moi?sua={id}")>{t(locale, "workshop.edit")}</a>
         </p>
-        {crate::authoring::course_page::done_note(&[("da-them", "workshop.added")])}
+        {crate::authoring::course_page::done_note(&[("da-them", "workshop.added"), ("da-sua", "workshop.saved")])}
         <FormError fields=&["phone", "w_name", "w_phone", "w_org", "w_region"]/>
         <section id="diem-danh" class="panel">
             <h2>{t(locale, "workshop.checkin")}</h2>
@@ -355,6 +377,15 @@ fn Manage(view: ManageView) -> impl IntoView {
                 <button type="submit">{t(locale, "workshop.save")}</button>
             </form>
         })}
+        // Cancelling takes a second tap: the summary opens the confirmation.
+        <details class="panel">
+            <summary>{t(locale, "workshop.cancel")}</summary>
+            <p>{t(locale, "workshop.cancel_hint")}</p>
+            <form method="post" action=CancelWorkshop::url()>
+                <input type="hidden" name="id" value=id.clone()/>
+                <button type="submit" class="danger">{t(locale, "workshop.cancel_confirm")}</button>
+            </form>
+        </details>
     }
 }
 

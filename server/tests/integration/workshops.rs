@@ -485,3 +485,77 @@ async fn people_register_before_the_day_once_and_within_the_places() {
         assert!(manage.contains("Đăng ký trước: 2 người (1 đã đến)") && manage.contains("Người Hai"), "{backend}: {manage}");
     }
 }
+
+#[tokio::test]
+async fn a_trainer_edits_a_workshop_and_cancels_it_and_it_leaves_the_pages_and_figures() {
+    for (backend, app) in TestApp::each_backend().await {
+        app.person("0933 000 061", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 062", "Cán Bộ Khác", "86", Some(("trainer", None))).await;
+        app.person("0933 000 063", "Cán Bộ Vĩnh Long", "86", Some(("official", Some("86")))).await;
+        app.person("0933 000 064", "Nguyễn Văn Học", "28756", None).await;
+        let trainer = app.signed_in("0933000061").await;
+        let id = workshop(&app, &trainer, "").await;
+        let secret = |app: &TestApp| {
+            let (pool, id) = (app.db.pool.clone(), id.clone());
+            async move { sqlx::query_scalar::<_, String>("SELECT checkin_secret FROM workshop WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
+        };
+        let before = secret(&app).await;
+        app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 000 064")]).await;
+        // The edit form opens with the workshop's values.
+        let (status, form, _) = app.get_with(&trainer, &format!("/lop-tap-huan/moi?sua={id}")).await;
+        assert_eq!(status, 200);
+        assert!(form.contains("value=\"Tập huấn chuyển đổi số cho HTX\"") && form.contains(&format!("name=\"id\" value=\"{id}\"")), "{backend}: {form}");
+        let (date, start) = local(-10);
+        let (_, end) = local(170);
+        let edit = |title: &'static str| {
+            let (id, date, start, end) = (id.clone(), date.clone(), start.clone(), end.clone());
+            move || {
+                vec![
+                    ("id".to_string(), id.clone()), ("province".into(), "86".into()), ("title".into(), title.into()), ("date".into(), date.clone()),
+                    ("start".into(), start.clone()), ("end".into(), end.clone()), ("region".into(), "28756".into()), ("address".into(), "Nhà văn hoá ấp 3".into()),
+                    ("stream_url".into(), String::new()), ("capacity".into(), "40".into()), ("course".into(), "mini".into()),
+                ]
+            }
+        };
+        let fields = edit("Chuyển đổi số cho HTX, buổi 2")();
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Another trainer may not change it.
+        let other = app.signed_in("0933000062").await;
+        let (status, _) = create(&app, &other, &pairs).await;
+        assert_eq!(status, 403, "{backend}");
+        let (status, loc) = create(&app, &trainer, &pairs).await;
+        assert_eq!((status, loc.as_str()), (303, format!("/lop-tap-huan/{id}?da-sua=1").as_str()), "{backend}");
+        let row: (String, String, i64) = sqlx::query_as("SELECT title, address, capacity FROM workshop WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(row, ("Chuyển đổi số cho HTX, buổi 2".to_string(), "Nhà văn hoá ấp 3".to_string(), 40), "{backend}");
+        let courses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_course WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(courses, 1, "{backend}: the unticked course is gone");
+        assert_eq!(secret(&app).await, before, "{backend}: the code on the screen does not change");
+        let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(people, 1, "{backend}: who came stays");
+        // A refused edit comes back to the edit form with what was sent.
+        let bad = edit("x")();
+        let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (_, loc) = create(&app, &trainer, &bad).await;
+        assert!(loc.contains(&format!("sua={id}")) && loc.contains("loi=workshop_title"), "{backend}: {loc}");
+
+        // Cancelled: gone from the trainer's list and the official's figures; its link says so.
+        let official = app.signed_in("0933000063").await;
+        let held = |c: reqwest::Client| {
+            let app = &app;
+            async move { app.get_with(&c, "/thong-ke").await.1 }
+        };
+        assert!(held(official.clone()).await.contains("Lớp đã tổ chức"), "{backend}");
+        let (_, loc) = app.post_form(&other, "/api/workshop_cancel", &[("id", &id)]).await;
+        assert!(loc.contains("loi=forbidden"), "{backend}: {loc}");
+        let (_, loc) = app.post_form(&trainer, "/api/workshop_cancel", &[("id", &id)]).await;
+        assert_eq!(loc, "/lop-tap-huan?da-huy=1", "{backend}");
+        let (_, list, _) = app.get_with(&trainer, "/lop-tap-huan").await;
+        assert!(!list.contains("buổi 2"), "{backend}: {list}");
+        let (status, page, _) = app.get_with(&app.browser(), &format!("/lop/{id}")).await;
+        assert!(status == 400 && page.contains("Lớp tập huấn này đã bị huỷ."), "{backend}: {status} {page}");
+        let me_id = app::db::user::id_by_phone(&app.db, &app::auth::normalize_phone("0933 000 063").unwrap()).await.unwrap().unwrap();
+        let me = app::auth::api::current_user(&app.db, &me_id).await.unwrap().unwrap();
+        let figures = app::dashboard::api::load(&app.db, &me, &app::dashboard::Filter::default()).await.unwrap().workshops;
+        assert_eq!((figures.held, figures.people), (0, 0), "{backend}");
+    }
+}
