@@ -189,18 +189,52 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// A local path to go back to after a form, never another site.
+/// A local path to go back to after a form, never another site (security review M-1, L-6). Browsers drop
+/// tabs and line breaks from a URL and read `\\` as `/`, so `/<TAB>/evil.example` would leave the site: any
+/// control, space or backslash refuses the path, in the text as sent and once percent-decoded. A control
+/// character would also make the redirect's header invalid.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let local = |p: &str| p.starts_with('/') && !p.starts_with("//") && !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    let decoded = percent_decoded(next);
+    if local(next) && decoded.as_deref().is_some_and(local) {
         next.to_string()
     } else {
         "/".to_string()
     }
 }
 
+/// `%XX` decoded (once); None when the result is not UTF-8 or an escape is broken.
+fn percent_decoded(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_stays_on_the_site_whatever_is_hidden_in_it() {
+        for bad in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example", "/ /evil.example",
+            "/\\evil.example", "/%09/evil.example", "/%2F/evil.example", "/%5C/evil.example", "/%0d%0aSet-Cookie:x=1", "https://evil.example", "/%zz"] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        for good in ["/", "/khoa-hoc/mini?tab=1#bai", "/lop/abc/diem-danh?ma=123456", "/t%C3%A0i-kho%E1%BA%A3n"] {
+            assert_eq!(safe_next(good), good);
+        }
+    }
 
     #[test]
     fn a_refused_form_goes_back_with_its_field_and_values_before_the_fragment() {

@@ -70,6 +70,18 @@ async fn the_language_choice_is_remembered_in_a_cookie() {
     // An open redirect is not possible.
     let res = app.client.get(format!("{}/ngon-ngu?lang=vi&next=//evil.example", app.base)).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/");
+    // Nor with a tab, a line break or a backslash hidden in it, which browsers drop or read as `/` (M-1).
+    for next in ["/%09/evil.example", "/%0A/evil.example", "/%5C/evil.example", "%09//evil.example"] {
+        let res = app.client.get(format!("{}/ngon-ngu?lang=vi&next={next}", app.base)).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/", "{next}");
+    }
+    // After signing in too; a control character there used to make the redirect panic (L-6).
+    app.person("0955 000 101", "Người Đọc", "28756", None).await;
+    for next in ["/\t/evil.example", "/\r\n/evil.example"] {
+        let c = app.browser();
+        let (status, loc) = app.post_form(&c, "/api/login", &[("phone", "0955 000 101"), ("password", "mat khau dung"), ("next", next)]).await;
+        assert_eq!((status, loc.as_str()), (302, "/"), "{next:?}");
+    }
 }
 
 #[tokio::test]
