@@ -61,12 +61,17 @@ mod inner {
             return Err(AppError::invalid("code", "too_many_lookups"));
         }
         let code = db::certificate::normalize_code(&code).ok_or(AppError::NotFound)?;
-        let (certificate, holder) = super::by_code(&db, &code).await?.ok_or(AppError::NotFound)?;
-        let can_revoke = match state::current_user() {
-            Some(u) if certificate.revoked_at.is_none() => may_revoke(&db, &u, &holder).await?,
-            _ => false,
+        let (mut certificate, holder) = super::by_code(&db, &code).await?.ok_or(AppError::NotFound)?;
+        // Staff of the holder's area see why a certificate was revoked; the public sees only that it was
+        // (security review M-9): the reason is an official's free text about a named person.
+        let staff = match state::current_user() {
+            Some(u) => may_revoke(&db, &u, &holder).await?,
+            None => false,
         };
-        Ok(Verification { certificate, can_revoke })
+        if !staff {
+            certificate.revoke_reason = None;
+        }
+        Ok(Verification { can_revoke: staff && certificate.revoked_at.is_none(), certificate })
     }
 
     pub(super) async fn revoke(code: String, reason: String) -> Result<(), AppError> {
