@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(middleware::from_fn(private_no_store))
         .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
         .layer(sessions)
         .layer(middleware::from_fn(same_origin))
@@ -162,6 +163,24 @@ pub fn log_path(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// Refuse cross-site state changes: a POST whose Origin (or Referer) names another host. Plain form posts
 /// from our own pages carry our Origin, so they work without JavaScript.
+/// Nothing personal stays in a shared phone's or a proxy's cache (security review M-4): pages, data and
+/// downloads answered to a signed-in person, and the pages that carry a one-time link, say
+/// `private, no-store` unless the handler chose its own caching. Scripts, styles, images and wasm are the
+/// same for everyone and keep theirs.
+async fn private_no_store(req: Request, next: Next) -> Response {
+    let signed_in = req.extensions().get::<Viewer>().is_some_and(|v| v.0.is_some());
+    let one_time = req.uri().path().starts_with("/mat-khau/");
+    let mut res = next.run(req).await;
+    if (signed_in || one_time) && !res.headers().contains_key(header::CACHE_CONTROL) {
+        let kind = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let shared = ["javascript", "text/css", "image/", "wasm", "font/"].iter().any(|k| kind.contains(k));
+        if !shared {
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        }
+    }
+    res
+}
+
 async fn same_origin(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -401,3 +401,22 @@ async fn a_refused_sign_up_comes_back_filled_in_with_the_message_beside_the_fiel
         assert_eq!(page.matches(message).count(), 1, "said once, beside the field");
     }
 }
+
+#[tokio::test]
+async fn nothing_personal_is_left_in_a_cache() {
+    let app = TestApp::start().await;
+    app.person("0955 000 201", "Người Học", "28756", None).await;
+    let c = app.signed_in("0955000201").await;
+    // Signed in: the pages and the data download say no-store (M-4).
+    for path in ["/tai-khoan", "/", "/khoa-hoc/mini", "/api/me", "/api/my_data"] {
+        let res = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let cc = res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(cc.contains("no-store"), "{path}: {cc:?}");
+    }
+    // An anonymous reader's lesson is not marked private.
+    let res = app.browser().get(format!("{}/khoa-hoc/mini", app.base)).send().await.unwrap();
+    assert!(!res.headers().get("cache-control").is_some_and(|v| v.to_str().unwrap().contains("no-store")));
+    // A one-time link's page is never stored, even for someone not signed in.
+    let res = app.browser().get(format!("{}/mat-khau/khong-hop-le", app.base)).send().await.unwrap();
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("no-store"));
+}
