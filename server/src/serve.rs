@@ -203,29 +203,46 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str); 4] = [
     ("0900000004", "Phạm Thị Quản Trị", "admin"),
 ];
 
-/// Create the demo accounts that are missing and print them.
+/// Create the demo accounts, loudly, and only where they can hurt nobody (security review M-10): in a
+/// database that holds no other account. Roles go only to accounts this call creates, so a real person who
+/// owns one of the demo numbers never becomes an admin with a published password.
 pub async fn create_demo_accounts(db: &Db) -> Result<(), ServerError> {
+    eprintln!();
+    eprintln!("  ***************************************************************");
+    eprintln!("  *  DEMO MODE: accounts with the published password taphuan-demo *");
+    eprintln!("  *  Never use --demo on a server that real people use.          *");
+    eprintln!("  ***************************************************************");
+    eprintln!();
+    let mut present = 0;
+    for (phone, _, _) in DEMO_ACCOUNTS {
+        let phone = app::auth::normalize_phone(phone).unwrap_or_default();
+        if db::user::id_by_phone(db, &phone).await?.is_some() {
+            present += 1;
+        }
+    }
+    if db::user::count_all(db).await? > present {
+        println!("Demo accounts NOT created: this database already holds other accounts.");
+        tracing::warn!("--demo ignored: the database holds accounts other than the demo ones");
+        return Ok(());
+    }
     let hash = app::auth::password::hash("taphuan-demo".into()).await.map_err(|e| ServerError::Config(e.to_string()))?;
     println!("Demo accounts (password: taphuan-demo):");
     for (phone, name, role) in DEMO_ACCOUNTS {
         let phone_n = app::auth::normalize_phone(phone).unwrap_or_default();
-        let id = match db::user::id_by_phone(db, &phone_n).await? {
-            Some(id) => id,
-            None => {
-                let new = db::user::NewUser {
-                    phone: &phone_n,
-                    full_name: name,
-                    org_name: "HTX Dừa Xanh (demo)",
-                    org_type: "hop-tac-xa",
-                    region_code: Some("28756"),
-                    password_hash: &hash,
-                };
-                db::user::insert_user(&db.pool, &new).await?
+        if db::user::id_by_phone(db, &phone_n).await?.is_none() {
+            let new = db::user::NewUser {
+                phone: &phone_n,
+                full_name: name,
+                org_name: "HTX Dừa Xanh (demo)",
+                org_type: "hop-tac-xa",
+                region_code: Some("28756"),
+                password_hash: &hash,
+            };
+            let id = db::user::insert_user(&db.pool, &new).await?;
+            if let Some(r) = app::auth::Role::parse(role).filter(|r| *r != app::auth::Role::Learner) {
+                let scope = (r == app::auth::Role::Official).then_some("86");
+                db::user::grant_role(db, &id, r, scope).await?;
             }
-        };
-        if let Some(r) = app::auth::Role::parse(role).filter(|r| *r != app::auth::Role::Learner) {
-            let scope = (r == app::auth::Role::Official).then_some("86");
-            db::user::grant_role(db, &id, r, scope).await?;
         }
         println!("  {role:<9} {phone}  {name}");
     }

@@ -61,6 +61,11 @@ pub async fn id_by_phone(db: &Db, phone: &str) -> Result<Option<String>, sqlx::E
     sqlx::query_scalar("SELECT id FROM app_user WHERE phone = $1").bind(phone).fetch_optional(&db.pool).await
 }
 
+/// How many accounts the database holds, deleted ones included.
+pub async fn count_all(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM app_user").fetch_one(&db.pool).await
+}
+
 /// The name of a live account, or None if the account is gone.
 pub async fn live_name(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT full_name FROM app_user WHERE id = $1 AND deleted_at IS NULL").bind(id).fetch_optional(&db.pool).await

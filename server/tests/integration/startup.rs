@@ -1,7 +1,7 @@
 //! Start-up as a deployment does it: several `taphuan serve` processes at once on one PostgreSQL, and a
 //! command line that never shows a secret.
 
-use crate::util::{copy_dir, fixtures};
+use crate::util::{copy_dir, fixtures, TestApp};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -109,4 +109,21 @@ fn help_never_prints_a_secret() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && help.contains("--database") && help.contains("TAPHUAN_DATABASE_URL"), "{help}");
     assert!(!help.contains("mat-khau-bi-mat") && !help.contains("bi-mat.example"), "{help}");
+}
+
+#[tokio::test]
+async fn demo_mode_makes_nobody_an_admin_and_stays_out_of_a_database_with_real_accounts() {
+    for (backend, app) in TestApp::each_backend().await {
+        // A real person owns the demo admin's number: --demo leaves them as they were (M-10).
+        let real = app.person("0900 000 004", "Người Thật", "28756", None).await;
+        server::create_demo_accounts(&app.db).await.unwrap();
+        assert!(app::db::user::roles(&app.db, &real).await.unwrap().is_empty(), "{backend}: no role for an existing account");
+        let trainer = app::db::user::id_by_phone(&app.db, &app::auth::normalize_phone("0900000002").unwrap()).await.unwrap();
+        assert!(trainer.is_some(), "{backend}: the missing demo accounts are made");
+    }
+    // A database that already holds someone else gets no demo account at all.
+    let app = TestApp::start().await;
+    app.person("0911 222 333", "Người Khác", "28756", None).await;
+    server::create_demo_accounts(&app.db).await.unwrap();
+    assert_eq!(app::db::user::count_all(&app.db).await.unwrap(), 1);
 }
