@@ -35,7 +35,8 @@ fn filter_cards(query: &str) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let needle = crate::text::fold(query);
+        // The characters the server drops from a search (see `db::bulk::contains_pattern`) are dropped here too.
+        let needle = crate::text::fold(query).replace(['%', '_', '\\'], "");
         let doc = document();
         let mut shown_total = 0;
         if let Ok(groups) = doc.query_selector_all("[data-group]") {

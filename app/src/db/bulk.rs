@@ -129,6 +129,13 @@ bind_vals!(sqlx::query_scalar(&self.text), self.vals.iter().cloned())
     }
 }
 
+/// `%<folded query>%` for a `LIKE` that finds the text anywhere, with the characters `LIKE` treats specially
+/// removed: `%` and `_`, and `\`, PostgreSQL's escape character (a search ending in `\` was an error there,
+/// security review L-5). Folded text is what the `*_key` columns hold.
+pub fn contains_pattern(query: &str) -> String {
+    format!("%{}%", crate::text::fold(query).replace(['%', '_', '\\'], ""))
+}
+
 /// The one SQL spelling of "inside the area at `path`" (the region itself or anything below it): appends
 /// ` AND (column = path OR (column >= 'path/' AND column < 'path0'))`, nothing when `path` is `''` (the
 /// whole country). `column` is the caller's constant, never input.

@@ -336,7 +336,7 @@ pub struct CourseCardRow {
 /// Catalog cards in catalog order (category order, then title), optionally filtered by a folded search text
 /// (matches title, summary, audience, lesson titles).
 pub async fn catalog(db: &Db, query: &str) -> Result<Vec<CourseCardRow>, sqlx::Error> {
-    let pattern = format!("%{}%", crate::text::fold(query).replace(['%', '_'], ""));
+    let pattern = super::bulk::contains_pattern(query);
     sqlx::query_as(
         "SELECT c.slug AS slug, r.title AS title, r.summary AS summary, r.category AS category,
            COALESCE(k.name_vi, r.category) AS category_vi, COALESCE(k.name_en, r.category) AS category_en,

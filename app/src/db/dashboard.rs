@@ -209,9 +209,9 @@ pub async fn learner_page(db: &Db, s: &Scope, search: &str, after: Option<(&str,
         "SELECT u.id AS id, u.full_name AS name, u.name_key AS name_key, u.org_name AS org_name, u.org_type AS org_type,
            u.region_code AS region_code FROM app_user u WHERE u.deleted_at IS NULL",
     );
-    let key = crate::text::fold(search).replace(['%', '_'], "");
-    if !key.is_empty() {
-        let p = q.val(Val::Text(format!("%{key}%")));
+    let pattern = super::bulk::contains_pattern(search);
+    if pattern != "%%" {
+        let p = q.val(Val::Text(pattern));
         q.push(&format!(" AND u.name_key LIKE {p}"));
     }
     if let Some((k, id)) = after {

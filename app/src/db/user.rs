@@ -369,7 +369,7 @@ pub async fn list(db: &Db, query: &str, scope: Option<&str>, limit: i64) -> Resu
     // A phone number in any typed form finds its account; anything else searches folded names.
     let pattern = match crate::text::normalize_phone(query) {
         Some(phone) => phone,
-        None => format!("%{}%", crate::text::fold(query).replace(['%', '_'], "")),
+        None => super::bulk::contains_pattern(query),
     };
     let mut q = Sql::new(
         "SELECT u.id AS id, u.phone AS phone, u.full_name AS full_name, u.org_name AS org_name, u.org_type AS org_type, r.name AS region

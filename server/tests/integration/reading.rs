@@ -217,3 +217,19 @@ fn khoa_is_spelt_one_way_in_the_interface_and_the_courses() {
         assert!(!nfc.to_lowercase().contains("khóa"), "{} writes \"khóa\"; the product writes \"khoá\"", file.display());
     }
 }
+
+#[tokio::test]
+async fn a_search_ending_in_a_backslash_is_an_ordinary_search_on_both_databases() {
+    for (backend, app) in TestApp::each_backend().await {
+        // A stray `\` is dropped like `%` and `_`: it used to escape the pattern's closing `%` on PostgreSQL
+        // and to be searched for literally on SQLite, so nothing was found (L-5).
+        let (status, page) = app.get("/?q=m%E1%BA%ABu%5C").await;
+        assert!(status == 200 && page.contains("Khoá mẫu chuyển đổi số"), "{backend}: catalog: {page}");
+        app.person("0955 000 301", "Quản Trị", "86", Some(("admin", None))).await;
+        app.person("0955 000 302", "Xuân Thủy", "28756", None).await;
+        let admin = app.signed_in("0955000301").await;
+        let (status, page, _) = app.get_with(&admin, "/quan-tri?q=xuan%5C").await;
+        assert!(status == 200 && page.contains("Xuân Thủy"), "{backend}: people: {page}");
+        assert_eq!(app.get_with(&admin, "/thong-ke/nguoi-hoc?q=x%5C").await.0, 200, "{backend}");
+    }
+}
