@@ -92,12 +92,11 @@ fn check_xlsx(bytes: &[u8]) -> Result<(), String> {
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| format!("xlsx: {e}"))?;
         let shared_strings = entry.name().map_err(|e| format!("xlsx: {e}"))?.to_ascii_lowercase().ends_with("sharedstrings.xml");
-        let mut head = Vec::new();
         let mut limited = (&mut entry).take(MAX_UNPACKED - total + 1);
+        let mut kept = Vec::new();
         let n = if shared_strings {
-            // Only the start is kept: the <sst> element and its counts come first.
-            let n = (&mut limited).take(4096).read_to_end(&mut head).map_err(|e| format!("xlsx: {e}"))? as u64;
-            n + std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| format!("xlsx: {e}"))?
+            // Kept whole (the cap bounds it) so that every `uniqueCount` in it is seen, wherever it sits.
+            limited.read_to_end(&mut kept).map_err(|e| format!("xlsx: {e}"))? as u64
         } else {
             std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| format!("xlsx: {e}"))?
         };
@@ -105,23 +104,46 @@ fn check_xlsx(bytes: &[u8]) -> Result<(), String> {
         if total > MAX_UNPACKED {
             return Err(too_big());
         }
-        if shared_strings && declared_count(&head, "uniqueCount").is_some_and(|c| c > (MAX_ROWS * MAX_COLS) as u64) {
+        if shared_strings && largest_declared(&kept, "uniqueCount").is_some_and(|c| c > (MAX_ROWS * MAX_COLS) as u64) {
             return Err(too_many_rows());
         }
     }
     Ok(())
 }
 
-/// The number in ` name="…"` within the first element of `xml`, if any. A count too long for u64 reads as the
-/// largest one, so it is refused rather than ignored.
-fn declared_count(xml: &[u8], name: &str) -> Option<u64> {
-    let text = String::from_utf8_lossy(xml);
-    let at = text.find(&format!(" {name}=\""))? + name.len() + 3;
-    let digits: String = text[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() {
-        return None;
+/// The largest number given to attribute `name` anywhere in `xml`, however it is written (spaces around `=`,
+/// either quote, in a comment or not): calamine's XML reader finds the attribute wherever it is, so this
+/// check must not miss a spelling that reader accepts. A number too long for u64 reads as the largest one,
+/// so it is refused rather than ignored.
+fn largest_declared(xml: &[u8], name: &str) -> Option<u64> {
+    let mut largest = None;
+    let mut rest = xml;
+    while let Some(at) = rest.windows(name.len()).position(|w| w == name.as_bytes()) {
+        rest = &rest[at + name.len()..];
+        let mut i = 0;
+        let skip_space = |i: &mut usize| {
+            while rest.get(*i).is_some_and(|b| b.is_ascii_whitespace()) {
+                *i += 1;
+            }
+        };
+        skip_space(&mut i);
+        if rest.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        skip_space(&mut i);
+        if !matches!(rest.get(i), Some(b'"') | Some(b'\'')) {
+            continue;
+        }
+        i += 1;
+        let digits: Vec<u8> = rest[i..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+        if digits.is_empty() {
+            continue;
+        }
+        let n = std::str::from_utf8(&digits).ok().and_then(|d| d.parse::<u64>().ok()).unwrap_or(u64::MAX);
+        largest = Some(largest.map_or(n, |l: u64| l.max(n)));
     }
-    Some(digits.parse().unwrap_or(u64::MAX))
+    largest
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {

@@ -329,7 +329,24 @@ fn hostile_files() -> Vec<(&'static str, Vec<u8>)> {
         format!("{}1000000000000{}", &x[..at], &x[end..])
     });
     let bomb = rewrite_entry(&workbook(|_| {}), "xl/worksheets/sheet1.xml", |x| x.replacen("<sheetData>", &format!("<sheetData>{}", " ".repeat(40 << 20)), 1));
-    vec![("corners.xlsx", corners), ("huge-count.xlsx", huge_count), ("bomb.xlsx", bomb)]
+    // The same count written as an XML reader accepts it but a text search might miss: after a line break, in
+    // single quotes, with spaces around `=`, behind a decoy in a comment, and after 8 KB of padding.
+    let count_as = |attr: &'static str| {
+        rewrite_entry(&workbook(|_| {}), "xl/sharedStrings.xml", move |x| {
+            let start = x.find("<sst").unwrap();
+            let end = start + x[start..].find('>').unwrap();
+            format!("{}<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"{attr}>{}", &x[..start], &x[end + 1..])
+        })
+    };
+    let newline = count_as("\nuniqueCount=\"1000000000000\"");
+    let quotes = count_as(" uniqueCount='1000000000000'");
+    let spaces = count_as(" uniqueCount = \"1000000000000\"");
+    let decoy = rewrite_entry(&count_as(" uniqueCount=\"1000000000000\""), "xl/sharedStrings.xml", |x| x.replacen("<sst", "<!-- uniqueCount=\"1\" --><sst", 1));
+    let padded = rewrite_entry(&count_as(" uniqueCount=\"1000000000000\""), "xl/sharedStrings.xml", |x| x.replacen("<sst", &format!("<!-- {} --><sst", "x".repeat(8192)), 1));
+    vec![
+        ("corners.xlsx", corners), ("huge-count.xlsx", huge_count), ("bomb.xlsx", bomb), ("newline.xlsx", newline), ("quotes.xlsx", quotes),
+        ("spaces.xlsx", spaces), ("decoy.xlsx", decoy), ("padded.xlsx", padded),
+    ]
 }
 
 /// The parser runs in a child process capped at 1 GiB of address space, so an abort fails this test, not the
