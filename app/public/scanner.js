@@ -15,12 +15,17 @@ if (box) {
   const input = box.querySelector("#scan-code");
   const note = box.querySelector("[role=status]");
 
-  // The queue: [{record, code, at, status}], status "waiting" until the server's answer replaces it.
+  // The queue: [{record, code, at, status}], status "waiting" until the server's answer replaces it. Kept in
+  // memory too, so a scan survives (until the page closes) even where storage is full or switched off.
+  let memory = null;
   const load = () => {
-    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (_) { return []; }
+    if (memory) return memory.map((e) => ({ ...e }));
+    try { memory = JSON.parse(localStorage.getItem(key) || "[]"); } catch (_) { memory = []; }
+    return memory.map((e) => ({ ...e }));
   };
   const save = (entries) => {
-    try { localStorage.setItem(key, JSON.stringify(entries)); } catch (_) { /* storage full: the list still shows */ }
+    memory = entries.map((e) => ({ ...e }));
+    try { localStorage.setItem(key, JSON.stringify(entries)); } catch (_) { /* kept in memory */ }
   };
   // "new Nguyễn Văn A" -> "Đã điểm danh: Nguyễn Văn A", in the page's language.
   const shown = (status) => {
@@ -49,20 +54,32 @@ if (box) {
     try {
       for (const e of load().filter((x) => x.status === "waiting")) {
         let res;
+        let answer;
+        // On 2G a request can hang for minutes: give up after 15 seconds and try again on the next pass.
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(), 15_000);
         try {
           res = await fetch(`/lop-tap-huan/${workshop}/quet`, {
             method: "POST",
-            body: new URLSearchParams({ code: e.code, record: e.record, at: String(e.at) }),
+            body: new URLSearchParams({ code: e.code, record: e.record, at: String(e.at), sent: String(Date.now()) }),
             credentials: "same-origin",
+            signal: abort.signal,
           });
+          answer = (await res.text()).trim();
         } catch (_) {
-          break; // no signal: try again later
+          break; // no signal: keep it waiting
+        } finally {
+          clearTimeout(timer);
         }
-        if (res.status !== 200) break; // the server is away or refused the form: keep it waiting
-        const answer = (await res.text()).trim();
+        if (res.status === 401 || res.status === 403) {
+          note.textContent = label("signIn"); // signed out: nothing can be sent until the trainer signs in again
+          break;
+        }
+        if (res.status >= 500) break; // the server is away: keep it waiting
+        // 200 is the server's answer; any other refusal marks this scan and lets the next ones through.
         const entries = load();
         const x = entries.find((y) => y.record === e.record);
-        if (x) x.status = answer;
+        if (x) x.status = res.status === 200 ? answer : "refused";
         save(entries);
         show();
       }
@@ -97,11 +114,15 @@ if (box) {
     }
   });
 
+  let scanning = false;
   box.querySelector(".scan-camera").addEventListener("click", async () => {
-    if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
+    if (scanning) return; // one camera stream and one timer, however often it is tapped
+    const formats = "BarcodeDetector" in window && BarcodeDetector.getSupportedFormats ? await BarcodeDetector.getSupportedFormats().catch(() => []) : [];
+    if (!formats.includes("qr_code") || !navigator.mediaDevices) {
       note.textContent = label("noCamera");
       return;
     }
+    scanning = true;
     try {
       const detector = new BarcodeDetector({ formats: ["qr_code"] });
       const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
@@ -121,6 +142,7 @@ if (box) {
         busy = false;
       }, 400);
     } catch (_) {
+      scanning = false;
       note.textContent = label("noCamera");
     }
   });

@@ -161,8 +161,6 @@ pub fn log_path(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Refuse cross-site state changes: a POST whose Origin (or Referer) names another host. Plain form posts
-/// from our own pages carry our Origin, so they work without JavaScript.
 /// Nothing personal stays in a shared phone's or a proxy's cache (security review M-4): pages, data and
 /// downloads answered to a signed-in person, and the pages that carry a one-time link, say
 /// `private, no-store` unless the handler chose its own caching. Scripts, styles, images and wasm are the
@@ -181,6 +179,8 @@ async fn private_no_store(req: Request, next: Next) -> Response {
     res
 }
 
+/// Refuse cross-site state changes: a POST whose Origin (or Referer) names another host. Plain form posts
+/// from our own pages carry our Origin, so they work without JavaScript.
 async fn same_origin(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");

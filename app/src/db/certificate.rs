@@ -43,13 +43,14 @@ pub async fn course_id(db: &Db, slug: &str) -> Result<Option<String>, sqlx::Erro
 }
 
 /// Course certificates and certificates of attendance, as one list: `kind` tells them apart, and for
-/// attendance the "course" columns hold the workshop's title and id.
+/// attendance the "course" columns hold the workshop's title and id, and the date is the day it was held (a
+/// sheet typed in the next day still certifies the day itself).
 const BOTH: &str = "SELECT c.code AS code, c.user_id AS user_id, c.holder_name AS holder_name, c.course_title AS course_title,
     c.hours AS hours, c.issued_at AS issued_at, c.revoked_at AS revoked_at, c.revoke_reason AS revoke_reason,
     co.slug AS course_slug, 'completion' AS kind
   FROM certificate c JOIN course co ON co.id = c.course_id
   UNION ALL
-  SELECT a.code, a.user_id, a.holder_name, a.workshop_title, a.hours, a.issued_at, a.revoked_at, a.revoke_reason,
+  SELECT a.code, a.user_id, a.holder_name, a.workshop_title, a.hours, a.held_at, a.revoked_at, a.revoke_reason,
     a.workshop_id, 'attendance'
   FROM attendance_certificate a";
 

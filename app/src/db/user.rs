@@ -491,6 +491,14 @@ pub async fn rate_hit(db: &Db, key: &str, limit: i64, window_ms: i64) -> Result<
     Ok(count <= limit)
 }
 
+/// How many hits `key` has had in the current window of `window_ms`, without adding one.
+pub async fn rate_count(db: &Db, key: &str, window_ms: i64) -> Result<i64, sqlx::Error> {
+    Ok(match counter(db, key).await? {
+        Some(c) if now_ms() - c.updated_at < window_ms => c.failures,
+        _ => 0,
+    })
+}
+
 /// Forget throttle and rate-limit counters untouched for a day.
 pub async fn prune_throttle(db: &Db) -> Result<u64, sqlx::Error> {
     let now = now_ms();

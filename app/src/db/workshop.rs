@@ -191,6 +191,7 @@ pub async fn check_in(db: &Db, workshop: &WorkshopRow, user_id: &str, how: &str,
 
 /// The check-in inside the caller's transaction (the scan write path records it with its ledger entry).
 pub(crate) async fn check_in_in(tx: &mut sqlx::AnyConnection, workshop: &WorkshopRow, user_id: &str, how: &str, mode: &str, by: &str) -> Result<CheckIn, sqlx::Error> {
+    lock_places(&mut *tx, &workshop.id).await?;
     let inserted = sqlx::query(
         "INSERT INTO workshop_attendance (workshop_id, user_id, how, mode, checked_in_at, checked_in_by)
          SELECT $1, $2, $3, $4, $5, $6 WHERE $7 = 0 OR (SELECT COUNT(*) FROM workshop_attendance WHERE workshop_id = $1) < $7
@@ -260,8 +261,18 @@ pub enum Registration {
     Full,
 }
 
+/// Take the workshop's row lock for the rest of the transaction. The count-then-insert that guards the
+/// places is one statement, but under PostgreSQL's READ COMMITTED two transactions can both see the last free
+/// place; holding the row serialises them. (SQLite runs one writer at a time anyway.)
+async fn lock_places(tx: &mut sqlx::AnyConnection, workshop_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workshop SET capacity = capacity WHERE id = $1").bind(workshop_id).execute(&mut *tx).await?;
+    Ok(())
+}
+
 /// Register a person, once. The capacity is checked in the same statement, as at check-in.
 pub async fn register(db: &Db, workshop: &WorkshopRow, user_id: &str) -> Result<Registration, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    lock_places(&mut tx, &workshop.id).await?;
     let inserted = sqlx::query(
         "INSERT INTO workshop_registration (workshop_id, user_id, registered_at)
          SELECT $1, $2, $3 WHERE $4 = 0 OR (SELECT COUNT(*) FROM workshop_registration WHERE workshop_id = $1) < $4
@@ -271,9 +282,10 @@ pub async fn register(db: &Db, workshop: &WorkshopRow, user_id: &str) -> Result<
     .bind(user_id)
     .bind(now_ms())
     .bind(workshop.capacity)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
+    tx.commit().await?;
     if inserted == 1 {
         return Ok(Registration::New);
     }

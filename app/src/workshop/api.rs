@@ -39,7 +39,8 @@ mod ssr {
     pub(crate) async fn as_trainer(db: &db::Db, me: Option<CurrentUser>, id: &str) -> Result<(CurrentUser, WorkshopRow), AppError> {
         let me = me.ok_or(AppError::Unauthorized)?;
         let w = db::workshop::get(db, id).await?.ok_or(AppError::NotFound)?;
-        if w.created_by != me.id && !me.is_admin() {
+        // Its creator while still a trainer (a revoked role stops them at once), or an admin.
+        if !me.is_admin() && (w.created_by != me.id || !me.has(Role::Trainer)) {
             tracing::warn!(user = %me.id, workshop = %id, "workshop refused: not its trainer");
             return Err(AppError::Forbidden);
         }
@@ -52,16 +53,24 @@ mod ssr {
         Ok((db, me, w))
     }
 
-    /// Check-in is rate-limited per address and per workshop: a script cannot guess codes.
-    pub(crate) async fn checkin_rate(db: &db::Db, workshop_id: &str, addr: &str) -> Result<(), AppError> {
-        let by_addr = db::user::rate_hit(db, &format!("checkin:addr:{addr}"), 30, 60_000).await?;
-        let by_workshop = db::user::rate_hit(db, &format!("checkin:ws:{workshop_id}"), 600, 60_000).await?;
-        if by_addr && by_workshop {
-            Ok(())
-        } else {
-            tracing::warn!(workshop = %workshop_id, "check-in rate limit");
-            Err(AppError::invalid("code", "throttled"))
+    /// Refuse a check-in from someone who has just guessed wrong too often, even with a right code: if a
+    /// right code still went through, guessing would simply go on. Only that person waits; nobody else
+    /// (security review of the workshops: a workshop-wide limit let one client lock a whole hall out).
+    pub(crate) async fn checkin_guard(db: &db::Db, who: &str) -> Result<(), AppError> {
+        if db::user::rate_count(db, &format!("checkin:{who}"), 60_000).await? >= super::super::CHECKIN_WRONG_PER_MINUTE {
+            tracing::warn!(who = %who, "check-in refused: too many wrong codes");
+            return Err(AppError::invalid("code", "throttled"));
         }
+        Ok(())
+    }
+
+    /// Count a wrong code against `who`, and log a workshop that draws many (a distributed guess).
+    pub(crate) async fn checkin_wrong(db: &db::Db, workshop_id: &str, who: &str) -> Result<(), AppError> {
+        db::user::rate_hit(db, &format!("checkin:{who}"), super::super::CHECKIN_WRONG_PER_MINUTE, 60_000).await?;
+        if !db::user::rate_hit(db, &format!("checkin-ws:{workshop_id}"), 600, 60_000).await? {
+            tracing::warn!(workshop = %workshop_id, "many wrong check-in codes for one workshop");
+        }
+        Ok(())
     }
 
     /// Why a self check-in with `code` at `now` is refused, if it is.
@@ -108,6 +117,7 @@ async fn workshops_inner() -> Result<Vec<WorkshopView>, AppError> {
 /// A workshop's current values as its form names them (`course` repeated), to edit it.
 #[server(endpoint = "workshop_edit", input = server_fn::codec::GetUrl)]
 pub async fn get_edit(id: String) -> Result<Vec<(String, String)>, AppError> {
+    let id = super::clean_id(&id);
     crate::state::with_status(edit_inner(id).await)
 }
 
@@ -140,6 +150,7 @@ async fn edit_inner(id: String) -> Result<Vec<(String, String)>, AppError> {
 /// Cancel a workshop (its trainer or an admin): it leaves the pages and the figures.
 #[server(endpoint = "workshop_cancel")]
 pub async fn cancel_workshop(id: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let r = async {
         let (db, me, w) = trainer_here(&id).await?;
         crate::db::workshop::cancel(&db, &w.id).await?;
@@ -181,6 +192,7 @@ async fn new_form_inner(province: String) -> Result<NewWorkshopForm, AppError> {
 /// `/lop-tap-huan/:id`.
 #[server(endpoint = "workshop_manage", input = server_fn::codec::GetUrl)]
 pub async fn get_manage(id: String) -> Result<ManageView, AppError> {
+    let id = super::clean_id(&id);
     crate::state::with_status(manage_inner(id).await)
 }
 
@@ -246,6 +258,7 @@ async fn manage_inner(id: String) -> Result<ManageView, AppError> {
 /// `/lop/:id`: anyone may see a workshop; signed-in people see their own check-in and test.
 #[server(endpoint = "workshop", input = server_fn::codec::GetUrl)]
 pub async fn get_public(id: String) -> Result<PublicView, AppError> {
+    let id = super::clean_id(&id);
     crate::state::with_status(public_inner(id).await)
 }
 
@@ -290,6 +303,7 @@ async fn public_inner(id: String) -> Result<PublicView, AppError> {
 /// A signed-in person registers before the day, once; the capacity bounds registrations.
 #[server(endpoint = "workshop_register")]
 pub async fn register(id: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let r = register_inner(&id).await;
     crate::state::finish_form(r, &format!("/lop/{id}?da-dang-ky=1"), &format!("/lop/{id}"))
 }
@@ -319,6 +333,7 @@ async fn register_inner(id: &str) -> Result<(), AppError> {
 /// A signed-in person checks in with the code on the screen (or, for a livestream, from its page).
 #[server(endpoint = "workshop_checkin")]
 pub async fn check_in(id: String, code: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let r = check_in_inner(&id, &code).await;
     let back = format!("/lop/{id}/diem-danh?ma={}", crate::text::urlencode(code.trim()));
     crate::state::finish_form(r, &format!("/lop/{id}?da-diem-danh=1"), &back)
@@ -330,8 +345,12 @@ async fn check_in_inner(id: &str, code: &str) -> Result<(), AppError> {
     let me = crate::state::require_user()?;
     let db = crate::state::db()?;
     let w = db::workshop::get(&db, id).await?.ok_or(AppError::NotFound)?;
-    checkin_rate(&db, id, &crate::state::client_addr()).await?;
+    let who = format!("user:{}", me.id);
+    checkin_guard(&db, &who).await?;
     if let Some(e) = checkin_refusal(&w, code, db::now_ms()) {
+        if matches!(&e, AppError::Invalid { code, .. } if code == "checkin_code") {
+            checkin_wrong(&db, id, &who).await?;
+        }
         return Err(e);
     }
     let mode = if w.region_code.is_none() { "stream" } else { "hall" };
@@ -345,6 +364,7 @@ async fn check_in_inner(id: &str, code: &str) -> Result<(), AppError> {
 /// The trainer checks someone in by their phone number.
 #[server(endpoint = "workshop_checkin_phone")]
 pub async fn check_in_phone(id: String, phone: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let r = check_in_phone_inner(&id, &phone).await;
     let back = format!("/lop-tap-huan/{id}#diem-danh");
     crate::state::finish_form_keeping(r, &format!("/lop-tap-huan/{id}?da-them=1#diem-danh"), &back, &[("phone", &phone)])
@@ -354,6 +374,9 @@ pub async fn check_in_phone(id: String, phone: String) -> Result<(), AppError> {
 async fn check_in_phone_inner(id: &str, phone: &str) -> Result<(), AppError> {
     use crate::db::{self, workshop::CheckIn};
     let (db, me, w) = trainer_here(id).await?;
+    if !trainer_window_open(&w, db::now_ms()) {
+        return Err(AppError::invalid("phone", "checkin_closed_trainer"));
+    }
     let phone = crate::text::normalize_phone(phone).ok_or(AppError::invalid("phone", "phone_invalid"))?;
     let user = db::user::id_by_phone(&db, &phone).await?.ok_or(AppError::invalid("phone", "checkin_no_person"))?;
     let mode = if w.region_code.is_none() { "stream" } else { "hall" };
@@ -368,6 +391,7 @@ async fn check_in_phone_inner(id: &str, phone: &str) -> Result<(), AppError> {
 /// (they set one with a link later), and the line is marked as added by hand.
 #[server(endpoint = "workshop_walk_in")]
 pub async fn walk_in(id: String, full_name: String, phone: String, org_name: String, org_type: String, region: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let keep = [("w_name", full_name.clone()), ("w_phone", phone.clone()), ("w_org", org_name.clone())];
     let r = walk_in_inner(&id, &full_name, &phone, &org_name, &org_type, &region).await;
     let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -378,6 +402,9 @@ pub async fn walk_in(id: String, full_name: String, phone: String, org_name: Str
 async fn walk_in_inner(id: &str, full_name: &str, phone: &str, org_name: &str, org_type: &str, region: &str) -> Result<(), AppError> {
     use crate::db::{self, workshop::CheckIn};
     let (db, me, w) = trainer_here(id).await?;
+    if !trainer_window_open(&w, db::now_ms()) {
+        return Err(AppError::invalid("w_name", "checkin_closed_trainer"));
+    }
     let name = crate::text::nfc(full_name.trim());
     if name.chars().count() < 2 || name.chars().count() > 100 {
         return Err(AppError::invalid("w_name", "name_invalid"));
@@ -386,15 +413,19 @@ async fn walk_in_inner(id: &str, full_name: &str, phone: &str, org_name: &str, o
     if !crate::auth::ORG_TYPES.contains(&org_type) {
         return Err(AppError::invalid("w_org", "org_type_invalid"));
     }
+    // The person's commune: the one given, else the workshop's. A livestream has none, so the account is
+    // made without one (the person sets it later, like any account from a class list).
     let region = region.trim();
-    let region = if region.is_empty() { w.region_code.clone().unwrap_or_default() } else { region.to_string() };
-    if db::region::describe(&db, &region).await?.is_none() {
-        return Err(AppError::invalid("w_region", "region_invalid"));
+    let region = if region.is_empty() { w.region_code.clone() } else { Some(region.to_string()) };
+    if let Some(r) = &region {
+        if db::region::describe(&db, r).await?.is_none() {
+            return Err(AppError::invalid("w_region", "region_invalid"));
+        }
     }
     let user = match db::user::id_by_phone(&db, &phone).await? {
         Some(u) => u,
         None => {
-            let new = db::user::NewUser { phone: &phone, full_name: &name, org_name: org_name.trim(), org_type, region_code: Some(&region), password_hash: "" };
+            let new = db::user::NewUser { phone: &phone, full_name: &name, org_name: org_name.trim(), org_type, region_code: region.as_deref(), password_hash: "" };
             match db::user::insert_user(&db.pool, &new).await {
                 Ok(id) => id,
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => db::user::id_by_phone(&db, &phone).await?.ok_or(AppError::Internal)?,
@@ -413,6 +444,7 @@ async fn walk_in_inner(id: &str, full_name: &str, phone: &str, org_name: &str, o
 /// Start the before (`truoc`) or after (`sau`) test, or go back to it.
 #[server(endpoint = "workshop_test")]
 pub async fn start_test(id: String, phase: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     match start_test_inner(&id, &phase).await {
         Ok(url) => crate::state::finish_form(Ok(()), &url, &format!("/lop/{id}")),
         Err(e) => crate::state::finish_form(Err(e), &format!("/lop/{id}"), &format!("/lop/{id}")),
@@ -451,6 +483,7 @@ async fn start_test_inner(id: &str, phase: &str) -> Result<String, AppError> {
 /// The recording's address, after the session.
 #[server(endpoint = "workshop_recording")]
 pub async fn set_recording(id: String, url: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let r = recording_inner(&id, &url).await;
     crate::state::finish_form(r, &format!("/lop-tap-huan/{id}"), &format!("/lop-tap-huan/{id}"))
 }
@@ -469,6 +502,7 @@ async fn recording_inner(id: &str, url: &str) -> Result<(), AppError> {
 /// The poster's workshop and a QR code of its page.
 #[server(endpoint = "workshop_poster", input = server_fn::codec::GetUrl)]
 pub async fn get_poster(id: String) -> Result<(PublicView, Html), AppError> {
+    let id = super::clean_id(&id);
     crate::state::with_status(poster_inner(id).await)
 }
 
@@ -527,6 +561,7 @@ async fn personal_code_inner(code: String) -> Result<PersonalCodeView, AppError>
 /// phone's own camera app, without JavaScript).
 #[server(endpoint = "workshop_checkin_code")]
 pub async fn check_in_code(id: String, code: String) -> Result<(), AppError> {
+    let id = super::clean_id(&id);
     let r = check_in_code_inner(&id, &code).await;
     crate::state::finish_form(r, &format!("/lop-tap-huan/{id}?da-them=1#diem-danh"), &format!("/ma/{}", crate::text::urlencode(code.trim())))
 }

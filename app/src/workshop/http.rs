@@ -7,7 +7,7 @@
 //!   with the record id the phone gave it; answered in plain text (`new|already|full <name>`, `unknown`,
 //!   `deleted`, `closed`, `conflict`), so the scanner island needs no serialisation code.
 
-use super::api::{as_trainer, checkin_rate, checkin_refusal};
+use super::api::{as_trainer, checkin_guard, checkin_refusal, checkin_wrong};
 use crate::db::{self, workshop::CheckIn};
 use crate::error::AppError;
 use crate::i18n::{t, Locale};
@@ -152,10 +152,14 @@ async fn sign_up_and_check_in(
     let back = format!("/lop/{id}/diem-danh?ma={}&tinh={}", crate::text::urlencode(form.code.trim()), crate::text::urlencode(&form.province));
     let keep = [("full_name", form.full_name.as_str()), ("phone", form.phone.as_str()), ("org_name", form.org_name.as_str()), ("org_type", form.org_type.as_str()), ("region", form.region.as_str())];
     let refuse = |e: &AppError| Redirect::to(&form_back_url(&back, e, &keep)).into_response();
-    if let Err(e) = checkin_rate(&state.db, &id, &addr.0).await {
+    let who = format!("addr:{}", addr.0);
+    if let Err(e) = checkin_guard(&state.db, &who).await {
         return Ok(refuse(&e));
     }
     if let Some(e) = checkin_refusal(&w, &form.code, db::now_ms()) {
+        if matches!(&e, AppError::Invalid { code, .. } if code == "checkin_code") {
+            checkin_wrong(&state.db, &id, &who).await?;
+        }
         return Ok(refuse(&e));
     }
     let account = crate::auth::api::NewAccount {
@@ -243,6 +247,9 @@ struct Scan {
     record: String,
     #[serde(default)]
     at: Option<i64>,
+    /// The phone's clock when it sent this: with `at`, how long ago the scan was, whatever that clock says.
+    #[serde(default)]
+    sent: Option<i64>,
 }
 
 /// A scanned check-in, exactly once whatever is resent.
@@ -270,14 +277,20 @@ async fn scanned(State(state): State<AppState>, Extension(viewer): Extension<Vie
     if deleted {
         return Ok(text("deleted".into()));
     }
-    // The window is judged at the scan's own time when the phone says (a queue synced after the session),
-    // but never later than now.
-    let at = scan.at.filter(|t| *t <= db::now_ms() && *t > w.starts_at - 86_400_000).unwrap_or_else(db::now_ms);
+    // The window is judged at the scan's own time (a queue synced after the session). A phone's clock may be
+    // off by hours, so the time is taken as "this long before now" (`sent - at`) on the server's clock when
+    // the phone says both; never later than now, nor more than a day before the start.
+    let now = db::now_ms();
+    let at = match (scan.at, scan.sent) {
+        (Some(at), Some(sent)) if sent >= at => Some(now - (sent - at)),
+        (at, _) => at,
+    };
+    let at = at.filter(|t| *t <= now && *t > w.starts_at - 86_400_000).unwrap_or(now);
     if !super::checkin_open(w.starts_at, w.ends_at, at) {
         return Ok(text("closed".into()));
     }
     let mode = if w.region_code.is_none() { "stream" } else { "hall" };
-    let stored = scanned_check_in(&state.db, &ScannedCheckIn { record_id: record, workshop: &w, user_id: &user, by: &me.id, mode, device_at: scan.at }).await?;
+    let stored = scanned_check_in(&state.db, &ScannedCheckIn { record_id: record, workshop: &w, user_id: &user, by: &me.id, mode, device_at: Some(at) }).await?;
     let outcome = match stored {
         Stored::New(o) | Stored::Replayed(o) => o,
         Stored::Conflict => return Ok(text("conflict".into())),

@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 
 /// How long the check-in code stays valid: a photo of it sent home is stale within minutes.
 pub const CODE_WINDOW_MS: i64 = 5 * 60_000;
+/// Wrong check-in codes allowed per minute to one person (the account, or the address of someone not signed
+/// in). Right codes never count, so a hall of people behind one Wi-Fi address checks in freely.
+pub const CHECKIN_WRONG_PER_MINUTE: i64 = 20;
 /// Check-in opens this long before the start and closes this long after the end.
 pub const CHECKIN_MARGIN_MS: i64 = 30 * 60_000;
 
@@ -160,6 +163,23 @@ pub fn code_at(secret: &str, ms: i64) -> String {
 pub fn code_valid(secret: &str, code: &str, now: i64) -> bool {
     let code = code.trim();
     code.len() == 6 && (code == code_at(secret, now) || code == code_at(secret, now - CODE_WINDOW_MS))
+}
+
+/// How long after the end the trainer may still add people from the paper sheet (by phone or by hand).
+pub const SHEET_GRACE_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Whether the trainer may check someone in at `now`: from when check-in opens until a week after the end,
+/// to type in the paper sheet. Never before: attendance (and its certificate) for a day not yet come.
+#[cfg(feature = "ssr")]
+pub(crate) fn trainer_window_open(w: &crate::db::workshop::WorkshopRow, now: i64) -> bool {
+    now >= w.starts_at - CHECKIN_MARGIN_MS && now <= w.ends_at + SHEET_GRACE_MS
+}
+
+/// A workshop id as sent in a form, reduced to the characters ids have (hex digits and `-`), so that
+/// nothing else reaches a redirect's address. (Server functions run on the server only.)
+#[cfg(feature = "ssr")]
+pub(crate) fn clean_id(id: &str) -> String {
+    id.chars().filter(|c| c.is_ascii_hexdigit() || *c == '-').take(64).collect()
 }
 
 /// Whether check-in is open at `now`.

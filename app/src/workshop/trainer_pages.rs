@@ -244,7 +244,7 @@ fn Scanner(workshop: String) -> impl IntoView {
     view! {
         <div class="scanner" data-live="off" data-workshop=workshop
             data-waiting=l("waiting") data-new=l("new") data-already=l("already") data-full=l("full") data-unknown=l("unknown")
-            data-deleted=l("deleted") data-closed=l("closed") data-conflict=l("conflict") data-no-camera=l("no_camera")>
+            data-deleted=l("deleted") data-closed=l("closed") data-conflict=l("conflict") data-refused=l("refused") data-sign-in=l("sign_in") data-no-camera=l("no_camera")>
             <button type="button" class="scan-camera">{l("start")}</button>
             <video class="scan-video" muted playsinline hidden></video>
             <p class="hint" role="status"></p>

@@ -176,6 +176,27 @@ async fn a_workshop_outside_its_window_takes_no_check_in() {
     assert!(loc.contains("loi=checkin_closed"), "{loc}");
     let (_, page, _) = app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await;
     assert!(!page.contains("Hoặc nhập mã") && !page.contains("http-equiv=\"refresh\""), "no code before the window");
+    // Nor can the trainer check anyone in for a day not yet come, by phone or by hand.
+    let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 000 022")]).await;
+    assert!(loc.contains("loi=checkin_closed_trainer"), "{loc}");
+    let (_, loc) = app
+        .post_form(&trainer, "/api/workshop_walk_in", &[("id", &id), ("full_name", "Người Chưa Đến"), ("phone", "0933 000 029"), ("org_name", ""), ("org_type", "khac"), ("region", "")])
+        .await;
+    assert!(loc.contains("loi=checkin_closed_trainer"), "{loc}");
+    // Two days after it ended, the paper sheet can still be typed in; eight days after, not.
+    sqlx::query("UPDATE workshop SET starts_at = starts_at - 4 * 86400000, ends_at = ends_at - 4 * 86400000 WHERE id = $1").bind(&id).execute(&app.db.pool).await.unwrap();
+    let (_, loc) = app.post_form(&trainer, "/api/workshop_checkin_phone", &[("id", &id), ("phone", "0933 000 022")]).await;
+    assert!(loc.contains("da-them=1"), "{loc}");
+    sqlx::query("UPDATE workshop SET starts_at = starts_at - 6 * 86400000, ends_at = ends_at - 6 * 86400000 WHERE id = $1").bind(&id).execute(&app.db.pool).await.unwrap();
+    let (_, loc) = app
+        .post_form(&trainer, "/api/workshop_walk_in", &[("id", &id), ("full_name", "Người Đến Muộn"), ("phone", "0933 000 028"), ("org_name", ""), ("org_type", "khac"), ("region", "")])
+        .await;
+    assert!(loc.contains("loi=checkin_closed_trainer"), "{loc}");
+    // A trainer whose role was taken away no longer runs their workshops.
+    let tid = app::db::user::id_by_phone(&app.db, &app::auth::normalize_phone("0933 000 021").unwrap()).await.unwrap().unwrap();
+    app::db::user::revoke_role(&app.db, &tid, app::auth::Role::Trainer).await.unwrap();
+    assert_eq!(app.get_with(&trainer, &format!("/lop-tap-huan/{id}")).await.0, 403);
+    assert_eq!(trainer.get(format!("{}/lop-tap-huan/{id}/danh-sach.xlsx", app.base)).send().await.unwrap().status().as_u16(), 403);
 }
 
 #[tokio::test]
@@ -428,6 +449,8 @@ async fn a_workshop_gives_certificates_of_attendance_worded_and_signed_as_attend
         assert!(ok && out.contains("VALID") && out.contains("attendance, not completion"), "{backend}: {out}");
         let cert = app::certificate::api::by_code(&app.db, &code).await.unwrap().unwrap().0;
         assert_eq!(cert.kind, app::certificate::Kind::Attendance);
+        let held: i64 = sqlx::query_scalar("SELECT starts_at FROM workshop WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(cert.issued_at, held, "{backend}: it certifies the day the workshop was held");
         let qr = app::certificate::signing::qr_text(&app.base, &cert, &app.signer);
         let (ok, out) = crate::certificates::cli(&["verify-credential", &qr.replace("&k=a", ""), "--key", k]);
         assert!(!ok && out.contains("INVALID"), "{backend}: shown as a completion, the signature fails: {out}");
@@ -558,4 +581,51 @@ async fn a_trainer_edits_a_workshop_and_cancels_it_and_it_leaves_the_pages_and_f
         let figures = app::dashboard::api::load(&app.db, &me, &app::dashboard::Filter::default()).await.unwrap().workshops;
         assert_eq!((figures.held, figures.people), (0, 0), "{backend}");
     }
+}
+
+#[tokio::test]
+async fn wrong_codes_slow_down_the_guesser_only_never_the_hall() {
+    for (backend, app) in TestApp::each_backend().await {
+        app.person("0933 000 071", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+        app.person("0933 000 072", "Người Đoán Mã", "28756", None).await;
+        app.person("0933 000 073", "Người Ngay Thẳng", "28756", None).await;
+        let trainer = app.signed_in("0933000071").await;
+        let id = workshop(&app, &trainer, "").await;
+        let now = code(&app, &id, 0).await;
+        let wrong = if now == "000000" { "000001" } else { "000000" };
+        let guesser = app.signed_in("0933000072").await;
+        for _ in 0..app::workshop::CHECKIN_WRONG_PER_MINUTE {
+            let (_, loc) = app.post_form(&guesser, "/api/workshop_checkin", &[("id", &id), ("code", wrong)]).await;
+            assert!(loc.contains("loi=checkin_code"), "{backend}: {loc}");
+        }
+        // Now even the right code waits for the guesser: otherwise guessing would just go on.
+        let (_, loc) = app.post_form(&guesser, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+        assert!(loc.contains("loi=throttled"), "{backend}: {loc}");
+        // Someone else from the same address (the hall's Wi-Fi) checks in at once.
+        let honest = app.signed_in("0933000073").await;
+        let (_, loc) = app.post_form(&honest, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+        assert_eq!(loc, format!("/lop/{id}?da-diem-danh=1"), "{backend}");
+        // A crowd of right check-ins from one address is never throttled (the old limit counted them all: 30).
+        for i in 0..15 {
+            let phone = format!("0934 {i:03} 000");
+            app.person(&phone, &format!("Học Viên {i}"), "28756", None).await;
+            let c = app.signed_in(&phone.replace(' ', "")).await;
+            let (_, loc) = app.post_form(&c, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
+            assert_eq!(loc, format!("/lop/{id}?da-diem-danh=1"), "{backend}: person {i}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_scan_from_a_phone_whose_clock_is_hours_off_is_judged_by_how_long_ago_it_was() {
+    let app = TestApp::start().await;
+    app.person("0933 000 081", "Cán Bộ Khuyến Nông", "86", Some(("trainer", None))).await;
+    app.person("0933 000 082", "Nguyễn Văn Giờ Sai", "28756", None).await;
+    let trainer = app.signed_in("0933000081").await;
+    let id = workshop(&app, &trainer, "").await;
+    // The phone thinks it is five hours earlier; it scanned a minute before it sent.
+    let phone_now = app::db::now_ms() - 5 * 3_600_000;
+    let form = [("code", "0933000082".to_string()), ("record", "r-clock-1".to_string()), ("at", (phone_now - 60_000).to_string()), ("sent", phone_now.to_string())];
+    let res = trainer.post(format!("{}/lop-tap-huan/{id}/quet", app.base)).header("origin", app.base.clone()).form(&form).send().await.unwrap();
+    assert_eq!(res.text().await.unwrap(), "new Nguyễn Văn Giờ Sai", "a minute ago on the server's clock: inside the window");
 }
