@@ -150,7 +150,7 @@ impl TestApp {
 
     /// Create an account directly, with a role (and an official's scope), returning its id.
     pub(crate) async fn person(&self, phone: &str, name: &str, region: &str, role: Option<(&str, Option<&str>)>) -> String {
-        let hash = app::auth::password::hash("mat khau dung".into()).await.unwrap();
+        let hash = test_password_hash().await;
         let phone = app::auth::normalize_phone(phone).unwrap();
         let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "HTX", org_type: "hop-tac-xa", region_code: Some(region), password_hash: &hash };
         let id = app::db::user::insert_user(&self.db.pool, &new).await.unwrap();
@@ -162,7 +162,7 @@ impl TestApp {
 
     /// A learner of an organisation type (password "mat khau dung"), returning their id.
     pub(crate) async fn learner(&self, phone: &str, name: &str, region: &str, org_type: &str) -> String {
-        let hash = app::auth::password::hash("mat khau dung".into()).await.unwrap();
+        let hash = test_password_hash().await;
         let phone = app::auth::normalize_phone(phone).unwrap();
         let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "Cơ sở mẫu", org_type, region_code: Some(region), password_hash: &hash };
         app::db::user::insert_user(&self.db.pool, &new).await.unwrap()
@@ -182,4 +182,11 @@ impl TestApp {
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
     }
+}
+
+/// The argon2id hash of "mat khau dung", made once for every account the tests create directly: hashing is
+/// deliberately slow, and hundreds of test accounts each paid for it (sign-in still verifies every time).
+async fn test_password_hash() -> &'static str {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { app::auth::password::hash("mat khau dung".into()).await.unwrap() }).await
 }
