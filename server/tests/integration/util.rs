@@ -152,7 +152,7 @@ impl TestApp {
     pub(crate) async fn person(&self, phone: &str, name: &str, region: &str, role: Option<(&str, Option<&str>)>) -> String {
         let hash = test_password_hash().await;
         let phone = app::auth::normalize_phone(phone).unwrap();
-        let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "HTX", org_type: "hop-tac-xa", region_code: Some(region), password_hash: &hash };
+        let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "HTX", org_type: "hop-tac-xa", region_code: Some(region), password_hash: hash };
         let id = app::db::user::insert_user(&self.db.pool, &new).await.unwrap();
         if let Some((role, scope)) = role {
             app::db::user::grant_role(&self.db, &id, app::auth::Role::parse(role).unwrap(), scope).await.unwrap();
@@ -164,7 +164,7 @@ impl TestApp {
     pub(crate) async fn learner(&self, phone: &str, name: &str, region: &str, org_type: &str) -> String {
         let hash = test_password_hash().await;
         let phone = app::auth::normalize_phone(phone).unwrap();
-        let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "Cơ sở mẫu", org_type, region_code: Some(region), password_hash: &hash };
+        let new = app::db::user::NewUser { phone: &phone, full_name: name, org_name: "Cơ sở mẫu", org_type, region_code: Some(region), password_hash: hash };
         app::db::user::insert_user(&self.db.pool, &new).await.unwrap()
     }
 
