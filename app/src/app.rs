@@ -1,6 +1,6 @@
 //! The HTML shell and the one route table.
 
-use crate::admin::{AdminPage, ClassListPage};
+use crate::admin::{AdminPage, AuditPage, ClassListPage};
 use crate::authoring::{AuthorCoursePage, AuthorListPage, EditorPage, HistoryPage, PublishPage, RevisionPage};
 use crate::auth::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 use crate::catalog::{CatalogPage, CoursePage, GlossaryPage};
@@ -23,6 +23,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
     provide_context(locale);
+    set_csp();
     let css = css_href(&options);
     view! {
         <!DOCTYPE html>
@@ -40,6 +41,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// This page's Content-Security-Policy, with the nonce leptos gives its scripts.
+fn set_csp() {
+    #[cfg(feature = "ssr")]
+    {
+        if let (Some(res), Some(n)) = (use_context::<leptos_axum::ResponseOptions>(), crate::csp::nonce()) {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&crate::csp::policy(Some(&n))) {
+                res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
     }
 }
 
@@ -114,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mat-khau/:token") view=SetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/quan-tri/nhap-lop") view=ClassListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quan-tri/nhat-ky") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/soan-thao") view=AuthorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/soan-thao/:course") view=AuthorCoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/soan-thao/:course/tep/:file") view=EditorPage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod certificate;
 pub mod components;
+pub mod csp;
 pub mod dashboard;
 pub mod error;
 pub mod html;
@@ -24,6 +25,8 @@ pub mod role;
 pub mod text;
 pub mod workshop;
 
+#[cfg(feature = "ssr")]
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]

@@ -44,15 +44,20 @@ impl Default for SiteConfig {
 }
 
 impl SiteConfig {
-    /// The public address of this deployment without a trailing slash: the configured one, else taken from
-    /// the request (`Host`, and `X-Forwarded-Proto` for the scheme).
+    /// The public address of this deployment without a trailing slash: the configured one (`serve` always
+    /// settles it). Without one, as in tests, only a loopback `Host` is taken (never a request's claim to
+    /// be some other site: security review L-1).
     pub fn public_base(&self, headers: &axum::http::HeaderMap) -> String {
         if let Some(url) = &self.public_url {
             return url.trim_end_matches('/').to_string();
         }
-        let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:3000");
-        let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
-        format!("{proto}://{host}")
+        let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let name = host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+        if matches!(name, "127.0.0.1" | "localhost" | "[::1]") {
+            format!("http://{host}")
+        } else {
+            "http://localhost".into()
+        }
     }
 }
 

@@ -8,6 +8,22 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// A one-line text a person typed (a name, an organisation), ready to store: NFC, trimmed, runs of spaces
+/// made one; `None` when it holds a control character (a line break, a tab), a bidirectional override or
+/// an invisible character, which could make a certificate or an export read other than it is (security
+/// review L-7), or when it is longer than `max` characters.
+pub fn clean_line(s: &str, max: usize) -> Option<String> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
+    };
+    if s.chars().any(hidden) {
+        return None;
+    }
+    let line = nfc(&s.split_whitespace().collect::<Vec<_>>().join(" "));
+    (line.chars().count() <= max).then_some(line)
+}
+
 /// The search fold: lower case, diacritics removed (đ → d), whitespace collapsed. NFC and NFD input fold
 /// alike, so "chuyen doi so" finds "Chuyển đổi số" however either was typed.
 pub fn fold(s: &str) -> String {
@@ -153,6 +169,15 @@ pub fn display_phone(stored: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_with_hidden_or_controlling_characters_is_refused() {
+        assert_eq!(clean_line("  Nguyễn   Thị  Hoa ", 100).as_deref(), Some("Nguyễn Thị Hoa"));
+        for bad in ["Nguyễn\u{202E}A", "A\nB", "A\tB", "A\u{200B}B", "A\u{2066}B", "A\u{0}"] {
+            assert_eq!(clean_line(bad, 100), None, "{bad:?}");
+        }
+        assert_eq!(clean_line(&"a".repeat(201), 200), None);
+    }
 
     #[test]
     fn fold_ignores_diacritics_case_and_normal_form() {

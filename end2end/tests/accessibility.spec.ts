@@ -1,6 +1,6 @@
 // axe-core on every page, in both languages, at phone size: zero violations, and nothing wider than the
 // screen (a page that scrolls sideways at 360 px hides what is off to the right).
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 
 const pages = [

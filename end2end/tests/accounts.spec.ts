@@ -1,6 +1,6 @@
 // A manager signs up, signs out and in, marks a lesson done; an admin makes a password link and grants a
 // role. The same journey with JavaScript on and off.
-import { test, expect, Browser, Page } from "@playwright/test";
+import { test, expect, Browser, Page } from "./fixtures";
 
 const DEMO_ADMIN = "0900000004";
 const DEMO_PASSWORD = "taphuan-demo";

@@ -1,6 +1,6 @@
 // From a new account through every lesson and quiz of a course to the PDF certificate and its public
 // verification page (the address the certificate's QR code carries).
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 test("a new learner earns a certificate and anyone can verify it", async ({ page }) => {
   test.setTimeout(90_000);

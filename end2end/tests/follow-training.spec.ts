@@ -1,6 +1,6 @@
 // An official of Vĩnh Long follows training on a phone, with JavaScript off and on: filters in the URL,
 // drill down to a commune, the learner list, a target, the print report and the Excel download.
-import { test, expect, Browser, Page } from "@playwright/test";
+import { test, expect, Browser, Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 
 async function signedIn(browser: Browser, phone: string, js: boolean): Promise<Page> {

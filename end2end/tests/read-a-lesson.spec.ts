@@ -1,5 +1,5 @@
 // A manager on a cheap phone with JavaScript off finds a course and reads a whole lesson.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 test.use({ javaScriptEnabled: false });
 

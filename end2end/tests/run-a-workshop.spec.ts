@@ -2,7 +2,7 @@
 // the screen and signs up in the same step; the trainer's phone scans a learner while offline and sends the
 // scan once signal is back; both take the test before and after; the trainer sees the gain and downloads the
 // sheet; the official sees the people trained in their figures.
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect, type Browser, type Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
 

@@ -1,5 +1,5 @@
 // With JavaScript, the search island hydrates and filters the catalog as the learner types, with no reload.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 test("the search island hydrates and filters live", async ({ page }) => {
   const errors: string[] = [];

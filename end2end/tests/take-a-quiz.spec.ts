@@ -1,5 +1,5 @@
 // A manager takes a course's quiz on a phone, with JavaScript off and on, and reads a result that teaches.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 
 for (const js of [false, true]) {

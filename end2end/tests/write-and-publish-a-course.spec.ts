@@ -1,7 +1,7 @@
 // A trainer writes a course in the browser, previews it, publishes it, and a learner reads it and passes its
 // quiz: with JavaScript off on a 360 px phone, and on at 1280 px with the live preview and autosave. Then the
 // rest of what a trainer meets: a changed lesson, two editors, review, zips, bad photos and the XSS corpus.
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect, type Browser, type Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

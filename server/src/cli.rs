@@ -88,7 +88,8 @@ pub enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Check a certificate credential (JSON file) or a certificate's QR text against the published key.
+    /// Check a certificate credential (JSON file) or a certificate's QR text against the published key and
+    /// a current revocation list. Exit 0 valid, 1 invalid or revoked, 2 status unknown (no current list).
     VerifyCredential {
         /// A credential JSON file, or the text of a certificate's QR code.
         input: String,
@@ -173,6 +174,20 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Copy the SQLite database to FILE, consistently, while the server runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The new file to write, e.g. backups/taphuan-2026-12-01.db (never overwritten).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup made by `taphuan backup` into a new SQLite database (the server stopped).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Write .br and .gz copies of the static files under DIR (run after a build).
     PrecompressAssets {
         /// Folder to compress, e.g. target/site.
@@ -247,6 +262,43 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             println!("dashboard summary: {} learner-course rows, {} cells", r.learner_courses, r.cells);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { file, db } => {
+            if !db.database.starts_with("sqlite:") {
+                eprintln!("`taphuan backup` copies SQLite databases. For PostgreSQL: pg_dump --format=custom --file=taphuan.dump \"$TAPHUAN_DATABASE_URL\" (README, Backups)");
+                return Ok(ExitCode::from(2));
+            }
+            let db = crate::open_database(&db.database).await?;
+            app::db::backup_sqlite(&db, &file).await.map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
+            let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!("backup written to {} ({} KB)", file.display(), bytes / 1024);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, db } => {
+            let Some(target) = db.database.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//").split('?').next().unwrap_or("").to_string()) else {
+                eprintln!("`taphuan restore` writes SQLite databases. For PostgreSQL: pg_restore --clean --if-exists --dbname=\"$TAPHUAN_DATABASE_URL\" taphuan.dump (README, Backups)");
+                return Ok(ExitCode::from(2));
+            };
+            if !file.is_file() {
+                return Err(ServerError::File { path: file.clone(), message: "no such backup file".into() });
+            }
+            let from = app::db::connect(&format!("sqlite://{}?mode=ro", file.display())).await?;
+            // The backup's own check first: a damaged copy is refused before anything is written.
+            let check: String = app::db::integrity_check(&from).await?;
+            if check != "ok" {
+                return Err(ServerError::File { path: file.clone(), message: format!("the backup is damaged: {check}") });
+            }
+            from.pool.close().await;
+            let target = std::path::PathBuf::from(target);
+            if target.exists() {
+                return Err(ServerError::File { path: target, message: "already exists: restore into a new file, then move it into place with the server stopped".into() });
+            }
+            // A backup is one self-contained file (VACUUM INTO writes no journal beside it): a copy restores it.
+            std::fs::copy(&file, &target).map_err(|e| ServerError::File { path: target.clone(), message: e.to_string() })?;
+            // Migrations of a newer release apply now, not at the first request.
+            drop(crate::open_database(&db.database).await?);
+            println!("restored {} into {}", file.display(), target.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::PrecompressAssets { dir } => {
             let n = crate::assets::precompress_dir(&dir)?;
             println!("precompressed {n} files under {}", dir.display());
@@ -296,7 +348,8 @@ fn read_password() -> Result<String, ServerError> {
     }
 }
 
-/// `taphuan verify-credential`: exit 0 when valid, 1 when forged, changed or revoked.
+/// `taphuan verify-credential`: exit 0 when valid and not revoked by a current list, 1 when forged, changed
+/// or revoked, 2 when the signature holds but revocation could not be checked.
 fn verify_credential(input: &str, key: &str, revocations: Option<&std::path::Path>) -> ExitCode {
     use app::certificate::signing::{key_from_did, verify_credential, verify_qr, verify_revocation_list};
     let pk = if key.starts_with("did:key:") {
@@ -326,30 +379,41 @@ fn verify_credential(input: &str, key: &str, revocations: Option<&std::path::Pat
             return ExitCode::FAILURE;
         }
     };
-    if let Some(path) = revocations {
-        let list = std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-        match list.map(|l| verify_revocation_list(&l, &pk)) {
-            Some(Ok(codes)) if codes.contains(&vouched.code) => {
-                println!("REVOKED: {} ({}, {})", vouched.code, vouched.holder, vouched.course);
-                return ExitCode::FAILURE;
-            }
-            Some(Ok(_)) => {}
-            Some(Err(e)) => {
-                println!("INVALID revocation list: {e}");
-                return ExitCode::FAILURE;
-            }
-            None => {
-                eprintln!("cannot read {}", path.display());
-                return ExitCode::FAILURE;
-            }
-        }
-    }
     let what = match vouched.kind {
         app::certificate::Kind::Completion => "completed",
         app::certificate::Kind::Attendance => "attended (attendance, not completion)",
     };
-    println!("VALID: {} · {} · {what} {} · {}", vouched.code, vouched.holder, vouched.course, vouched.date);
-    ExitCode::SUCCESS
+    let facts = format!("{} · {} · {what} {} · {}", vouched.code, vouched.holder, vouched.course, vouched.date);
+    // Without a current revocation list nobody can say the certificate still stands (security review M-2).
+    let Some(path) = revocations else {
+        println!("STATUS UNKNOWN: the signature is valid, but no revocation list was given (--revocations FILE, from /.well-known/taphuan-revocations.json): {facts}");
+        return ExitCode::from(2);
+    };
+    let list = std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let Some(list) = list else {
+        eprintln!("cannot read {}", path.display());
+        return ExitCode::FAILURE;
+    };
+    let now = app::db::now_ms();
+    match verify_revocation_list(&list, &pk, now, app::certificate::signing::REVOCATION_LIST_VALID_MS) {
+        Ok(l) if l.codes.contains(&vouched.code) => {
+            println!("REVOKED: {} ({}, {})", vouched.code, vouched.holder, vouched.course);
+            ExitCode::FAILURE
+        }
+        Ok(l) => {
+            let age_h = (now - l.as_of_ms) / 3_600_000;
+            println!("VALID: {facts} (revocation list no. {} of {age_h} h ago)", l.seq);
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.contains("out of date") || e.contains("no date") => {
+            println!("STATUS UNKNOWN: the signature is valid, but {e}: {facts}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            println!("INVALID revocation list: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn check_courses(dir: &std::path::Path) -> ExitCode {

@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(middleware::from_fn(private_no_store))
+        .layer(middleware::from_fn(scriptless_csp))
         .layer(middleware::from_fn_with_state(state.clone(), load_viewer))
         .layer(sessions)
         .layer(middleware::from_fn(same_origin))
@@ -121,7 +122,12 @@ async fn load_viewer(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(session) = req.extensions().get::<Session>().cloned() {
         if let Ok(Some(uid)) = session.get::<String>("uid").await {
             match app::auth::api::current_user(&state.db, &uid).await {
-                Ok(Some(u)) => viewer = Viewer(Some(u)),
+                // Sessions by role: staff sessions end sooner (app::auth::session).
+                Ok(Some(u)) if app::auth::session::still_valid(&session, u.is_staff()).await => viewer = Viewer(Some(u)),
+                Ok(Some(_)) => {
+                    tracing::info!(user = %uid, "session ended by its time limit");
+                    let _ = session.flush().await;
+                }
                 Ok(None) => {
                     let _ = session.flush().await;
                 }
@@ -174,6 +180,20 @@ async fn private_no_store(req: Request, next: Next) -> Response {
         let shared = ["javascript", "text/css", "image/", "wasm", "font/"].iter().any(|k| kind.contains(k));
         if !shared {
             res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        }
+    }
+    res
+}
+
+/// Every HTML page carries a Content-Security-Policy (security review M-5). Leptos pages set their own, with
+/// their scripts' nonce (`app::app::shell`); any other HTML (the class-list report, error pages) gets the
+/// policy that runs no script at all.
+async fn scriptless_csp(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|k| k.starts_with("text/html"));
+    if html && !res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&app::csp::policy(None)) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
         }
     }
     res

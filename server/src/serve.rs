@@ -153,14 +153,41 @@ async fn prepare(db: &Db, cfg: &ServeConfig) -> Result<(), ServerError> {
     Ok(())
 }
 
+/// The site's settings with its public address settled (security review L-1): certificates, QR codes and
+/// invite cards carry it, so it is never taken from a request's `Host`. Serving only this machine, it is
+/// the bound address; serving beyond it, `TAPHUAN_PUBLIC_URL` must say it.
+fn site_for(site: &app::state::SiteConfig, addr: SocketAddr) -> Result<app::state::SiteConfig, ServerError> {
+    let mut site = site.clone();
+    if site.public_url.is_none() {
+        if !addr.ip().is_loopback() {
+            return Err(ServerError::Config(format!(
+                "serving on {addr} needs the public address that certificates and QR codes carry: set TAPHUAN_PUBLIC_URL (or --public-url), e.g. https://taphuan.example.gov.vn"
+            )));
+        }
+        site.public_url = Some(format!("http://{addr}"));
+    }
+    Ok(site)
+}
+
 /// Run the server until Ctrl-C or SIGTERM.
 pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
+    // Before anything is written: demo accounts have a published password (security review M-10).
+    let local = cfg.bind.parse::<SocketAddr>().map(|a| a.ip().is_loopback()).unwrap_or_else(|_| cfg.bind.starts_with("localhost:"));
+    if cfg.demo && !local {
+        return Err(ServerError::Config(format!("--demo publishes its passwords: it serves 127.0.0.1 only, not {}", cfg.bind)));
+    }
     let db = open_database(&cfg.database).await?;
     prepare(&db, &cfg).await?;
     let leptos_options = crate::leptos_options(&cfg.site_root);
     if !cfg.site_root.join(leptos_options.site_pkg_dir.as_ref()).exists() {
         tracing::warn!(site_root = %cfg.site_root.display(), "no built site found: pages work, styles and islands need `cargo leptos build`");
     }
+    // Bound first: the public address may come from it, and the signed certificates carry it.
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .map_err(|source| ServerError::Bind { addr: cfg.bind.clone(), source })?;
+    let addr = listener.local_addr()?;
+    let site = site_for(&cfg.site, addr)?;
     let signer = app::certificate::signing::Signer::load_or_create(&cfg.signing_key)
         .map_err(|e| ServerError::File { path: cfg.signing_key.clone(), message: e.to_string() })?;
     let state = AppState {
@@ -168,7 +195,7 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         db: db.clone(),
         secure_cookies: cfg.secure_cookies,
         signer: std::sync::Arc::new(signer),
-        site: std::sync::Arc::new(cfg.site.clone()),
+        site: std::sync::Arc::new(site),
     };
     let app = crate::router(state);
     tokio::spawn(async move {
@@ -183,10 +210,6 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }
     });
-    let listener = tokio::net::TcpListener::bind(&cfg.bind)
-        .await
-        .map_err(|source| ServerError::Bind { addr: cfg.bind.clone(), source })?;
-    let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}");
     println!("Tập Huấn: listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

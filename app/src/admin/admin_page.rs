@@ -26,6 +26,9 @@ pub fn AdminPage() -> impl IntoView {
             {crate::components::viewer().is_some_and(|u| u.has(crate::auth::Role::Official)).then(|| view! {
                 " " <a class="button secondary" href="/thong-ke">{t(locale, "dash.title")}</a>
             })}
+            {crate::components::viewer().is_some_and(|u| u.is_admin()).then(|| view! {
+                " " <a class="button secondary" href="/quan-tri/nhat-ky">{t(locale, "audit.title")}</a>
+            })}
         </p>
         <form method="get" action="/quan-tri" role="search" class="search">
             <label for="q">{t(locale, "admin.search")}</label>

@@ -80,9 +80,9 @@ pub async fn grant_role(user_id: String, role: String, scope: String) -> Result<
         let me = state::require_role(Role::Admin)?;
         let role = Role::parse(&role).filter(|r| *r != Role::Learner).ok_or_else(|| AppError::invalid("role", "role_invalid"))?;
         let db = state::db()?;
-        if crate::auth::api::current_user(&db, &user_id).await?.is_none() {
+        let Some(target) = crate::auth::api::current_user(&db, &user_id).await? else {
             return Err(AppError::NotFound);
-        }
+        };
         let scope = scope.trim();
         let scope = if role == Role::Official {
             if db::region::describe(&db, scope).await?.is_none() {
@@ -94,6 +94,8 @@ pub async fn grant_role(user_id: String, role: String, scope: String) -> Result<
         };
         db::user::grant_role(&db, &user_id, role, scope).await?;
         tracing::info!(by = %me.id, user = %user_id, role = role.as_str(), "role granted");
+        let detail = format!("{}{}", role.as_str(), scope.map(|s| format!(" · {s}")).unwrap_or_default());
+        crate::audit::note(&db, Some(&me), "role_granted", &format!("{} ({user_id})", target.full_name), &detail).await;
         Ok(())
     }
     .await;
@@ -119,8 +121,11 @@ pub async fn revoke_role(user_id: String, role: String) -> Result<(), AppError> 
         if me.id == user_id && role == Role::Admin {
             return Err(AppError::invalid("role", "cannot_revoke_self"));
         }
-        db::user::revoke_role(&state::db()?, &user_id, role).await?;
+        let db = state::db()?;
+        let name = crate::auth::api::current_user(&db, &user_id).await?.map(|u| u.full_name).unwrap_or_default();
+        db::user::revoke_role(&db, &user_id, role).await?;
         tracing::info!(by = %me.id, user = %user_id, role = role.as_str(), "role revoked");
+        crate::audit::note(&db, Some(&me), "role_revoked", &format!("{name} ({user_id})"), role.as_str()).await;
         Ok(())
     }
     .await;
@@ -142,6 +147,7 @@ pub async fn create_reset_link(user_id: String) -> Result<(), AppError> {
         }
         let token = db::user::create_token(&db.pool, &user_id, "reset", Some(&me.id), 24 * 3600 * 1000).await?;
         tracing::info!(by = %me.id, user = %user_id, "password link created");
+        crate::audit::note(&db, Some(&me), "password_link", &format!("{} ({user_id})", target.full_name), "").await;
         Ok(token)
     }
     .await;

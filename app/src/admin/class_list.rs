@@ -448,9 +448,13 @@ pub async fn plan(db: &Db, table: &[Vec<String>]) -> Result<Result<Vec<Planned>,
         // Every check runs and the first failure is reported; a valid phone counts as seen even on a row
         // refused for another reason, so fixing that reason never reveals a repeated number later.
         let mut refusals: Vec<Refusal> = Vec::new();
-        let n = p.full_name.chars().count();
-        if !(2..=100).contains(&n) {
-            refusals.push(Refusal { key: "name_invalid", detail: p.full_name.clone() });
+        match crate::text::clean_line(&p.full_name, 100).filter(|n| n.chars().count() >= 2) {
+            Some(name) => p.full_name = name,
+            None => refusals.push(Refusal { key: "name_invalid", detail: p.full_name.chars().filter(|c| !c.is_control()).take(100).collect() }),
+        }
+        match crate::text::clean_line(&p.org_name, 200) {
+            Some(org) => p.org_name = org,
+            None => refusals.push(Refusal { key: "org_invalid", detail: p.org_name.chars().filter(|c| !c.is_control()).take(60).collect() }),
         }
         match normalize_phone(&cell(cols.phone)) {
             Some(phone) => {

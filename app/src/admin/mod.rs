@@ -3,6 +3,7 @@
 //! officials see only people inside their region subtree.
 
 pub mod api;
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod class_list;
 pub mod admin_page;
@@ -10,5 +11,6 @@ pub mod admin_page;
 mod upload;
 
 pub use admin_page::{AdminPage, ClassListPage};
+pub use audit::AuditPage;
 #[cfg(feature = "ssr")]
 pub use upload::routes;

@@ -7,7 +7,7 @@ use super::class_list::{plan, read_table, Planned};
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::i18n::{t, Locale};
-use crate::state::{AppState, Viewer};
+use crate::state::{AppState, ClientAddr, Viewer};
 use crate::text::escape_html as esc;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::HeaderMap;
@@ -26,13 +26,7 @@ pub fn routes() -> Router<AppState> {
 fn page(locale: Locale, title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>\
-         body{{font:16px/1.5 system-ui,sans-serif;margin:1rem;color:#1d2321}}table{{border-collapse:collapse;width:100%}}\
-         td,th{{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}}.refused{{color:#a11}}\
-         .cards{{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.75rem}}\
-         .card{{border:1px dashed #555;padding:.75rem;break-inside:avoid}}.card svg{{width:10rem;height:10rem}}\
-         .card code{{font-size:.7rem;word-break:break-all}}a{{color:#0b6e4f}}@media print{{.noprint{{display:none}}}}\
-         </style></head><body>{}</body></html>",
+         <title>{}</title><link rel=\"stylesheet\" href=\"/class-list.css\"></head><body>{}</body></html>",
         locale.code(),
         esc(title),
         body
@@ -47,7 +41,7 @@ fn qr_svg(text: &str) -> String {
 }
 
 /// Handle an upload.
-async fn upload(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, mut form: Multipart) -> Result<Response, AppError> {
+async fn upload(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Extension(addr): Extension<ClientAddr>, headers: HeaderMap, mut form: Multipart) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
     let me = viewer.0.ok_or(AppError::Unauthorized)?;
     if !me.has(Role::Trainer) {
@@ -78,6 +72,7 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     };
     // Why a file is unreadable (its format, a missing column) is what the trainer must fix, so it goes on
     // the page as the error's detail; it never holds anything from the database.
+    let file_name: String = name.chars().filter(|c| !c.is_control()).take(120).collect();
     let unreadable = |detail: String| Ok(AppError::invalid("file", "file_unreadable").into_response_with(&detail));
     // Parsing is CPU work on the trainer's file: off the async threads, so a slow file never stalls others.
     let table = match tokio::task::spawn_blocking(move || read_table(&name, &bytes)).await {
@@ -99,6 +94,10 @@ async fn upload(State(state): State<AppState>, Extension(viewer): Extension<View
     let refused = rows.iter().filter(|r| r.refusal.is_some()).count();
     let links = if refused == 0 { crate::admin::class_list::import(&state.db, &rows, &course_ids, &me.id).await? } else { Vec::new() };
     tracing::info!(by = %me.id, rows = rows.len(), refused, created = links.len(), "class list processed");
+    if refused == 0 {
+        let detail = format!("{} rows, {} new accounts, courses: {}", rows.len(), links.len(), courses.join(", "));
+        crate::audit::note_from(&state.db, Some(&me), &addr.0, "class_list_import", &file_name, &detail).await;
+    }
     let base = state.site.public_base(&headers);
     let title = t(locale, "classlist.title");
     Ok(Html(page(locale, &title, &report(locale, &rows, refused, &links, &base, course_ids.len(), &courses))).into_response())

@@ -78,6 +78,10 @@ pub async fn register(
 #[cfg(feature = "ssr")]
 async fn register_inner(full_name: String, phone: String, password: String, org_name: String, org_type: String, region: String) -> Result<(), AppError> {
     let db = crate::state::db()?;
+    if !super::throttle::may_sign_up(&db, &crate::state::client_addr()).await? {
+        tracing::warn!("sign-up throttled");
+        return Err(AppError::invalid("phone", "signup_throttled"));
+    }
     let id = create_account(&db, &NewAccount { full_name: &full_name, phone: &phone, password: &password, org_name: &org_name, org_type: &org_type, region: &region }).await?;
     sign_in(&id).await?;
     Ok(())
@@ -99,18 +103,13 @@ pub(crate) struct NewAccount<'a> {
 #[cfg(feature = "ssr")]
 pub(crate) async fn create_account(db: &crate::db::Db, a: &NewAccount<'_>) -> Result<String, AppError> {
     use crate::db;
-    let name = crate::text::nfc(a.full_name.trim());
-    if name.chars().count() < 2 || name.chars().count() > 100 {
-        return Err(AppError::invalid("full_name", "name_invalid"));
-    }
+    let name = crate::text::clean_line(a.full_name, 100).filter(|n| n.chars().count() >= 2).ok_or_else(|| AppError::invalid("full_name", "name_invalid"))?;
     let phone = super::normalize_phone(a.phone).ok_or_else(|| AppError::invalid("phone", "phone_invalid"))?;
     super::check_password(a.password).map_err(|c| AppError::invalid("password", c))?;
     if !super::ORG_TYPES.contains(&a.org_type) {
         return Err(AppError::invalid("org_type", "org_type_invalid"));
     }
-    if a.org_name.chars().count() > 200 {
-        return Err(AppError::invalid("org_name", "org_invalid"));
-    }
+    let org_name = crate::text::clean_line(a.org_name, 200).ok_or_else(|| AppError::invalid("org_name", "org_invalid"))?;
     let region = a.region.rsplit('/').next().unwrap_or("").to_string();
     if db::region::describe(db, &region).await?.is_none() {
         return Err(AppError::invalid("region", "region_invalid"));
@@ -122,7 +121,7 @@ pub(crate) async fn create_account(db: &crate::db::Db, a: &NewAccount<'_>) -> Re
     let new = db::user::NewUser {
         phone: &phone,
         full_name: &name,
-        org_name: a.org_name,
+        org_name: &org_name,
         org_type: a.org_type,
         region_code: Some(&region),
         password_hash: &hash,
@@ -140,16 +139,17 @@ pub(crate) async fn create_account(db: &crate::db::Db, a: &NewAccount<'_>) -> Re
 /// Start a signed-in session for `user_id` on this session: a new session id (so an id planted before
 /// sign-in is worthless), then the user. Plain handlers call it with their own `Session`.
 #[cfg(feature = "ssr")]
-pub(crate) async fn begin_session(session: &tower_sessions::Session, user_id: &str) -> Result<(), AppError> {
+pub(crate) async fn begin_session(session: &tower_sessions::Session, user_id: &str, staff: bool) -> Result<(), AppError> {
     session.cycle_id().await.map_err(|_| AppError::Internal)?;
     session.insert("uid", user_id).await.map_err(|_| AppError::Internal)?;
-    Ok(())
+    super::session::started(session, staff).await
 }
 
 #[cfg(feature = "ssr")]
 async fn sign_in(user_id: &str) -> Result<(), AppError> {
     let session = crate::state::session().await?;
-    begin_session(&session, user_id).await?;
+    let staff = crate::db::user::roles(&crate::state::db()?, user_id).await?.iter().any(|g| g.role != crate::auth::Role::Learner);
+    begin_session(&session, user_id, staff).await?;
     // The language saved on the account wins over this phone's cookie.
     let locale = crate::db::user::locale(&crate::state::db()?, user_id).await?;
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
@@ -161,7 +161,7 @@ async fn sign_in(user_id: &str) -> Result<(), AppError> {
 }
 
 /// Sign in with phone and password. Unknown numbers and wrong passwords get the same message; repeated
-/// failures from one address for one number are slowed down, without locking the owner out elsewhere.
+/// failures are slowed down (see [`super::throttle`]), without locking the owner out elsewhere.
 #[server(endpoint = "login")]
 pub async fn login(phone: String, password: String, next: String) -> Result<(), AppError> {
     let next = crate::state::safe_next(&next);
@@ -176,18 +176,17 @@ async fn login_inner(phone: String, password: String) -> Result<(), AppError> {
     let db = state::db()?;
     let addr = state::client_addr();
     let phone = super::normalize_phone(&phone).unwrap_or_else(|| format!("?{}", phone.chars().take(20).collect::<String>()));
-    let keys = [format!("ip:{addr}"), format!("pair:{phone}|{addr}")];
-    if db::user::throttle_wait(&db, &keys).await?.is_some() {
-        tracing::warn!("sign-in throttled");
+    if !super::throttle::may_try_sign_in(&db, &phone, &addr).await? {
+        tracing::warn!(address = %super::throttle::address_group(&addr), "sign-in throttled");
         return Err(AppError::invalid("phone", "throttled"));
     }
     let record = db::user::login_record(&db, &phone).await?;
     let (id, hash) = record.clone().map(|r| (r.id, r.password_hash)).unwrap_or_default();
-    if !super::password::verify(password, hash).await || record.is_none() {
-        db::user::throttle_fail(&db, &keys).await?;
+    if !super::password::verify(password, hash).await? || record.is_none() {
+        super::throttle::failed_sign_in(&db, &phone, &addr).await?;
         return Err(AppError::invalid("phone", "login_failed"));
     }
-    db::user::throttle_clear(&db, &keys[1]).await?;
+    super::throttle::signed_in(&db, &phone, &addr).await?;
     sign_in(&id).await?;
     tracing::info!(user = %id, "signed in");
     Ok(())
@@ -202,6 +201,54 @@ pub async fn logout() -> Result<(), AppError> {
     }
     .await;
     crate::state::finish_form(result, "/", "/")
+}
+
+/// End every session of the signed-in person, on every phone and computer, this one included.
+#[server(endpoint = "logout_everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    let result = async {
+        use crate::{db, state};
+        let user = state::require_user()?;
+        let n = db::user::end_sessions(&state::db()?, &user.id, None).await?;
+        state::session().await?.flush().await.map_err(|_| AppError::Internal)?;
+        tracing::info!(user = %user.id, sessions = n, "signed out everywhere");
+        Ok(())
+    }
+    .await;
+    crate::state::finish_form(result, "/dang-nhap", "/tai-khoan")
+}
+
+/// Change the signed-in person's password: the current one first. Every other session ends.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
+    let result = async {
+        use crate::{db, state};
+        let user = state::require_user()?;
+        let db = state::db()?;
+        super::check_password(&password).map_err(|c| AppError::invalid("password", c))?;
+        let addr = state::client_addr();
+        let phone = db::user::phone_of(&db, &user.id).await?.unwrap_or_default();
+        if !super::throttle::may_try_sign_in(&db, &phone, &addr).await? {
+            return Err(AppError::invalid("current", "throttled"));
+        }
+        let stored = db::user::login_record(&db, &phone).await?.map(|r| r.password_hash).unwrap_or_default();
+        if !super::password::verify(current, stored).await? {
+            super::throttle::failed_sign_in(&db, &phone, &addr).await?;
+            return Err(AppError::invalid("current", "current_password_wrong"));
+        }
+        let hash = super::password::hash(password).await?;
+        let session = state::session().await?;
+        // A new id for this session too, then every other one ends.
+        session.cycle_id().await.map_err(|_| AppError::Internal)?;
+        session.save().await.map_err(|_| AppError::Internal)?;
+        let keep = session.id().map(|i| crate::db::session::stored_id(&i)).unwrap_or_default();
+        db::user::change_password(&db, &user.id, &hash, &keep).await?;
+        tracing::info!(user = %user.id, "password changed");
+        crate::audit::note(&db, Some(&user), "password_changed", &user.full_name, "").await;
+        Ok(())
+    }
+    .await;
+    crate::state::finish_form(result, "/tai-khoan?xong=mat-khau", "/tai-khoan")
 }
 
 /// Set a password with a one-time link (a new learner's first password, or a reset).
@@ -298,14 +345,18 @@ pub async fn export_my_data() -> Result<serde_json::Value, AppError> {
 
 /// Delete the signed-in person's account after they typed the confirmation word.
 #[server(endpoint = "delete_account")]
-pub async fn delete_account(confirm: String) -> Result<(), AppError> {
+pub async fn delete_account(confirm: String, #[server(default)] keep_name: Option<String>) -> Result<(), AppError> {
     let result = async {
         use crate::{db, state};
         let user = state::require_user()?;
         if crate::text::fold(&confirm) != "xoa" {
             return Err(AppError::invalid("confirm", "confirm_delete"));
         }
-        db::user::delete_account(&state::db()?, &user.id).await?;
+        let db = state::db()?;
+        db::user::delete_account(&db, &user.id, keep_name.is_some()).await?;
+        // The name is erased on request: the log keeps only the account's id.
+        let anonymous = crate::auth::CurrentUser { full_name: String::new(), ..user.clone() };
+        crate::audit::note(&db, Some(&anonymous), "account_deleted", &user.id, if keep_name.is_some() { "name kept on certificates" } else { "" }).await;
         let session = state::session().await?;
         session.flush().await.map_err(|_| AppError::Internal)?;
         tracing::info!(user = %user.id, "account deleted");

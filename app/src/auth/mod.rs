@@ -6,6 +6,10 @@ pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use pages::{AccountPage, LoginPage, RegisterPage, SetPasswordPage};
 
@@ -32,6 +36,11 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// Whether the user holds any role beyond learner (their session is shorter: `auth::session`).
+    pub fn is_staff(&self) -> bool {
+        self.roles.iter().any(|g| g.role != Role::Learner)
+    }
+
     /// Whether the user holds `role` (admins hold every role's powers).
     pub fn has(&self, role: Role) -> bool {
         role == Role::Learner || self.roles.iter().any(|g| g.role == role || g.role == Role::Admin)

@@ -1,7 +1,7 @@
 //! `/dang-ky`, `/dang-nhap`, `/tai-khoan`, `/mat-khau/:token`: plain forms that post to server functions and
 //! work without JavaScript; errors come back as `?loi=<code>` and are shown in the reader's language.
 
-use super::api::{get_account, link_holder, list_regions, my_courses, DeleteAccount, ExportMyData, Login, Logout, Register, SetPassword};
+use super::api::{get_account, link_holder, list_regions, my_courses, ChangePassword, DeleteAccount, ExportMyData, Login, Logout, LogoutEverywhere, Register, SetPassword};
 use super::ORG_TYPES;
 use crate::components::{ErrorView, FormError};
 use crate::i18n::{format_date, format_percent, t, tf, use_locale};
@@ -132,6 +132,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let locale = use_locale();
+    let changed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("xong").as_deref() == Some("mat-khau"));
     view! {
         <Title text=t(locale, "auth.account")/>
         <Suspense>
@@ -155,6 +156,19 @@ pub fn AccountPage() -> impl IntoView {
                         <form method="post" action=Logout::url()>
                             <button type="submit" class="secondary">{t(locale, "auth.logout")}</button>
                         </form>
+                        <h2>{t(locale, "auth.security")}</h2>
+                        {changed.then(|| view! { <p class="ok" role="status">{t(locale, "auth.password_changed")}</p> })}
+                        <form method="post" action=ChangePassword::url() class="stack">
+                            <label for="current">{t(locale, "auth.current_password")}</label>
+                            <input id="current" name="current" type="password" required autocomplete="current-password"/>
+                            <label for="new-password">{t(locale, "auth.new_password")}</label>
+                            <input id="new-password" name="password" type="password" required minlength="8" autocomplete="new-password"/>
+                            <button type="submit">{t(locale, "auth.change_password")}</button>
+                        </form>
+                        <p>{t(locale, "auth.logout_everywhere_text")}</p>
+                        <form method="post" action=LogoutEverywhere::url()>
+                            <button type="submit" class="secondary">{t(locale, "auth.logout_everywhere")}</button>
+                        </form>
                         <h2>{t(locale, "auth.your_data")}</h2>
                         <p>{t(locale, "auth.your_data_text")}</p>
                         <p><a class="button" href=ExportMyData::url() download="du-lieu-cua-toi.json">{t(locale, "auth.download_data")}</a></p>
@@ -163,6 +177,7 @@ pub fn AccountPage() -> impl IntoView {
                         <form method="post" action=DeleteAccount::url() class="stack">
                             <label for="confirm">{t(locale, "auth.delete_confirm")}</label>
                             <input id="confirm" name="confirm" autocomplete="off" required/>
+                            <label class="check"><input type="checkbox" name="keep_name" value="1"/>" "{t(locale, "auth.delete_keep_name")}</label>
                             <button type="submit" class="danger">{t(locale, "auth.delete")}</button>
                         </form>
                     }.into_any(),

@@ -612,6 +612,8 @@ async fn step_inner(slug: &str, hash: &str, comment: &str, approving: bool) -> R
         Ok(outcome) => {
             if let Some(o) = &outcome {
                 tracing::info!(course = %slug, user = %a.me.id, added = o.added.len(), changed = o.changed.len(), removed = o.removed.len(), "course published in the browser");
+                let detail = format!("+{} ~{} -{}", o.added.len(), o.changed.len(), o.removed.len());
+                crate::audit::note(&db, Some(&a.me), "publish", slug, &detail).await;
             }
             Ok(outcome.is_some())
         }

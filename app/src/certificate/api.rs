@@ -88,6 +88,7 @@ mod inner {
         }
         db::certificate::revoke(&db, &code, &user.id, reason).await?;
         tracing::info!(by = %user.id, code = %code, "certificate revoked");
+        crate::audit::note(&db, Some(&user), "certificate_revoked", &code, reason).await;
         Ok(())
     }
 }

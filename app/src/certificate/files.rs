@@ -31,18 +31,42 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The holder (or staff) may download; anyone else gets 404, so codes are not confirmed to strangers here.
-async fn owned(state: &AppState, viewer: &Viewer, code: &str) -> Result<Certificate, AppError> {
+/// A revoked certificate is never signed afresh (security review M-2): its files answer 410 Gone.
+async fn owned(state: &AppState, viewer: &Viewer, headers: &HeaderMap, code: &str) -> Result<Result<Certificate, Response>, AppError> {
     let user = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
     let code = crate::db::certificate::normalize_code(code).ok_or(AppError::NotFound)?;
     match crate::certificate::api::by_code(&state.db, &code).await? {
-        Some((cert, holder)) if holder == user.id || user.is_admin() => Ok(cert),
+        Some((cert, _)) if cert.revoked_at.is_some() => Ok(Err(revoked_page(&cert, headers))),
+        Some((cert, holder)) if holder == user.id || user.is_admin() => Ok(Ok(cert)),
         _ => Err(AppError::NotFound),
     }
 }
 
+/// What a revoked certificate's download links answer.
+fn revoked_page(cert: &Certificate, headers: &HeaderMap) -> Response {
+    let locale = crate::i18n::Locale::from_headers(headers);
+    let text = crate::i18n::t(locale, "cert.revoked_download");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head>\
+         <body><h1>{}</h1><p>{}</p><p><a href=\"/verify/{}\">/verify/{}</a></p></body></html>",
+        locale.code(),
+        crate::text::escape_html(&cert.code),
+        crate::text::escape_html(&crate::i18n::t(locale, "cert.revoked")),
+        crate::text::escape_html(&text),
+        crate::text::escape_html(&cert.code),
+        crate::text::escape_html(&cert.code),
+    );
+    let mut res = (axum::http::StatusCode::GONE, axum::response::Html(body)).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
 /// `GET /chung-nhan/{code}/pdf`
 async fn pdf(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, AppError> {
-    let cert = owned(&state, &viewer, &code).await?;
+    let cert = match owned(&state, &viewer, &headers, &code).await? {
+        Ok(c) => c,
+        Err(gone) => return Ok(gone),
+    };
     let qr = qr_text(&state.site.public_base(&headers), &cert, &state.signer);
     let file_name = format!("attachment; filename=\"chung-nhan-{}.pdf\"", cert.code);
     // Laying out and subsetting the fonts is tens of milliseconds of CPU: off the async threads.
@@ -65,7 +89,10 @@ async fn pdf(State(state): State<AppState>, Extension(viewer): Extension<Viewer>
 
 /// `GET /chung-nhan/{code}/credential.json`: the signed Open Badges 3.0 credential.
 async fn credential_json(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, AppError> {
-    let cert = owned(&state, &viewer, &code).await?;
+    let cert = match owned(&state, &viewer, &headers, &code).await? {
+        Ok(c) => c,
+        Err(gone) => return Ok(gone),
+    };
     let mut res = Json(credential(&state.site.public_base(&headers), &cert, &state.site.issuer, &state.signer)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"chung-nhan-{}.json\"", cert.code)) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
@@ -88,7 +115,7 @@ async fn issuer(State(state): State<AppState>) -> Json<serde_json::Value> {
 /// `GET /.well-known/taphuan-revocations.json`: revoked codes, signed, for offline checks.
 async fn revocations(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
     let list: Vec<(String, i64)> = crate::db::certificate::revoked(&state.db).await?.into_iter().map(|r| (r.code, r.revoked_at)).collect();
-    Ok(Json(revocation_list(&list, &state.signer)))
+    Ok(Json(revocation_list(&list, &state.signer, crate::db::now_ms())))
 }
 
 const W: f32 = 841.89;

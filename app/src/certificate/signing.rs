@@ -96,11 +96,19 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// What the QR code's signature covers. Attendance signs under its own prefix, so a certificate of
-/// attendance can never be passed off as one of completion.
-fn qr_message(kind: Kind, code: &str, date: &str, holder: &str, course: &str) -> String {
-    match kind {
-        Kind::Completion => format!("taphuan-cert:v1|{code}|{date}|{holder}|{course}"),
-        Kind::Attendance => format!("taphuan-attendance:v1|{code}|{date}|{holder}|{course}"),
+/// attendance can never be passed off as one of completion. Each field is length-prefixed (version 2,
+/// `&v=2` in the QR text; security review L-4), so no choice of name and title can move a `|` from one
+/// field to the next. Version 1 joined the fields with `|` alone; QR codes printed with it still verify.
+fn qr_message(version: u8, kind: Kind, code: &str, date: &str, holder: &str, course: &str) -> String {
+    let prefix = match kind {
+        Kind::Completion => "taphuan-cert",
+        Kind::Attendance => "taphuan-attendance",
+    };
+    if version >= 2 {
+        let field = |f: &str| format!("{}:{f}", f.len());
+        format!("{prefix}:v2|{}|{}|{}|{}", field(code), field(date), field(holder), field(course))
+    } else {
+        format!("{prefix}:v1|{code}|{date}|{holder}|{course}")
     }
 }
 
@@ -108,9 +116,9 @@ fn qr_message(kind: Kind, code: &str, date: &str, holder: &str, course: &str) ->
 /// the paper can be checked offline against the published key as well as online.
 pub fn qr_text(base: &str, cert: &Certificate, signer: &Signer) -> String {
     let date = iso_date(cert.issued_at);
-    let sig = signer.sign(qr_message(cert.kind, &cert.code, &date, &cert.holder_name, &cert.course_title).as_bytes());
+    let sig = signer.sign(qr_message(2, cert.kind, &cert.code, &date, &cert.holder_name, &cert.course_title).as_bytes());
     format!(
-        "{base}/verify/{}?d={date}&n={}&c={}{}&s={}",
+        "{base}/verify/{}?d={date}&n={}&c={}{}&v=2&s={}",
         cert.code,
         crate::text::urlencode(&cert.holder_name),
         crate::text::urlencode(&cert.course_title),
@@ -169,7 +177,8 @@ pub fn verify_qr(text: &str, pk: &VerifyingKey) -> Result<Vouched, String> {
     let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sig).map_err(|_| "bad signature encoding")?;
     let sig = Signature::from_slice(&sig).map_err(|_| "bad signature length")?;
     let kind = if get("k").as_deref() == Some("a") { Kind::Attendance } else { Kind::Completion };
-    pk.verify(qr_message(kind, &code, &date, &holder, &course).as_bytes(), &sig).map_err(|_| "the signature does not match".to_string())?;
+    let version = if get("v").as_deref() == Some("2") { 2 } else { 1 };
+    pk.verify(qr_message(version, kind, &code, &date, &holder, &course).as_bytes(), &sig).map_err(|_| "the signature does not match".to_string())?;
     Ok(Vouched { code, holder, course, date, kind })
 }
 
@@ -264,29 +273,58 @@ pub fn verify_credential(doc: &Value, pk: &VerifyingKey) -> Result<Vouched, Stri
     })
 }
 
-/// The published list of revoked codes, signed like a QR code: `taphuan-revocations:v1|CODE@ms,…`.
-pub fn revocation_list(revoked: &[(String, i64)], signer: &Signer) -> Value {
-    let body = revoked.iter().map(|(c, at)| format!("{c}@{at}")).collect::<Vec<_>>().join(",");
-    let sig = signer.sign(format!("taphuan-revocations:v1|{body}").as_bytes());
+/// How long a published revocation list is good for: a verifier holding an older one must fetch a fresh
+/// one before it can say a certificate is not revoked.
+pub const REVOCATION_LIST_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// The signed text of a revocation list (security review M-2): the time it was made, a sequence number
+/// that never goes back (the list's time in whole seconds), the time it stops being good, then
+/// `CODE@ms` per revoked certificate. A list saved before a revocation is therefore known to be old.
+fn revocation_body(as_of: i64, seq: i64, next_update: i64, revoked: &[(String, i64)]) -> String {
+    let codes = revoked.iter().map(|(c, at)| format!("{c}@{at}")).collect::<Vec<_>>().join(",");
+    format!("taphuan-revocations:v2|as_of={as_of}|seq={seq}|next_update={next_update}|{codes}")
+}
+
+/// The published list of revoked codes as of `now_ms`, signed.
+pub fn revocation_list(revoked: &[(String, i64)], signer: &Signer, now_ms: i64) -> Value {
+    let (seq, next_update) = (now_ms / 1000, now_ms + REVOCATION_LIST_VALID_MS);
+    let sig = signer.sign(revocation_body(now_ms, seq, next_update, revoked).as_bytes());
     json!({
         "issuer": signer.did(),
+        "as_of_ms": now_ms,
+        "seq": seq,
+        "next_update_ms": next_update,
         "revoked": revoked.iter().map(|(c, at)| json!({"code": c, "revoked_at_ms": at})).collect::<Vec<_>>(),
         "signature": b64(&sig.to_bytes()),
     })
 }
 
-/// Check a revocation list against `pk`; returns the revoked codes.
-pub fn verify_revocation_list(list: &Value, pk: &VerifyingKey) -> Result<Vec<String>, String> {
+/// What a checked revocation list says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationList {
+    pub as_of_ms: i64,
+    pub seq: i64,
+    pub codes: Vec<String>,
+}
+
+/// Check a revocation list against `pk` at `now_ms`: its signature, and that it is still good (made at most
+/// `max_age_ms` ago and before its `next_update`). A list without its date (the first format) is refused.
+pub fn verify_revocation_list(list: &Value, pk: &VerifyingKey, now_ms: i64, max_age_ms: i64) -> Result<RevocationList, String> {
     let items = list["revoked"].as_array().ok_or("no revoked list")?;
+    let (Some(as_of), Some(seq), Some(next_update)) = (list["as_of_ms"].as_i64(), list["seq"].as_i64(), list["next_update_ms"].as_i64()) else {
+        return Err("the revocation list carries no date (as_of_ms, seq, next_update_ms): fetch a current one".into());
+    };
     let pairs: Vec<(String, i64)> = items
         .iter()
         .map(|i| (i["code"].as_str().unwrap_or("").to_string(), i["revoked_at_ms"].as_i64().unwrap_or(0)))
         .collect();
-    let body = pairs.iter().map(|(c, at)| format!("{c}@{at}")).collect::<Vec<_>>().join(",");
     let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(list["signature"].as_str().unwrap_or("")).map_err(|_| "bad signature")?;
     let sig = Signature::from_slice(&sig).map_err(|_| "bad signature")?;
-    pk.verify(format!("taphuan-revocations:v1|{body}").as_bytes(), &sig).map_err(|_| "the revocation list's signature does not match".to_string())?;
-    Ok(pairs.into_iter().map(|(c, _)| c).collect())
+    pk.verify(revocation_body(as_of, seq, next_update, &pairs).as_bytes(), &sig).map_err(|_| "the revocation list's signature does not match".to_string())?;
+    if now_ms - as_of > max_age_ms || now_ms > next_update {
+        return Err(format!("the revocation list is out of date (made {} days ago): fetch a current one", (now_ms - as_of) / 86_400_000));
+    }
+    Ok(RevocationList { as_of_ms: as_of, seq, codes: pairs.into_iter().map(|(c, _)| c).collect() })
 }
 
 #[cfg(test)]
@@ -349,12 +387,62 @@ mod tests {
     }
 
     #[test]
-    fn revocation_lists_are_signed() {
-        let s = Signer::from_hex(&"11".repeat(32)).unwrap();
-        let list = revocation_list(&[("ABCD-EFGH-JKMN-PQRS".into(), 5)], &s);
-        assert_eq!(verify_revocation_list(&list, &s.public()).unwrap(), ["ABCD-EFGH-JKMN-PQRS"]);
-        let mut changed = list.clone();
-        changed["revoked"] = serde_json::json!([]);
-        assert!(verify_revocation_list(&changed, &s.public()).is_err());
+    fn a_bar_in_a_name_cannot_move_between_fields() {
+        let s = signer();
+        let mut c = cert();
+        c.holder_name = "A|B".into();
+        c.course_title = "C".into();
+        let text = qr_text("https://x.vn", &c, &s);
+        assert!(verify_qr(&text, &s.public()).is_ok());
+        // The same signature offered for holder "A" and course "B|C".
+        let moved = text.replace("n=A%7CB&c=C", "n=A&c=B%7CC");
+        assert_ne!(moved, text);
+        assert!(verify_qr(&moved, &s.public()).is_err(), "{moved}");
     }
+
+    #[test]
+    fn a_qr_code_printed_with_the_first_format_still_verifies() {
+        let s = signer();
+        let c = cert();
+        let date = iso_date(c.issued_at);
+        let sig = s.sign(format!("taphuan-cert:v1|{}|{date}|{}|{}", c.code, c.holder_name, c.course_title).as_bytes());
+        let text = format!("https://x.vn/verify/{}?d={date}&n={}&c={}&s={}", c.code, crate::text::urlencode(&c.holder_name), crate::text::urlencode(&c.course_title), b64(&sig.to_bytes()));
+        assert_eq!(verify_qr(&text, &s.public()).unwrap().holder, c.holder_name);
+    }
+
+    fn signer() -> Signer {
+        Signer::from_hex(&"11".repeat(32)).unwrap()
+    }
+
+    #[test]
+    fn revocation_lists_are_signed() {
+        let s = signer();
+        let now = 1_780_000_000_000;
+        let list = revocation_list(&[("ABCD-EFGH-JKMN-PQRS".into(), 5)], &s, now);
+        assert_eq!(verify_revocation_list(&list, &s.public(), now + 1000, REVOCATION_LIST_VALID_MS).unwrap().codes, ["ABCD-EFGH-JKMN-PQRS"]);
+        let mut changed = list.clone();
+        changed["revoked"] = json!([]);
+        assert!(verify_revocation_list(&changed, &s.public(), now, REVOCATION_LIST_VALID_MS).is_err());
+        // A list dated back (or forward) no longer matches its signature.
+        let mut redated = list.clone();
+        redated["as_of_ms"] = json!(now + 86_400_000);
+        assert!(verify_revocation_list(&redated, &s.public(), now, REVOCATION_LIST_VALID_MS).is_err());
+    }
+
+    #[test]
+    fn an_old_or_undated_revocation_list_is_refused() {
+        let s = signer();
+        let now = 1_780_000_000_000;
+        let week = REVOCATION_LIST_VALID_MS;
+        let old = revocation_list(&[], &s, now - 8 * 86_400_000);
+        let e = verify_revocation_list(&old, &s.public(), now, week).unwrap_err();
+        assert!(e.contains("out of date"), "{e}");
+        // Younger than the verifier's limit but past its own next_update.
+        assert!(verify_revocation_list(&old, &s.public(), now, 30 * 86_400_000).is_err());
+        // The first format: codes and a signature, no date.
+        let sig = s.sign(b"taphuan-revocations:v1|");
+        let undated = json!({"issuer": s.did(), "revoked": [], "signature": b64(&sig.to_bytes())});
+        assert!(verify_revocation_list(&undated, &s.public(), now, week).unwrap_err().contains("no date"));
+    }
+
 }

@@ -187,8 +187,52 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 
 /// Loads the wasm bundle (on idle, after first paint) for a page that contains islands. Pages without
 /// islands leave it out and ship no JavaScript.
+///
+/// This is leptos's `HydrationScripts` in islands mode, with one change: the module preload carries the
+/// page's nonce. leptos writes the nonce into the preload's `crossorigin` instead, and under the
+/// Content-Security-Policy (`'strict-dynamic'`, no `'self'`) a preload without a nonce is refused and
+/// reported as a violation. `islands.js` is leptos 0.8.23's `src/hydration/island_script.js` (MIT),
+/// unchanged.
 #[component]
 pub fn Interactive() -> impl IntoView {
-    let options = use_context::<LeptosOptions>();
-    options.map(|options| view! { <HydrationScripts options islands=true/> })
+    let options = use_context::<LeptosOptions>()?;
+    let (js, wasm) = bundle_names(&options);
+    let pkg = options.site_pkg_dir.to_string();
+    #[cfg(feature = "ssr")]
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    let nonce = crate::csp::nonce();
+    let script = format!("{}(\"\", {pkg:?}, {js:?}, {wasm:?});", include_str!("islands.js").trim_end().trim_end_matches(';'));
+    Some(view! {
+        <link rel="modulepreload" href=format!("/{pkg}/{js}.js") nonce=nonce.clone() crossorigin="anonymous"/>
+        <link rel="preload" href=format!("/{pkg}/{wasm}.wasm") r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+        <script type="module" nonce=nonce>{script}</script>
+    })
+}
+
+/// The wasm glue's and the wasm's file names without extension, as cargo-leptos wrote them: with the hashes
+/// of `hash.txt` beside the binary when files are hashed.
+fn bundle_names(options: &LeptosOptions) -> (String, String) {
+    let mut js = options.output_name.to_string();
+    let mut wasm = js.clone();
+    #[cfg(feature = "ssr")]
+    {
+        if options.hash_files {
+            let hash_path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+            let text = hash_path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+            for (file, hash) in text.lines().filter_map(|l| l.trim().split_once(':')) {
+                match file {
+                    "js" => js.push_str(&format!(".{}", hash.trim())),
+                    "wasm" => wasm.push_str(&format!(".{}", hash.trim())),
+                    _ => {}
+                }
+            }
+            return (js, wasm);
+        }
+    }
+    if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+        wasm.push_str("_bg");
+    }
+    (js, wasm)
 }

@@ -128,7 +128,7 @@ pub fn render(md: &str, ctx: &RenderCtx) -> Rendered {
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = Html::from_sanitiser(sanitizer().clean(&html).to_string());
+    out.html = Html::from_sanitiser(sanitizer().clean(&align_classes(&html)).to_string());
     out
 }
 
@@ -249,6 +249,15 @@ fn image_html(
     )
 }
 
+/// Table alignment as classes: pulldown-cmark writes `style="text-align: …"` on cells, and the
+/// Content-Security-Policy allows styles from the stylesheet only (security review M-5). Any other `style`
+/// attribute, from raw HTML in a lesson, is dropped by the sanitiser.
+fn align_classes(html: &str) -> String {
+    html.replace(" style=\"text-align: left\">", " class=\"al-l\">")
+        .replace(" style=\"text-align: center\">", " class=\"al-c\">")
+        .replace(" style=\"text-align: right\">", " class=\"al-r\">")
+}
+
 /// The sanitiser every rendered fragment goes through: no scripts, handlers, styles, iframes or forms.
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -256,9 +265,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["id"])
             .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
-            .add_tag_attributes("th", ["style"])
-            .add_tag_attributes("td", ["style"])
-            .filter_style_properties(["text-align"].into_iter().collect())
+            .add_allowed_classes("th", ["al-l", "al-c", "al-r"])
+            .add_allowed_classes("td", ["al-l", "al-c", "al-r"])
             .add_allowed_classes("div", ["footnote-definition", "table-wrap"])
             .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
@@ -291,6 +299,14 @@ mod tests {
         assert!(r.html.as_str().contains("☑") && r.html.as_str().contains("☐"));
         assert!(r.html.as_str().contains("<del>cũ</del>"));
         assert!(r.problems.is_empty(), "{:?}", r.problems);
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_and_no_style_attribute_survives() {
+        let md = "| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n<p style=\"color:red\">x</p><td style=\"text-align: left\">y</td>\n";
+        let h = render(md, &ctx()).html.as_str().to_string();
+        assert!(h.contains("<th class=\"al-l\">a</th>") && h.contains("<td class=\"al-c\">2</td>") && h.contains("<td class=\"al-r\">3</td>"), "{h}");
+        assert!(!h.contains("style"), "{h}");
     }
 
     #[test]

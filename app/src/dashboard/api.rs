@@ -394,6 +394,7 @@ pub(crate) mod ssr {
         )
         .await?;
         tracing::info!(by = %me.id, region = %code, course = %khoa, "training target set");
+        crate::audit::note(db, Some(me), "training_target", &format!("{code} · {khoa}"), &format!("{n} · {} · {}", han.trim(), loai)).await;
         Ok(())
     }
 
@@ -406,6 +407,7 @@ pub(crate) mod ssr {
         }
         crate::db::dashboard::delete_target(db, id).await?;
         tracing::info!(by = %me.id, target = %id, "training target removed");
+        crate::audit::note(db, Some(me), "training_target", id, "removed").await;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use super::pages::describe_filter;
 use super::{Dashboard, Filter, Learner, LearnerCourse};
 use crate::error::AppError;
 use crate::i18n::{format_date, t, Locale};
-use crate::state::{AppState, Viewer};
+use crate::state::{AppState, ClientAddr, Viewer};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,7 +52,7 @@ fn defuse(s: &str) -> String {
 }
 
 /// The CSV export.
-async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Extension(addr): Extension<ClientAddr>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
     let filter = Filter::from_query(|k| query.get(k).cloned());
     let Some(me) = viewer.0 else { return Ok(sign_in(&filter, "/thong-ke/xuat.csv")) };
@@ -92,6 +92,7 @@ async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>
         }
     }
     tracing::info!(lines = rows.len(), "dashboard CSV exported");
+    crate::audit::note_from(&state.db, Some(&me), &addr.0, "export", "thong-ke.csv", &format!("{} lines · {}", rows.len(), stamp(&dash))).await;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -104,7 +105,7 @@ async fn csv(State(state): State<AppState>, Extension(viewer): Extension<Viewer>
 }
 
 /// The XLSX export.
-async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Extension(addr): Extension<ClientAddr>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
     let filter = Filter::from_query(|k| query.get(k).cloned());
     let Some(me) = viewer.0 else { return Ok(sign_in(&filter, "/thong-ke/xuat.xlsx")) };
@@ -115,6 +116,7 @@ async fn xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer
     match built {
         Ok(Ok((bytes, stamp))) => {
             tracing::info!(lines = n, "dashboard XLSX exported");
+            crate::audit::note_from(&state.db, Some(&me), &addr.0, "export", "thong-ke.xlsx", &format!("{n} lines · {stamp}")).await;
             Ok((
                 [
                     (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),

@@ -9,6 +9,7 @@
 //! The longest fixed queries sit in `sql/*.sql`, loaded with `include_str!`.
 
 pub mod attempt;
+pub mod audit;
 pub mod authoring;
 pub mod bulk;
 pub mod certificate;
@@ -68,6 +69,7 @@ pub fn new_id() -> String {
 /// share it.
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
     sqlx::any::install_default_drivers();
+    let mut sqlite_file = None;
     let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         (Backend::Postgres, url.to_string())
     } else if let Some(rest) = url.strip_prefix("sqlite:") {
@@ -75,8 +77,12 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         let file = path.split('?').next().unwrap_or("");
         if !file.is_empty() && !file.starts_with(':') {
             if let Some(parent) = std::path::Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+                if !parent.exists() {
+                    std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+                    owner_only(parent, 0o700);
+                }
             }
+            sqlite_file = Some(file.to_string());
         }
         let url = if url.contains("mode=") { url.to_string() } else if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") };
         (Backend::Sqlite, url)
@@ -97,10 +103,54 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         })
         .connect(&url)
         .await?;
-    if backend == Backend::Sqlite {
+    // A file opened read-only (a backup being checked) keeps its journal mode.
+    if backend == Backend::Sqlite && !url.contains("mode=ro") {
         pool.execute("PRAGMA journal_mode = WAL").await?;
     }
+    // The file holds password hashes, phone numbers and sessions: readable by its owner only (L-10).
+    if let Some(file) = sqlite_file.filter(|_| !url.contains("mode=ro")) {
+        for f in [file.clone(), format!("{file}-wal"), format!("{file}-shm")] {
+            owner_only(std::path::Path::new(&f), 0o600);
+        }
+    }
     Ok(Db { pool, backend })
+}
+
+/// A consistent copy of a SQLite database, made while other processes go on reading and writing
+/// (`VACUUM INTO` reads one snapshot). The copy is a new file, readable by its owner only; an existing file
+/// is never overwritten.
+pub async fn backup_sqlite(db: &Db, to: &std::path::Path) -> Result<(), sqlx::Error> {
+    if db.backend != Backend::Sqlite {
+        return Err(sqlx::Error::Configuration("backup copies SQLite databases; for PostgreSQL use pg_dump (README)".into()));
+    }
+    if to.exists() {
+        return Err(sqlx::Error::Configuration(format!("{} already exists: choose a new file", to.display()).into()));
+    }
+    let path = to.to_str().ok_or_else(|| sqlx::Error::Configuration("the backup path is not UTF-8".into()))?;
+    // VACUUM INTO takes a string literal: the path is quoted, its quotes doubled.
+    sqlx::query(&format!("VACUUM INTO '{}'", path.replace('\'', "''"))).execute(&db.pool).await?;
+    owner_only(to, 0o600);
+    Ok(())
+}
+
+/// SQLite's own check of a database file: `ok`, or what is damaged.
+pub async fn integrity_check(db: &Db) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db.pool).await
+}
+
+/// Restrict a file or folder to its owner; a file system without Unix modes is left as it is.
+fn owner_only(path: &std::path::Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if path.exists() {
+            if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                tracing::warn!(path = %path.display(), error = %e, "could not restrict the database file to its owner");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
 }
 
 /// Apply the migrations of this backend.

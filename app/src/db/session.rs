@@ -25,6 +25,12 @@ impl DbSessionStore {
     }
 }
 
+/// The key a session is stored under: a hash of its id, so a copy of the database holds no live session
+/// (security review L-10). The cookie carries the id itself.
+pub fn stored_id(id: &Id) -> String {
+    crate::content::sha256_hex(format!("taphuan-session|{id}").as_bytes())
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -40,7 +46,7 @@ impl SessionStore for DbSessionStore {
         // A fresh random id until one is free: ids are 128 random bits, so this loops once in practice.
         loop {
             let done = sqlx::query("INSERT INTO session (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
-                .bind(record.id.to_string())
+                .bind(stored_id(&record.id))
                 .bind(&data)
                 .bind(expiry_ms(record))
                 .execute(&self.db.pool)
@@ -59,7 +65,7 @@ impl SessionStore for DbSessionStore {
             "INSERT INTO session (id, data, expires_at) VALUES ($1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         )
-        .bind(record.id.to_string())
+        .bind(stored_id(&record.id))
         .bind(data)
         .bind(expiry_ms(record))
         .execute(&self.db.pool)
@@ -70,7 +76,7 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let row = sqlx::query("SELECT data, expires_at FROM session WHERE id = $1 AND expires_at > $2")
-            .bind(id.to_string())
+            .bind(stored_id(id))
             .bind(now_ms())
             .fetch_optional(&self.db.pool)
             .await
@@ -84,7 +90,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM session WHERE id = $1").bind(id.to_string()).execute(&self.db.pool).await.map_err(backend)?;
+        sqlx::query("DELETE FROM session WHERE id = $1").bind(stored_id(id)).execute(&self.db.pool).await.map_err(backend)?;
         Ok(())
     }
 }

@@ -113,13 +113,19 @@ pub async fn grant_role(db: &Db, user_id: &str, role: Role, scope: Option<&str>)
     .bind(scope)
     .execute(&db.pool)
     .await?;
+    user_role_changed(db, user_id).await
+}
+
+/// A link made for someone when they had fewer powers must not be used once they have more (L-2).
+async fn user_role_changed(db: &Db, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM password_token WHERE user_id = $1 AND used_at IS NULL").bind(user_id).execute(&db.pool).await?;
     Ok(())
 }
 
 /// Remove a role.
 pub async fn revoke_role(db: &Db, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_role WHERE user_id = $1 AND role = $2").bind(user_id).bind(role.as_str()).execute(&db.pool).await?;
-    Ok(())
+    user_role_changed(db, user_id).await
 }
 
 fn token_hash(raw: &str) -> String {
@@ -157,12 +163,17 @@ pub struct TokenHolderRow {
     pub full_name: String,
 }
 
+/// Only a person's newest link works (security review L-2): a newer one voids the older, using one voids
+/// all, and a role granted or taken voids every link (`user_role_changed`).
+const NEWEST_LINK: &str = "NOT EXISTS (SELECT 1 FROM password_token n WHERE n.user_id = t.user_id
+    AND (n.created_at > t.created_at OR (n.created_at = t.created_at AND n.token_hash > t.token_hash)))";
+
 /// The holder of a live, unused token.
 pub async fn token_holder(db: &Db, raw: &str) -> Result<Option<TokenHolderRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT u.id AS id, u.full_name AS full_name FROM password_token t JOIN app_user u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL",
-    )
+         WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL AND {NEWEST_LINK}"
+    ))
     .bind(token_hash(raw))
     .bind(now_ms())
     .fetch_optional(&db.pool)
@@ -173,9 +184,9 @@ pub async fn token_holder(db: &Db, raw: &str) -> Result<Option<TokenHolderRow>, 
 pub async fn consume_token(db: &Db, raw: &str, password_hash: &str) -> Result<Option<String>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let now = now_ms();
-    let user: Option<String> = sqlx::query_scalar(
-        "SELECT user_id FROM password_token WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-    )
+    let user: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT t.user_id FROM password_token t WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND {NEWEST_LINK}"
+    ))
     .bind(token_hash(raw))
     .bind(now)
     .fetch_optional(&mut *tx)
@@ -190,17 +201,35 @@ pub async fn consume_token(db: &Db, raw: &str, password_hash: &str) -> Result<Op
         return Ok(None);
     }
     sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(&user).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM password_token WHERE user_id = $1 AND used_at IS NULL").bind(&user).execute(&mut *tx).await?;
     // Every other session of this person ends: whoever had the old password is out.
     sqlx::query("DELETE FROM session WHERE data LIKE $1").bind(format!("%\"uid\":\"{user}\"%")).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(Some(user))
 }
 
-/// Failures before a key is locked, and the longest lock.
-const PAIR_LIMIT: i64 = 5;
-const IP_LIMIT: i64 = 50;
-const MAX_LOCK_MS: i64 = 15 * 60 * 1000;
-const FORGET_AFTER_MS: i64 = 60 * 60 * 1000;
+/// End the sessions of `user`, all but the one with id `keep`; how many ended.
+pub async fn end_sessions(db: &Db, user: &str, keep: Option<&str>) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM session WHERE data LIKE $1 AND id <> $2")
+        .bind(format!("%\"uid\":\"{user}\"%"))
+        .bind(keep.unwrap_or(""))
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// A new password for a signed-in person; every session but `keep` ends.
+pub async fn change_password(db: &Db, user: &str, password_hash: &str, keep: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM session WHERE data LIKE $1 AND id <> $2").bind(format!("%\"uid\":\"{user}\"%")).bind(keep).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// The phone number of a live account.
+pub async fn phone_of(db: &Db, user: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT phone FROM app_user WHERE id = $1 AND deleted_at IS NULL").bind(user).fetch_optional(&db.pool).await
+}
 
 /// A throttle or rate-limit counter.
 #[derive(sqlx::FromRow)]
@@ -213,46 +242,22 @@ async fn counter(db: &Db, key: &str) -> Result<Option<CounterRow>, sqlx::Error> 
     sqlx::query_as("SELECT failures, updated_at FROM login_throttle WHERE key = $1").bind(key).fetch_optional(&db.pool).await
 }
 
-/// Milliseconds to wait before any of `keys` may try again, if locked.
-pub async fn throttle_wait(db: &Db, keys: &[String]) -> Result<Option<i64>, sqlx::Error> {
+/// Count one hit on `key` in a window of `window_ms` that starts at its first hit; the hits so far,
+/// this one included. One statement, so parallel requests each get their own number (security review M-6).
+pub async fn hit(db: &Db, key: &str, window_ms: i64) -> Result<i64, sqlx::Error> {
     let now = now_ms();
-    let mut wait = 0;
-    for k in keys {
-        let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = $1")
-            .bind(k)
-            .fetch_optional(&db.pool)
-            .await?;
-        wait = wait.max(until.unwrap_or(0) - now);
-    }
-    Ok((wait > 0).then_some(wait))
-}
-
-/// Count a failure on each key; past its limit a key locks for 1 s, 2 s, 4 s … up to 15 minutes.
-pub async fn throttle_fail(db: &Db, keys: &[String]) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    for k in keys {
-        let limit = if k.starts_with("ip:") { IP_LIMIT } else { PAIR_LIMIT };
-        let failures = match counter(db, k).await? {
-            Some(c) if now - c.updated_at < FORGET_AFTER_MS => c.failures + 1,
-            _ => 1,
-        };
-        let locked_until = if failures >= limit {
-            now + (1000i64 << (failures - limit).min(20)).min(MAX_LOCK_MS)
-        } else {
-            0
-        };
-        sqlx::query(
-            "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at",
-        )
-        .bind(k)
-        .bind(failures)
-        .bind(locked_until)
-        .bind(now)
-        .execute(&db.pool)
-        .await?;
-    }
-    Ok(())
+    sqlx::query_scalar(
+        "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.updated_at <= $3 THEN 1 ELSE login_throttle.failures + 1 END,
+           updated_at = CASE WHEN login_throttle.updated_at <= $3 THEN $2 ELSE login_throttle.updated_at END
+         RETURNING failures",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - window_ms)
+    .fetch_one(&db.pool)
+    .await
 }
 
 /// Forget the failures of a key after a successful sign-in.
@@ -309,6 +314,70 @@ pub async fn export(db: &Db, id: &str) -> Result<serde_json::Value, sqlx::Error>
     .fetch_all(&db.pool)
     .await?;
     let roles = roles(db, id).await?;
+    // Attempts with every answer as sent (free text included), completions, certificates, workshops: the
+    // download is everything stored about the person (security review M-8).
+    type AttemptRow = (String, String, String, i64, Option<i64>, Option<f64>, Option<i64>);
+    let attempts: Vec<AttemptRow> = sqlx::query_as(
+        "SELECT a.id, c.slug, q.slug, a.started_at, a.submitted_at, a.percent, a.passed
+         FROM attempt a JOIN quiz q ON q.id = a.quiz_id JOIN course c ON c.id = q.course_id
+         WHERE a.user_id = $1 ORDER BY a.started_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let answers: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT an.attempt_id, an.question_id, an.response, an.correct FROM answer an JOIN attempt a ON a.id = an.attempt_id
+         WHERE a.user_id = $1 ORDER BY an.attempt_id, an.question_id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let completions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT c.slug, k.completed_at FROM completion k JOIN course c ON c.id = k.course_id WHERE k.user_id = $1 ORDER BY k.completed_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    type CertRow = (String, String, String, i64, Option<i64>);
+    let mut certificates: Vec<(&str, CertRow)> = Vec::new();
+    let course_certs: Vec<CertRow> =
+        sqlx::query_as("SELECT code, holder_name, course_title, issued_at, revoked_at FROM certificate WHERE user_id = $1 ORDER BY issued_at")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?;
+    let attendance_certs: Vec<CertRow> = sqlx::query_as(
+        "SELECT code, holder_name, workshop_title, issued_at, revoked_at FROM attendance_certificate WHERE user_id = $1 ORDER BY issued_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    certificates.extend(course_certs.into_iter().map(|c| ("completion", c)));
+    certificates.extend(attendance_certs.into_iter().map(|c| ("attendance", c)));
+    let workshops: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT w.id, w.title, t.checked_in_at, t.how FROM workshop_attendance t JOIN workshop w ON w.id = t.workshop_id
+         WHERE t.user_id = $1 ORDER BY t.checked_in_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let registrations: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT w.id, w.title, r.registered_at FROM workshop_registration r JOIN workshop w ON w.id = r.workshop_id
+         WHERE r.user_id = $1 ORDER BY r.registered_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let answers_of = |attempt: &str| {
+        answers
+            .iter()
+            .filter(|a| a.0 == attempt)
+            .map(|a| serde_json::json!({
+                "question": a.1,
+                "response": serde_json::from_str::<serde_json::Value>(&a.2).unwrap_or(serde_json::Value::String(a.2.clone())),
+                "correct": a.3 != 0,
+            }))
+            .collect::<Vec<_>>()
+    };
     Ok(serde_json::json!({
         "id": id,
         "phone": row.phone,
@@ -329,13 +398,45 @@ pub async fn export(db: &Db, id: &str) -> Result<serde_json::Value, sqlx::Error>
             "lesson": r.lesson,
             "done_at_ms": r.done_at,
         })).collect::<Vec<_>>(),
+        "attempts": attempts.iter().map(|a| serde_json::json!({
+            "course": a.1,
+            "quiz": a.2,
+            "started_at_ms": a.3,
+            "submitted_at_ms": a.4,
+            "percent": a.5,
+            "passed": a.6.map(|p| p != 0),
+            "answers": answers_of(&a.0),
+        })).collect::<Vec<_>>(),
+        "completions": completions.iter().map(|c| serde_json::json!({"course": c.0, "completed_at_ms": c.1})).collect::<Vec<_>>(),
+        "certificates": certificates.iter().map(|(kind, c)| serde_json::json!({
+            "kind": kind,
+            "code": c.0,
+            "holder_name": c.1,
+            "title": c.2,
+            "issued_at_ms": c.3,
+            "revoked_at_ms": c.4,
+        })).collect::<Vec<_>>(),
+        "workshops_attended": workshops.iter().map(|w| serde_json::json!({"workshop": w.0, "title": w.1, "checked_in_at_ms": w.2, "how": w.3})).collect::<Vec<_>>(),
+        "workshop_registrations": registrations.iter().map(|w| serde_json::json!({"workshop": w.0, "title": w.1, "registered_at_ms": w.2})).collect::<Vec<_>>(),
     }))
 }
 
 /// Delete an account: personal fields are erased and every session ends. Anonymous learning records stay
 /// for the programme's statistics; issued certificates keep their own snapshot of the name.
-pub async fn delete_account(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_account(db: &Db, id: &str, keep_name_on_certificates: bool) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    // Typed answers can hold anything personal; chosen options cannot. (A typed answer is stored as a JSON
+    // string, options as an array.) Scores stay, so the figures do not change.
+    sqlx::query("UPDATE answer SET response = '\"\"' WHERE response LIKE '\"%' AND attempt_id IN (SELECT id FROM attempt WHERE user_id = $1)")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    // Certificates stay verifiable by code and date; the name on them goes unless the holder chose to keep it.
+    if !keep_name_on_certificates {
+        for table in ["certificate", "attendance_certificate"] {
+            sqlx::query(&format!("UPDATE {table} SET holder_name = $1 WHERE user_id = $2")).bind(DELETED_HOLDER).bind(id).execute(&mut *tx).await?;
+        }
+    }
     sqlx::query(
         "UPDATE app_user SET phone = $1, full_name = '', name_key = '', org_name = '', password_hash = '', deleted_at = $2 WHERE id = $3",
     )
@@ -349,6 +450,9 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM session WHERE data LIKE $1").bind(format!("%\"uid\":\"{id}\"%")).execute(&mut *tx).await?;
     tx.commit().await
 }
+
+/// The name a certificate shows once its holder deleted their account without keeping their name on it.
+pub const DELETED_HOLDER: &str = "(đã xoá theo yêu cầu của người học)";
 
 /// A person of the admin list, as stored (the phone in its stored `+84…` form).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -474,21 +578,7 @@ pub async fn locale(db: &Db, id: &str) -> Result<String, sqlx::Error> {
 /// Count a hit on `key`; false once it has had `limit` hits within `window_ms` (for rate limits shared by
 /// every app process).
 pub async fn rate_hit(db: &Db, key: &str, limit: i64, window_ms: i64) -> Result<bool, sqlx::Error> {
-    let now = now_ms();
-    let (count, since) = match counter(db, key).await? {
-        Some(c) if now - c.updated_at < window_ms => (c.failures + 1, c.updated_at),
-        _ => (1, now),
-    };
-    sqlx::query(
-        "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES ($1, $2, 0, $3)
-         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, updated_at = excluded.updated_at",
-    )
-    .bind(key)
-    .bind(count)
-    .bind(since)
-    .execute(&db.pool)
-    .await?;
-    Ok(count <= limit)
+    Ok(hit(db, key, window_ms).await? <= limit)
 }
 
 /// How many hits `key` has had in the current window of `window_ms`, without adding one.

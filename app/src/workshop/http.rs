@@ -11,7 +11,7 @@ use super::api::{as_trainer, checkin_guard, checkin_refusal, checkin_wrong};
 use crate::db::{self, workshop::CheckIn};
 use crate::error::AppError;
 use crate::i18n::{t, Locale};
-use crate::state::{form_back_url, AppState, Viewer};
+use crate::state::{form_back_url, AppState, ClientAddr, Viewer};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
@@ -174,7 +174,7 @@ async fn sign_up_and_check_in(
         Ok(u) => u,
         Err(e) => return Ok(refuse(&e)),
     };
-    crate::auth::api::begin_session(&session, &user).await?;
+    crate::auth::api::begin_session(&session, &user, false).await?;
     let mode = if w.region_code.is_none() { "stream" } else { "hall" };
     match db::workshop::check_in(&state.db, &w, &user, "self", mode, &user).await? {
         CheckIn::New | CheckIn::Already => Ok(Redirect::to(&format!("/lop/{id}?da-diem-danh=1")).into_response()),
@@ -183,8 +183,9 @@ async fn sign_up_and_check_in(
 }
 
 /// The attendance sheet in the provinces' form, for Excel.
-async fn sheet_xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn sheet_xlsx(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, Extension(addr): Extension<ClientAddr>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, AppError> {
     let locale = Locale::from_headers(&headers);
+    let me = viewer.0.clone();
     let (_, w) = as_trainer(&state.db, viewer.0, &id).await?;
     let rows = db::workshop::attendees(&state.db, &id).await?;
     let bytes = tokio::task::spawn_blocking(move || workbook(locale, &w, &rows)).await.map_err(|e| {
@@ -196,6 +197,7 @@ async fn sheet_xlsx(State(state): State<AppState>, Extension(viewer): Extension<
         AppError::Internal
     })?;
     tracing::info!(workshop = %id, "attendance sheet exported");
+    crate::audit::note_from(&state.db, me.as_ref(), &addr.0, "export", &format!("/lop-tap-huan/{id}/danh-sach.xlsx"), "").await;
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),

@@ -97,7 +97,7 @@ fn Public(view: PublicView) -> impl IntoView {
             " " <span role="status"></span>
         </p>
         <p class="hint share-link">{t(locale, "workshop.share_link")} " " <a href=url.clone()>{url.clone()}</a></p>
-        <script src="/share.js" defer></script>
+        <script src="/share.js" defer nonce=crate::csp::nonce()></script>
         {(live && w.recording_url.is_empty()).then(|| view! { <p><a class="button primary" href=w.stream_url.clone() rel="noopener noreferrer">{t(locale, "workshop.join_stream")}</a></p> })}
         {(!w.recording_url.is_empty()).then(|| view! { <p><a class="button" href=w.recording_url.clone() rel="noopener noreferrer">{t(locale, "workshop.watch_recording")}</a></p> })}
         <h2>{t(locale, "workshop.courses")}</h2>

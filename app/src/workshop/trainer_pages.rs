@@ -219,7 +219,7 @@ pub fn CheckInScreenPage() -> impl IntoView {
                                             </div>
                                             <p class="hint">{t(locale, "workshop.screen_hint")}</p>
                                             <p><a class="button" href=format!("/lop-tap-huan/{}/man-hinh", w.id)>{t(locale, "workshop.screen_refresh")}</a></p>
-                                            <script src="/follow.js" defer></script>
+                                            <script src="/follow.js" defer nonce=crate::csp::nonce()></script>
                                         }.into_any()
                                     } else {
                                         view! { <p class="muted">{t(locale, "workshop.checkin_closed_note")}</p> }.into_any()
@@ -255,7 +255,7 @@ fn Scanner(workshop: String) -> impl IntoView {
             </div>
             <ul class="scans" aria-live="polite"></ul>
         </div>
-        <script src="/scanner.js" defer></script>
+        <script src="/scanner.js" defer nonce=crate::csp::nonce()></script>
     }
 }
 

@@ -78,8 +78,13 @@ async fn a_learner_earns_a_certificate_that_anyone_can_verify() {
     let vc_file = dir.path().join("vc.json");
     std::fs::write(&vc_file, &vc).unwrap();
     let k = key_file.to_str().unwrap();
+    // Without a revocation list the signature holds, but nobody can say the certificate still stands (M-2).
     let (ok, out) = cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k]);
-    assert!(ok && out.contains("VALID") && out.contains("Nguyễn Thị Ánh Tuyết"), "{out}");
+    assert!(!ok && out.starts_with("STATUS UNKNOWN") && !out.contains("\nVALID"), "{out}");
+    let before = dir.path().join("revocations-before.json");
+    std::fs::write(&before, app.get_with(&app.browser(), "/.well-known/taphuan-revocations.json").await.1).unwrap();
+    let (ok, out) = cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k, "--revocations", before.to_str().unwrap()]);
+    assert!(ok && out.starts_with("VALID") && out.contains("Nguyễn Thị Ánh Tuyết"), "{out}");
     let tampered = dir.path().join("tampered.json");
     std::fs::write(&tampered, vc.replace("Nguyễn Thị Ánh Tuyết", "Nguyễn Văn Giả")).unwrap();
     let (ok, out) = cli(&["verify-credential", tampered.to_str().unwrap(), "--key", k]);
@@ -87,10 +92,10 @@ async fn a_learner_earns_a_certificate_that_anyone_can_verify() {
     // The QR code's text verifies offline too.
     let cert = app::certificate::api::by_code(&app.db, &code).await.unwrap().unwrap().0;
     let qr = app::certificate::signing::qr_text(&app.base, &cert, &app.signer);
-    let (ok, out) = cli(&["verify-credential", &qr, "--key", k]);
-    assert!(ok && out.contains("VALID"), "{out}");
-    let (ok, _) = cli(&["verify-credential", &qr.replace("&s=", "&s=A"), "--key", k]);
-    assert!(!ok);
+    let (ok, out) = cli(&["verify-credential", &qr, "--key", k, "--revocations", before.to_str().unwrap()]);
+    assert!(ok && out.starts_with("VALID"), "{out}");
+    let (ok, out) = cli(&["verify-credential", &qr.replace("&s=", "&s=A"), "--key", k, "--revocations", before.to_str().unwrap()]);
+    assert!(!ok && out.contains("INVALID"), "{out}");
 
     // An official of another region may not revoke; one of the holder's region may, with a reason.
     let other = app.signed_in("0999000003").await;
@@ -114,6 +119,21 @@ async fn a_learner_earns_a_certificate_that_anyone_can_verify() {
     std::fs::write(&list_file, list).unwrap();
     let (ok, out) = cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k, "--revocations", list_file.to_str().unwrap()]);
     assert!(!ok && out.contains("REVOKED"), "{out}");
+    // The list saved before the revocation is signed and still dated; a list is only good for a week, and
+    // one without a date is refused, so an old empty list cannot vouch for a revoked certificate for long.
+    let listed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&list_file).unwrap()).unwrap();
+    assert!(listed["as_of_ms"].as_i64().unwrap() > 0 && listed["seq"].as_i64().unwrap() > 0 && listed["next_update_ms"].as_i64() > listed["as_of_ms"].as_i64());
+    let mut undated = listed.clone();
+    undated.as_object_mut().unwrap().remove("as_of_ms");
+    std::fs::write(&list_file, undated.to_string()).unwrap();
+    let (ok, out) = cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k, "--revocations", list_file.to_str().unwrap()]);
+    assert!(!ok && !out.starts_with("VALID"), "{out}");
+    // Its holder can no longer fetch freshly signed files: 410 for the PDF and the credential.
+    for file in ["pdf", "credential.json"] {
+        let res = c.get(format!("{}/chung-nhan/{code}/{file}", app.base)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 410, "{file}");
+        assert!(res.text().await.unwrap().contains("đã bị thu hồi"), "{file}");
+    }
 }
 
 #[tokio::test]

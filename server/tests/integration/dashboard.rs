@@ -237,7 +237,7 @@ async fn pages_and_exports_never_show_another_region() {
 
     // A deleted account leaves the list and the export; its anonymous enrolment still counts.
     let b: String = sqlx::query_scalar("SELECT id FROM app_user WHERE full_name = $1").bind("Trần Văn Bình").fetch_one(&app.db.pool).await.unwrap();
-    app::db::user::delete_account(&app.db, &b).await.unwrap();
+    app::db::user::delete_account(&app.db, &b, false).await.unwrap();
     let (_, list, _) = app.get_with(&o, "/thong-ke/nguoi-hoc").await;
     assert!(list.contains("Nguyễn Thị Ánh Tuyết") && !list.contains("Trần Văn Bình"));
     let csv = csv_text(&o.get(format!("{}/thong-ke/xuat.csv", app.base)).send().await.unwrap().bytes().await.unwrap());

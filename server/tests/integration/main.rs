@@ -10,6 +10,7 @@ mod dashboard;
 mod learning;
 mod quiz;
 mod reading;
+mod security;
 mod startup;
 mod storage;
 mod util;

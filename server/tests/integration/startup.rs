@@ -127,3 +127,36 @@ async fn demo_mode_makes_nobody_an_admin_and_stays_out_of_a_database_with_real_a
     server::create_demo_accounts(&app.db).await.unwrap();
     assert_eq!(app::db::user::count_all(&app.db).await.unwrap(), 1);
 }
+
+#[test]
+fn serving_beyond_this_machine_needs_the_public_address_and_never_runs_the_demo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/x.db", tmp.path().display());
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_taphuan"))
+            .args(["serve", "--bind", "0.0.0.0:0", "--database", &db, "--site-root", "/nonexistent", "--courses", "/nonexistent"])
+            .args(extra)
+            .arg("--signing-key")
+            .arg(tmp.path().join("key"))
+            .env_remove("TAPHUAN_PUBLIC_URL")
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    // Certificates carry the public address: without it the server does not start (L-1).
+    let (ok, err) = run(&[]);
+    assert!(!ok && err.contains("TAPHUAN_PUBLIC_URL"), "{err}");
+    // The demo's passwords are published: never on a public address, and nothing is written first (M-10).
+    let (ok, err) = run(&["--demo", "--public-url", "https://taphuan.example.vn"]);
+    assert!(!ok && err.contains("--demo"), "{err}");
+    let demo_made: bool = tmp.path().join("x.db").exists() && {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let d = app::db::connect(&db).await.unwrap();
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'app_user'").fetch_one(&d.pool).await.unwrap() > 0
+                && sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM app_user").fetch_one(&d.pool).await.unwrap() > 0
+        })
+    };
+    assert!(!demo_made, "no demo account was created");
+}

@@ -152,7 +152,7 @@ async fn create_user_reads_the_password_from_stdin_never_argv() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let db = server::open_database(&url).await.unwrap();
     let user::LoginRow { id, password_hash: hash } = user::login_record(&db, "+84912999888").await.unwrap().unwrap();
-    assert!(app::auth::password::verify("mật khẩu quản trị".into(), hash).await);
+    assert!(app::auth::password::verify("mật khẩu quản trị".into(), hash).await.unwrap());
     assert!(app::auth::api::current_user(&db, &id).await.unwrap().unwrap().is_admin());
     // A short password is refused.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_taphuan"))
@@ -168,16 +168,19 @@ async fn create_user_reads_the_password_from_stdin_never_argv() {
 }
 
 #[tokio::test]
-async fn stale_throttle_counters_are_pruned_and_live_locks_kept() {
+async fn stale_throttle_counters_are_pruned_and_live_ones_kept() {
     for (backend, url) in database_urls(tempfile::tempdir().unwrap().keep().as_path()) {
         let db = fresh_db(&url).await;
-        let keys = ["ip:old".to_string(), "pair:locked".to_string()];
-        for _ in 0..6 {
-            user::throttle_fail(&db, &keys).await.unwrap();
+        for key in ["address:old", "pair:live"] {
+            for n in 1..=6 {
+                assert_eq!(user::hit(&db, key, 3_600_000).await.unwrap(), n, "{backend}: one statement counts each hit");
+            }
         }
-        sqlx::query("UPDATE login_throttle SET updated_at = 0").execute(&db.pool).await.unwrap();
-        assert_eq!(user::prune_throttle(&db).await.unwrap(), 1, "{backend}: the unlocked stale row goes");
-        assert!(user::throttle_wait(&db, &keys[1..]).await.unwrap().is_some(), "{backend}: a live lock stays");
+        sqlx::query("UPDATE login_throttle SET updated_at = 0 WHERE key = 'address:old'").execute(&db.pool).await.unwrap();
+        assert_eq!(user::prune_throttle(&db).await.unwrap(), 1, "{backend}: the stale row goes");
+        assert_eq!(user::rate_count(&db, "pair:live", 3_600_000).await.unwrap(), 6, "{backend}: a live counter stays");
+        // A window that has passed starts again at one.
+        assert_eq!(user::hit(&db, "address:old", 3_600_000).await.unwrap(), 1, "{backend}");
     }
 }
 

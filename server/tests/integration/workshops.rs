@@ -445,8 +445,10 @@ async fn a_workshop_gives_certificates_of_attendance_worded_and_signed_as_attend
         let vc_file = dir.path().join("vc.json");
         std::fs::write(&vc_file, &vc).unwrap();
         let k = key_file.to_str().unwrap();
-        let (ok, out) = crate::certificates::cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k]);
-        assert!(ok && out.contains("VALID") && out.contains("attendance, not completion"), "{backend}: {out}");
+        let list_file = dir.path().join("revocations.json");
+        std::fs::write(&list_file, app.get_with(&app.browser(), "/.well-known/taphuan-revocations.json").await.1).unwrap();
+        let (ok, out) = crate::certificates::cli(&["verify-credential", vc_file.to_str().unwrap(), "--key", k, "--revocations", list_file.to_str().unwrap()]);
+        assert!(ok && out.starts_with("VALID") && out.contains("attendance, not completion"), "{backend}: {out}");
         let cert = app::certificate::api::by_code(&app.db, &code).await.unwrap().unwrap().0;
         assert_eq!(cert.kind, app::certificate::Kind::Attendance);
         let held: i64 = sqlx::query_scalar("SELECT starts_at FROM workshop WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
