@@ -21,7 +21,11 @@ const pages = [
 // Pages behind sign-in, checked as the demo admin (created by `taphuan serve --demo`).
 const signedInPages = [
   "/tai-khoan",
+  "/tai-khoan?xong=mat-khau",
+  "/tai-khoan?loi=current_password_wrong&o=current",
   "/quan-tri",
+  "/quan-tri/nhat-ky",
+  "/quan-tri/nhat-ky?hanh-dong=role_granted&q=van",
   "/quan-tri?q=0900000001",
   "/quan-tri/nhap-lop",
   "/thong-ke",

@@ -68,26 +68,25 @@ for (const js of [false, true]) {
 
     // Sign out, a wrong password, then in again.
     await page.goto("/tai-khoan");
-    await page.getByRole("button", { name: "Đăng xuất" }).click();
+    await page.getByRole("button", { name: "Đăng xuất", exact: true }).click();
     await expect(page).toHaveURL(/\/$/);
     await signIn(page, phone, "sai mật khẩu rồi");
     await expect(page.getByRole("alert")).toHaveText("Số điện thoại hoặc mật khẩu không đúng.");
     await signIn(page, phone, "dừa xanh Bến Tre");
     await expect(page.getByRole("link", { name: name.split(" ").pop()! })).toBeVisible();
 
-    // An admin makes a one-time link and grants the trainer role.
+    // An admin grants the trainer role, then makes a one-time link (a role granted later would void it).
     const admin = await newPage(browser, js);
     await signIn(admin, DEMO_ADMIN, DEMO_PASSWORD);
-    await admin.goto(`/quan-tri?q=${encodeURIComponent(phone)}`);
-    const person = admin.locator("li.person", { hasText: name });
-    await person.getByRole("button", { name: "Tạo liên kết đặt mật khẩu" }).click();
-    const link = (await admin.locator("p.link code").innerText()).trim();
-    expect(link).toMatch(/^\/mat-khau\/[0-9a-f]{48}$/);
     await admin.goto(`/quan-tri?q=${encodeURIComponent(phone)}`);
     await admin.locator("li.person", { hasText: name }).locator("summary").click();
     await admin.locator("li.person", { hasText: name }).getByLabel("Vai trò", { exact: true }).selectOption("trainer");
     await admin.locator("li.person", { hasText: name }).getByRole("button", { name: "Cấp vai trò" }).click();
     await expect(admin.locator("li.person", { hasText: name })).toContainText("Cán bộ tập huấn");
+    await admin.goto(`/quan-tri?q=${encodeURIComponent(phone)}`);
+    await admin.locator("li.person", { hasText: name }).getByRole("button", { name: "Tạo liên kết đặt mật khẩu" }).click();
+    const link = (await admin.locator("p.link code").innerText()).trim();
+    expect(link).toMatch(/^\/mat-khau\/[0-9a-f]{48}$/);
 
     // The learner uses the link (from another device) and is signed in with the new password.
     const other = await newPage(browser, js);

@@ -10,22 +10,29 @@ export const test = base.extend<{ cspGuard: void }>({
   cspGuard: [
     async ({ browser, context }, use) => {
       const seen: string[] = [];
-      const watch = (ctx: BrowserContext) => {
+      // The page's own securitypolicyviolation events, written to the console (the init script is put in by
+      // the browser's tooling, so the policy does not apply to it), and the browser's console messages.
+      const watch = async (ctx: BrowserContext) => {
+        await ctx.addInitScript(() => {
+          document.addEventListener("securitypolicyviolation", (e) => {
+            console.error(`Content-Security-Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+          });
+        });
         ctx.on("console", (m) => {
           if (violation.test(m.text())) seen.push(`${m.page()?.url() ?? "?"}: ${m.text()}`);
         });
       };
-      watch(context);
+      await watch(context);
       const b = browser as Browser & { newContext: Browser["newContext"]; newPage: Browser["newPage"] };
       const [newContext, newPage] = [b.newContext.bind(b), b.newPage.bind(b)];
       b.newContext = async (...a) => {
         const c = await newContext(...a);
-        watch(c);
+        await watch(c);
         return c;
       };
       b.newPage = async (...a) => {
         const p = await newPage(...a);
-        watch(p.context());
+        await watch(p.context());
         return p;
       };
       await use();
