@@ -183,6 +183,8 @@ async fn login_inner(phone: String, password: String) -> Result<(), AppError> {
     let record = db::user::login_record(&db, &phone).await?;
     let (id, hash) = record.clone().map(|r| (r.id, r.password_hash)).unwrap_or_default();
     if !super::password::verify(password, hash).await? || record.is_none() {
+        // Who and from where, never the number typed (security review L-8).
+        tracing::warn!(user = %if id.is_empty() { "-" } else { id.as_str() }, address = %super::throttle::address_group(&addr), "sign-in failed");
         super::throttle::failed_sign_in(&db, &phone, &addr).await?;
         return Err(AppError::invalid("phone", "login_failed"));
     }

@@ -68,7 +68,6 @@ pub async fn failed_sign_in(db: &Db, phone: &str, addr: &str) -> Result<(), sqlx
     let (number, group) = (number_key(phone), address_group(addr));
     db::user::hit(db, &format!("number:{number}"), NUMBER_WINDOW_MS).await?;
     db::user::hit(db, &format!("address:{group}"), ADDRESS_WINDOW_MS).await?;
-    tracing::info!(address = %group, "sign-in failed");
     Ok(())
 }
 

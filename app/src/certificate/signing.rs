@@ -18,6 +18,16 @@ impl Signer {
     /// Read the key from `path` (64 hex characters), or create it there with owner-only permissions on first run.
     pub fn load_or_create(path: &Path) -> std::io::Result<Signer> {
         if let Ok(text) = std::fs::read_to_string(path) {
+            // A key others can read is no secret: say so, and make it the owner's (security review L-10).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(path)?.permissions().mode();
+                if mode & 0o077 != 0 {
+                    tracing::warn!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "the signing key was readable by others: restricted to its owner; if others did read it, make a new key");
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
             return Signer::from_hex(text.trim())
                 .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: not an Ed25519 key in hex", path.display())));
         }
@@ -412,6 +422,19 @@ mod tests {
 
     fn signer() -> Signer {
         Signer::from_hex(&"11".repeat(32)).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_signing_key_others_can_read_is_made_the_owners() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, "11".repeat(32)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let s = Signer::load_or_create(&path).unwrap();
+        assert_eq!(s.public(), signer().public());
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     #[test]

@@ -214,10 +214,10 @@ pub fn Interactive() -> impl IntoView {
 /// The wasm glue's and the wasm's file names without extension, as cargo-leptos wrote them: with the hashes
 /// of `hash.txt` beside the binary when files are hashed.
 fn bundle_names(options: &LeptosOptions) -> (String, String) {
-    let mut js = options.output_name.to_string();
-    let mut wasm = js.clone();
+    let name = options.output_name.to_string();
     #[cfg(feature = "ssr")]
     {
+        let (mut js, mut wasm) = (name.clone(), name);
         if options.hash_files {
             let hash_path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
             let text = hash_path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
@@ -230,9 +230,14 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
             }
             return (js, wasm);
         }
+        // Unhashed, wasm-bindgen names the wasm `<name>_bg.wasm` unless cargo-leptos renamed it: the file on
+        // disk says which.
+        let bg = format!("{wasm}_bg");
+        if std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref()).join(format!("{bg}.wasm")).exists() {
+            wasm = bg;
+        }
+        (js, wasm)
     }
-    if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-        wasm.push_str("_bg");
-    }
-    (js, wasm)
+    #[cfg(not(feature = "ssr"))]
+    (name.clone(), name)
 }

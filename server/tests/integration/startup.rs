@@ -160,3 +160,57 @@ fn serving_beyond_this_machine_needs_the_public_address_and_never_runs_the_demo(
     };
     assert!(!demo_made, "no demo account was created");
 }
+
+#[test]
+fn a_failed_sign_in_is_logged_with_the_account_and_never_the_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/x.db", tmp.path().display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taphuan"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--demo", "--database", &db, "--site-root", "/nonexistent", "--courses", "/nonexistent"])
+        .arg("--signing-key")
+        .arg(tmp.path().join("key"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let addr = BufReader::new(out).lines().map_while(Result::ok).find_map(|l| l.strip_prefix("Tập Huấn: listening on http://").map(str::to_string)).unwrap();
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut guard = Kill(vec![child]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for phone in ["0900000001", "0911222333"] {
+        rt.block_on(async {
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+                .post(format!("http://{addr}/api/login"))
+                .header("origin", format!("http://{addr}"))
+                .header("accept", "text/html")
+                .form(&[("phone", phone), ("password", "sai mat khau"), ("next", "/")])
+                .send()
+                .await
+                .unwrap()
+        });
+    }
+    let mut failed = Vec::new();
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        if line.contains("sign-in failed") {
+            failed.push(line);
+            if failed.len() == 2 {
+                break;
+            }
+        }
+    }
+    guard.0.iter_mut().for_each(|c| {
+        let _ = c.kill();
+    });
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    // The demo learner's account is named by its id; an unknown number by "-"; neither number appears.
+    assert!(failed[0].contains("user=") && !failed[0].contains("user=-") && failed[1].contains("user=-"), "{failed:?}");
+    assert!(failed.iter().all(|l| !l.contains("900000001") && !l.contains("911222333") && l.contains("address=127.0.0.1")), "{failed:?}");
+}
