@@ -267,7 +267,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
                 eprintln!("`taphuan backup` copies SQLite databases. For PostgreSQL: pg_dump --format=custom --file=taphuan.dump \"$TAPHUAN_DATABASE_URL\" (README, Backups)");
                 return Ok(ExitCode::from(2));
             }
-            let db = crate::open_database(&db.database).await?;
+            // Never migrate the live database here: a backup before an upgrade must hold the old schema.
+            let path = db.database.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or("").to_string();
+            if !std::path::Path::new(&path).is_file() {
+                return Err(ServerError::File { path: path.into(), message: "no such database file".into() });
+            }
+            let db = app::db::connect(&db.database).await?;
             app::db::backup_sqlite(&db, &file).await.map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
             let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             println!("backup written to {} ({} KB)", file.display(), bytes / 1024);
@@ -289,14 +294,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             }
             from.pool.close().await;
             let target = std::path::PathBuf::from(target);
-            if target.exists() {
-                return Err(ServerError::File { path: target, message: "already exists: restore into a new file, then move it into place with the server stopped".into() });
+            // A -wal or -shm left beside the target would be replayed into the restored file.
+            for side in ["", "-wal", "-shm", "-journal"] {
+                let f = std::path::PathBuf::from(format!("{}{side}", target.display()));
+                if f.exists() {
+                    return Err(ServerError::File { path: f, message: "already exists: restore into a new file, then move it into place with the server stopped".into() });
+                }
             }
             // A backup is one self-contained file (VACUUM INTO writes no journal beside it): a copy restores it.
             std::fs::copy(&file, &target).map_err(|e| ServerError::File { path: target.clone(), message: e.to_string() })?;
-            // Migrations of a newer release apply now, not at the first request.
-            drop(crate::open_database(&db.database).await?);
+            // Migrations of a newer release apply now, not at the first request; then the file is left whole,
+            // with no -wal or -shm beside it, ready to move.
+            let restored = crate::open_database(&db.database).await?;
+            restored.pool.close().await;
+            app::db::settle_sqlite(&db.database).await?;
             println!("restored {} into {}", file.display(), target.display());
+            println!("to use it: stop the server, remove the old database's -wal and -shm files, move {} into place, start", target.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::PrecompressAssets { dir } => {

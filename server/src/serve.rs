@@ -155,11 +155,11 @@ async fn prepare(db: &Db, cfg: &ServeConfig) -> Result<(), ServerError> {
 
 /// The site's settings with its public address settled (security review L-1): certificates, QR codes and
 /// invite cards carry it, so it is never taken from a request's `Host`. Serving only this machine, it is
-/// the bound address; serving beyond it, `TAPHUAN_PUBLIC_URL` must say it.
-fn site_for(site: &app::state::SiteConfig, addr: SocketAddr) -> Result<app::state::SiteConfig, ServerError> {
+/// the bound address; serving beyond it, directly or behind a proxy, `TAPHUAN_PUBLIC_URL` must say it.
+fn site_for(site: &app::state::SiteConfig, addr: SocketAddr, secure_cookies: bool) -> Result<app::state::SiteConfig, ServerError> {
     let mut site = site.clone();
     if site.public_url.is_none() {
-        if !addr.ip().is_loopback() {
+        if !addr.ip().is_loopback() || site.trust_proxy || secure_cookies {
             return Err(ServerError::Config(format!(
                 "serving on {addr} needs the public address that certificates and QR codes carry: set TAPHUAN_PUBLIC_URL (or --public-url), e.g. https://taphuan.example.gov.vn"
             )));
@@ -172,9 +172,15 @@ fn site_for(site: &app::state::SiteConfig, addr: SocketAddr) -> Result<app::stat
 /// Run the server until Ctrl-C or SIGTERM.
 pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
     // Before anything is written: demo accounts have a published password (security review M-10).
-    let local = cfg.bind.parse::<SocketAddr>().map(|a| a.ip().is_loopback()).unwrap_or_else(|_| cfg.bind.starts_with("localhost:"));
+    // Behind a proxy (trusting its X-Forwarded-For, or over https) the loopback bind serves the world.
+    let local = cfg.bind.parse::<SocketAddr>().map(|a| a.ip().is_loopback()).unwrap_or_else(|_| cfg.bind.starts_with("localhost:"))
+        && !cfg.site.trust_proxy
+        && !cfg.secure_cookies;
     if cfg.demo && !local {
-        return Err(ServerError::Config(format!("--demo publishes its passwords: it serves 127.0.0.1 only, not {}", cfg.bind)));
+        return Err(ServerError::Config(format!(
+            "--demo publishes its passwords: it serves this machine only, not {} behind a proxy (--trust-proxy, --secure-cookies)",
+            cfg.bind
+        )));
     }
     let db = open_database(&cfg.database).await?;
     prepare(&db, &cfg).await?;
@@ -187,7 +193,7 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr: cfg.bind.clone(), source })?;
     let addr = listener.local_addr()?;
-    let site = site_for(&cfg.site, addr)?;
+    let site = site_for(&cfg.site, addr, cfg.secure_cookies)?;
     let signer = app::certificate::signing::Signer::load_or_create(&cfg.signing_key)
         .map_err(|e| ServerError::File { path: cfg.signing_key.clone(), message: e.to_string() })?;
     let state = AppState {

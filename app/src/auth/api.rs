@@ -246,7 +246,7 @@ pub async fn change_password(current: String, password: String) -> Result<(), Ap
         let keep = session.id().map(|i| crate::db::session::stored_id(&i)).unwrap_or_default();
         db::user::change_password(&db, &user.id, &hash, &keep).await?;
         tracing::info!(user = %user.id, "password changed");
-        crate::audit::note(&db, Some(&user), "password_changed", &user.full_name, "").await;
+        crate::audit::note(&db, Some(&user), "password_changed", &format!("{} ({})", user.full_name, user.id), "").await;
         Ok(())
     }
     .await;

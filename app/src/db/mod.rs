@@ -133,6 +133,16 @@ pub async fn backup_sqlite(db: &Db, to: &std::path::Path) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// Leave the SQLite database at `url` as one file, its WAL written back, in rollback-journal mode (which
+/// needs the only connection: close every pool on it first). The next `connect` turns WAL on again.
+pub async fn settle_sqlite(url: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection as _;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url).await?;
+    sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await?;
+    conn.close().await
+}
+
 /// SQLite's own check of a database file: `ok`, or what is damaged.
 pub async fn integrity_check(db: &Db) -> Result<String, sqlx::Error> {
     sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db.pool).await

@@ -61,10 +61,9 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO session (id, data, expires_at) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
+        // An update, never an insert: a session ended meanwhile (signed out everywhere, a new password) stays
+        // ended even when a request that loaded it before writes it back. New ids go through `create`.
+        sqlx::query("UPDATE session SET data = $2, expires_at = $3 WHERE id = $1")
         .bind(stored_id(&record.id))
         .bind(data)
         .bind(expiry_ms(record))

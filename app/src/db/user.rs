@@ -447,6 +447,13 @@ pub async fn delete_account(db: &Db, id: &str, keep_name_on_certificates: bool) 
     .await?;
     sqlx::query("DELETE FROM user_role WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM password_token WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+    // The audit log keeps what was done and the account's id, not the name (`Name (id)` targets, the actor).
+    sqlx::query("UPDATE audit_event SET actor_name = '', search = lower(target || ' ' || detail) WHERE actor_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE audit_event SET target = $1, search = lower($1 || ' ' || detail) WHERE target LIKE $2")
+        .bind(id)
+        .bind(format!("%({id})"))
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM session WHERE data LIKE $1").bind(format!("%\"uid\":\"{id}\"%")).execute(&mut *tx).await?;
     tx.commit().await
 }

@@ -282,6 +282,28 @@ async fn staff_sessions_end_sooner_than_learners() {
 }
 
 #[tokio::test]
+async fn a_session_ended_meanwhile_is_not_written_back_by_a_late_request() {
+    use tower_sessions::session_store::SessionStore as _;
+    let app = TestApp::start().await;
+    let user = app.person("0988 000 072", "Máy Bị Mất", "28756", None).await;
+    let _thief = app.signed_in("0988000072").await;
+    // What a request still running loaded before the owner signed out everywhere.
+    let store = app::db::session::DbSessionStore::new(app.db.clone());
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, data FROM session").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let mut record = tower_sessions::session::Record {
+        id: tower_sessions::session::Id::default(),
+        data: serde_json::from_str(&rows[0].1).unwrap(),
+        expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc() + tower_sessions::cookie::time::Duration::days(1),
+    };
+    store.create(&mut record).await.unwrap();
+    app::db::user::end_sessions(&app.db, &user, None).await.unwrap();
+    store.save(&record).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM session").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(left, 0, "the late write did not bring a session back");
+}
+
+#[tokio::test]
 async fn signing_out_everywhere_and_changing_the_password_end_the_other_sessions() {
     let app = TestApp::start().await;
     app.person("0988 000 071", "Hai Máy", "28756", None).await;
@@ -427,6 +449,13 @@ async fn the_audit_log_records_powers_and_data_leaving_and_only_admins_read_it()
         assert!(!page.contains("10.8.8.8"), "{backend}: {status}");
         let (status, _, _) = app.get_with(&other, "/api/audit_log?action=&q=&page=0").await;
         assert_eq!(status, 403, "{backend}");
+        // Once the person deletes their account, the log keeps what was done to their id, not their name.
+        let (_, loc) = app.post_form(&other, "/api/delete_account", &[("confirm", "xoa")]).await;
+        assert!(loc.starts_with("/?da-xoa"), "{backend}: {loc}");
+        let (_, page, _) = app.get_with(&admin, "/quan-tri/nhat-ky").await;
+        assert!(!page.contains("Ông Được Cấp Quyền") && page.contains(&learner), "{backend}: the name is gone, the id stays");
+        let (_, page, _) = app.get_with(&admin, "/quan-tri/nhat-ky?q=ong+duoc+cap").await;
+        assert!(page.contains("Chưa có việc nào khớp"), "{backend}: the name finds nothing");
     }
 }
 
@@ -503,8 +532,18 @@ async fn a_backup_taken_while_learners_write_restores_every_record() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(vec!["backup".into(), after.display().to_string(), "--database".into(), url.clone()]);
     assert!(!out.status.success(), "a backup never overwrites a file");
+    // A backup never migrates or creates the database it reads.
+    let missing = dir.path().join("khong-co.db");
+    let out = run(vec!["backup".into(), dir.path().join("x.db").display().to_string(), "--database".into(), format!("sqlite://{}", missing.display())]);
+    assert!(!out.status.success() && !missing.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A -wal left where the restore would write is refused: SQLite would replay it into the restored file.
+    std::fs::write(format!("{}-wal", restored.display()), b"stale").unwrap();
+    let out = run(vec!["restore".into(), after.display().to_string(), "--database".into(), format!("sqlite://{}", restored.display())]);
+    assert!(!out.status.success() && !restored.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_file(format!("{}-wal", restored.display())).unwrap();
     let out = run(vec!["restore".into(), after.display().to_string(), "--database".into(), format!("sqlite://{}", restored.display())]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!std::path::Path::new(&format!("{}-wal", restored.display())).exists(), "the restored database is one file");
     let restored = app::db::connect(&format!("sqlite://{}", restored.display())).await.unwrap();
     let (live, back) = (every_row(&app.db).await, every_row(&restored).await);
     let attempts = live.iter().find(|(t, _)| t == "attempt").map(|(_, r)| r.len()).unwrap();

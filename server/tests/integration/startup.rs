@@ -150,6 +150,23 @@ fn serving_beyond_this_machine_needs_the_public_address_and_never_runs_the_demo(
     // The demo's passwords are published: never on a public address, and nothing is written first (M-10).
     let (ok, err) = run(&["--demo", "--public-url", "https://taphuan.example.vn"]);
     assert!(!ok && err.contains("--demo"), "{err}");
+    // Behind a proxy the loopback bind serves the world: the same two rules hold.
+    let behind = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_taphuan"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--database", &db, "--site-root", "/nonexistent", "--courses", "/nonexistent", "--trust-proxy"])
+            .args(extra)
+            .arg("--signing-key")
+            .arg(tmp.path().join("key"))
+            .env_remove("TAPHUAN_PUBLIC_URL")
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (ok, err) = behind(&[]);
+    assert!(!ok && err.contains("TAPHUAN_PUBLIC_URL"), "{err}");
+    let (ok, err) = behind(&["--demo", "--public-url", "https://taphuan.example.vn"]);
+    assert!(!ok && err.contains("--demo"), "{err}");
     let demo_made: bool = tmp.path().join("x.db").exists() && {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
