@@ -226,8 +226,8 @@ async fn sign_up_is_throttled_per_address() {
     assert_eq!(error_code(&app.post_form_from(&app.browser(), "/api/register", &form, Some("10.4.4.5")).await.1), "");
 }
 
-/// The `Max-Age` of the session cookie a sign-in sets, in seconds.
-async fn session_cookie_max_age(app: &TestApp, phone: &str) -> i64 {
+/// The session cookie (`taphuan_sid=…; Max-Age=…`) a sign-in as `phone` sets.
+async fn session_cookie(app: &TestApp, phone: &str) -> String {
     let res = app
         .browser()
         .post(format!("{}/api/login", app.base))
@@ -237,7 +237,12 @@ async fn session_cookie_max_age(app: &TestApp, phone: &str) -> i64 {
         .send()
         .await
         .unwrap();
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("taphuan_sid=")).unwrap();
+    res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("taphuan_sid=")).unwrap()
+}
+
+/// The `Max-Age` of the session cookie a sign-in sets, in seconds.
+async fn session_cookie_max_age(app: &TestApp, phone: &str) -> i64 {
+    let cookie = session_cookie(app, phone).await;
     cookie.split("Max-Age=").nth(1).unwrap().split(';').next().unwrap().parse().unwrap()
 }
 
@@ -405,16 +410,7 @@ async fn the_database_file_is_its_owners_and_holds_no_live_session_id() {
 
     let app = TestApp::start().await;
     app.person("0988 000 092", "Người Đăng Nhập", "28756", None).await;
-    let res = app
-        .browser()
-        .post(format!("{}/api/login", app.base))
-        .header("accept", "text/html")
-        .header("origin", app.base.clone())
-        .form(&[("phone", "0988000092"), ("password", "mat khau dung"), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("taphuan_sid=")).unwrap();
+    let cookie = session_cookie(&app, "0988000092").await;
     let id = cookie.trim_start_matches("taphuan_sid=").split(';').next().unwrap().to_string();
     let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM session").fetch_all(&app.db.pool).await.unwrap();
     assert!(!stored.is_empty() && !stored.contains(&id), "{id} {stored:?}");
