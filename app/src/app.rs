@@ -9,6 +9,7 @@ use crate::dashboard::{DashboardPage, LearnersPage, ReportPage};
 use crate::components::{Layout, NotFound};
 use crate::i18n::{t, Locale};
 use crate::lesson::LessonPage;
+use crate::offline::{OfflineScript, SavedPage, TicketPage};
 use crate::workshop::{CheckInPage, CheckInScreenPage, ManageWorkshopPage, NewWorkshopPage, PersonalCodePage, PosterPage, SheetPage, WorkshopPage, WorkshopsPage};
 use crate::quiz::{AttemptPage, QuizPage, QuizStatsPage};
 use leptos::prelude::*;
@@ -36,6 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <MetaTags/>
+                // Only on a phone that keeps saved courses or a queue (docs/offline.md).
+                <OfflineScript/>
             </head>
             <body>
                 <App/>
@@ -120,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz") view=QuizPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/lan/:attempt") view=AttemptPage ssr=SsrMode::Async/>
                     <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/thong-ke") view=QuizStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/khoa-hoc/:course/kiem-tra/:quiz/ve/:ticket") view=TicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hoc-khong-can-mang") view=SavedPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-ky") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 //! The Content-Security-Policy (security review M-5): the second line behind the sanitiser. Scripts run only
 //! with this response's nonce (and what they load, through `'strict-dynamic'`), wasm may compile, styles come
-//! from the stylesheet only, nothing is embedded or embeds us, forms post only here.
+//! from the stylesheet only, nothing is embedded or embeds us, forms post only here. The one worker is our
+//! service worker (`/sw.js`, docs/offline.md).
 
 /// The policy for one response. `nonce` is the response's own (leptos makes one per page); pages built
 /// without leptos get none and run no script at all.
@@ -11,7 +12,7 @@ pub fn policy(nonce: Option<&str>) -> String {
         None => "'none'".to_string(),
     };
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: https:; \
+        "default-src 'self'; script-src {scripts}; worker-src 'self'; style-src 'self'; img-src 'self' data: https:; \
          object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 }

@@ -62,6 +62,29 @@ impl Html {
     }
 
     /// The markup, to read or compare (never to build new markup from).
+    /// Data saver: every image of sanitised lesson HTML behind a tap. Each `<img>` goes inside a closed
+    /// `<details>` whose summary is `label(bytes)`; its `loading="lazy"` keeps the browser from fetching it
+    /// until the details are opened (no script needed). `bytes` gives an image's size from its `src`.
+    /// Only our own sanitised output comes here, where `<img` can only start a tag (text has `&lt;`).
+    pub fn images_on_tap(&self, bytes: impl Fn(&str) -> Option<i64>, label: impl Fn(Option<i64>) -> String) -> Html {
+        let mut out = String::with_capacity(self.0.len() + 256);
+        let mut rest = self.0.as_str();
+        while let Some(start) = rest.find("<img ") {
+            let Some(len) = rest[start..].find('>') else { break };
+            let tag = &rest[start..start + len + 1];
+            let src = tag.split("src=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("");
+            out.push_str(&rest[..start]);
+            out.push_str("<details class=\"tap-img\"><summary>");
+            out.push_str(&crate::text::escape_html(&label(bytes(src))));
+            out.push_str("</summary>");
+            out.push_str(tag);
+            out.push_str("</details>");
+            rest = &rest[start + len + 1..];
+        }
+        out.push_str(rest);
+        Html(out)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -73,6 +73,16 @@ pub fn tf(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
     s
 }
 
+/// A size as a phone shows it: "34 KB", "1,2 MB" ("1.2 MB" in English).
+pub fn format_bytes(n: i64, locale: Locale) -> String {
+    if n < 1_000_000 {
+        format!("{} KB", (n + 999) / 1000)
+    } else {
+        let s = format!("{:.1} MB", n as f64 / 1_000_000.0);
+        if locale == Locale::Vi { s.replace('.', ",") } else { s }
+    }
+}
+
 /// The locale of the current request (server) or the default (browser, where islands get it as a prop).
 pub fn use_locale() -> Locale {
     leptos::prelude::use_context::<Locale>().unwrap_or_default()

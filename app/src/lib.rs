@@ -19,6 +19,7 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod lesson;
+pub mod offline;
 pub mod question;
 pub mod quiz;
 pub mod role;

@@ -15,4 +15,5 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::dashboard::routes())
         .merge(crate::authoring::routes())
         .merge(crate::workshop::routes())
+        .merge(crate::offline::routes())
 }

@@ -15,6 +15,8 @@ pub struct AccountView {
     pub org_type: String,
     pub region: Option<String>,
     pub roles: Vec<String>,
+    /// "Tiết kiệm dữ liệu": images only when tapped.
+    pub data_saver: bool,
 }
 
 /// One course on the learner's own page.
@@ -37,13 +39,13 @@ pub struct MyCourse {
 #[cfg(feature = "ssr")]
 pub async fn current_user(db: &crate::db::Db, id: &str) -> Result<Option<super::CurrentUser>, sqlx::Error> {
     use super::{CurrentUser, RoleGrant};
-    let Some(full_name) = crate::db::user::live_name(db, id).await? else { return Ok(None) };
+    let Some((full_name, data_saver)) = crate::db::user::live_person(db, id).await? else { return Ok(None) };
     let roles = crate::db::user::roles(db, id)
         .await?
         .into_iter()
         .map(|g| RoleGrant { role: g.role, scope_code: g.scope_code, scope_path: g.scope_path })
         .collect();
-    Ok(Some(CurrentUser { id: id.to_string(), full_name, roles }))
+    Ok(Some(CurrentUser { id: id.to_string(), full_name, roles, data_saver }))
 }
 
 /// Regions under `parent` (provinces when empty), for the sign-up picker.
@@ -304,6 +306,7 @@ async fn get_account_inner() -> Result<AccountView, AppError> {
         org_type: s("organisation_type"),
         region,
         roles: user.roles.iter().map(|g| g.role.as_str().to_string()).collect(),
+        data_saver: user.data_saver,
     })
 }
 

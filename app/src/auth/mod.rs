@@ -33,6 +33,9 @@ pub struct CurrentUser {
     pub id: String,
     pub full_name: String,
     pub roles: Vec<RoleGrant>,
+    /// "Tiết kiệm dữ liệu": lesson images only when tapped.
+    #[serde(default)]
+    pub data_saver: bool,
 }
 
 impl CurrentUser {

@@ -153,6 +153,13 @@ pub fn AccountPage() -> impl IntoView {
                         <p><a class="button primary" href="/">{t(locale, "nav.courses")}</a></p>
                         <crate::certificate::MyCertificates/>
                         <crate::workshop::MyCheckInCode/>
+                        <h2>{t(locale, "offline.data_title")}</h2>
+                        <form method="post" action=crate::offline::api::SetDataSaver::url() class="stack">
+                            <label class="check"><input type="checkbox" name="on" value="1" checked=a.data_saver/>" "{t(locale, "offline.data_saver")}</label>
+                            <p class="hint">{t(locale, "offline.data_saver_hint")}</p>
+                            <button type="submit" class="secondary">{t(locale, "offline.save_setting")}</button>
+                        </form>
+                        <p><a href="/hoc-khong-can-mang">{t(locale, "offline.title")}</a></p>
                         <form method="post" action=Logout::url()>
                             <button type="submit" class="secondary">{t(locale, "auth.logout")}</button>
                         </form>

@@ -69,6 +69,7 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
                 </p>
             })}
             {first.map(|href| view! { <p><a class="button primary" href=href>{t(locale, "course.start")}</a></p> })}
+            <crate::offline::saved_page::SaveBox course=course.slug.clone()/>
             <h2>{t(locale, "course.contents")}</h2>
             <p class="muted">{tf(locale, "course.minutes", &[("n", total_minutes.to_string())])}</p>
             <ol class="items">

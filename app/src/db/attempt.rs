@@ -54,6 +54,10 @@ pub struct AttemptRow {
     pub submitted_at: Option<i64>,
     pub percent: Option<f64>,
     pub passed: bool,
+    /// Arrived over the attempt limit (an offline ticket): stored, counted for nothing.
+    pub over_limit: bool,
+    /// Submitted after its time limit, as judged when it arrived (a ticket, on the phone's clock).
+    pub timed_out: bool,
 }
 
 /// One graded answer.
@@ -188,6 +192,8 @@ struct StoredAttempt {
     submitted_at: Option<i64>,
     percent: Option<f64>,
     passed: Option<i64>,
+    over_limit: i64,
+    timed_out: i64,
 }
 
 fn attempt_from(r: StoredAttempt) -> Result<AttemptRow, sqlx::Error> {
@@ -203,11 +209,13 @@ fn attempt_from(r: StoredAttempt) -> Result<AttemptRow, sqlx::Error> {
         submitted_at: r.submitted_at,
         percent: r.percent,
         passed: r.passed.unwrap_or(0) == 1,
+        over_limit: r.over_limit != 0,
+        timed_out: r.timed_out != 0,
     })
 }
 
 const ATTEMPT_COLUMNS: &str =
-    "id, user_id, quiz_id, quiz_revision_id, seed, question_ids, started_at, deadline_at, submitted_at, percent, passed";
+    "id, user_id, quiz_id, quiz_revision_id, seed, question_ids, started_at, deadline_at, submitted_at, percent, passed, over_limit, timed_out";
 
 /// A learner's attempts at a quiz (any revision), oldest first.
 pub async fn attempts_for(db: &Db, user_id: &str, quiz_id: &str) -> Result<Vec<AttemptRow>, sqlx::Error> {
@@ -249,7 +257,7 @@ pub async fn totals(db: &Db, quiz_id: &str) -> Result<QuizTotalsRow, sqlx::Error
     sqlx::query_as(
         "SELECT COUNT(*) AS attempts, COUNT(DISTINCT user_id) AS learners, CAST(COALESCE(SUM(passed), 0) AS BIGINT) AS passed,
            CAST(COALESCE(AVG(percent), 0) AS DOUBLE PRECISION) AS average
-         FROM attempt WHERE quiz_id = $1 AND submitted_at IS NOT NULL",
+         FROM attempt WHERE quiz_id = $1 AND submitted_at IS NOT NULL AND over_limit = 0",
     )
     .bind(quiz_id)
     .fetch_one(&db.pool)
@@ -268,4 +276,129 @@ pub struct AnswerToRow {
 /// Every answer to one question.
 pub async fn answers_to(db: &Db, question_id: &str) -> Result<Vec<AnswerToRow>, sqlx::Error> {
     sqlx::query_as("SELECT response, correct FROM answer WHERE question_id = $1").bind(question_id).fetch_all(&db.pool).await
+}
+
+/// An attempt ticket (`attempt_ticket`): an attempt drawn for a phone, not yet submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRow {
+    pub id: String,
+    pub user_id: String,
+    pub quiz_id: String,
+    pub quiz_revision_id: String,
+    pub seed: i64,
+    pub question_ids: Vec<String>,
+    pub issued_at: i64,
+    /// The attempt made on it, once submitted (the same id).
+    pub submitted: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredTicket {
+    id: String,
+    user_id: String,
+    quiz_id: String,
+    quiz_revision_id: String,
+    seed: i64,
+    question_ids: String,
+    issued_at: i64,
+    submitted: i64,
+}
+
+fn ticket_from(r: StoredTicket) -> Result<TicketRow, sqlx::Error> {
+    Ok(TicketRow {
+        question_ids: decode_json("attempt_ticket.question_ids", &r.question_ids)?,
+        id: r.id,
+        user_id: r.user_id,
+        quiz_id: r.quiz_id,
+        quiz_revision_id: r.quiz_revision_id,
+        seed: r.seed,
+        issued_at: r.issued_at,
+        submitted: r.submitted != 0,
+    })
+}
+
+const TICKET_SELECT: &str = "SELECT t.id, t.user_id, t.quiz_id, t.quiz_revision_id, t.seed, t.question_ids, t.issued_at,
+   CAST(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.id = t.id) THEN 1 ELSE 0 END AS BIGINT) AS submitted
+ FROM attempt_ticket t";
+
+/// One ticket.
+pub async fn ticket(db: &Db, id: &str) -> Result<Option<TicketRow>, sqlx::Error> {
+    let row: Option<StoredTicket> = sqlx::query_as(&format!("{TICKET_SELECT} WHERE t.id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    row.map(ticket_from).transpose()
+}
+
+/// The unsubmitted tickets of one learner's phone for one quiz revision, oldest first.
+pub async fn open_tickets(db: &Db, user_id: &str, device: &str, quiz_revision_id: &str) -> Result<Vec<TicketRow>, sqlx::Error> {
+    let rows: Vec<StoredTicket> = sqlx::query_as(&format!(
+        "{TICKET_SELECT} WHERE t.user_id = $1 AND t.device = $2 AND t.quiz_revision_id = $3
+           AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.id = t.id) ORDER BY t.issued_at, t.id"
+    ))
+    .bind(user_id)
+    .bind(device)
+    .bind(quiz_revision_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter().map(ticket_from).collect()
+}
+
+/// How many unsubmitted tickets a learner holds for a quiz, on all phones.
+pub async fn open_ticket_count(db: &Db, user_id: &str, quiz_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attempt_ticket t WHERE t.user_id = $1 AND t.quiz_id = $2 AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.id = t.id)",
+    )
+    .bind(user_id)
+    .bind(quiz_id)
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// A ticket to hand out: drawn by the quiz code, stored here.
+#[derive(Debug, Clone)]
+pub struct NewTicket<'a> {
+    pub user_id: &'a str,
+    pub device: &'a str,
+    pub quiz_id: &'a str,
+    pub quiz_revision_id: &'a str,
+    pub seed: i64,
+    pub question_ids: &'a [String],
+}
+
+/// Store a new ticket; its id.
+pub async fn issue_ticket(db: &Db, t: &NewTicket<'_>) -> Result<String, sqlx::Error> {
+    let id = super::new_id();
+    let questions = serde_json::to_string(t.question_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO attempt_ticket (id, user_id, device, quiz_id, quiz_revision_id, seed, question_ids, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(t.user_id)
+    .bind(t.device)
+    .bind(t.quiz_id)
+    .bind(t.quiz_revision_id)
+    .bind(t.seed)
+    .bind(&questions)
+    .bind(super::now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// Submissions of this quiz refused because their id had been used for other answers: kept for trainers.
+pub async fn conflicts(db: &Db, quiz_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM learning_conflict c JOIN attempt a ON a.id = c.id WHERE c.kind = 'attempt_submitted' AND a.quiz_id = $1")
+        .bind(quiz_id)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Attempts of this quiz that arrived over the limit, and learning records of it that arrived late.
+pub async fn offline_flags(db: &Db, quiz_id: &str) -> Result<(i64, i64), sqlx::Error> {
+    let over: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attempt WHERE quiz_id = $1 AND over_limit = 1").bind(quiz_id).fetch_one(&db.pool).await?;
+    let late: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM learning_record r JOIN attempt a ON a.id = r.id WHERE r.kind = 'attempt_submitted' AND r.late = 1 AND a.quiz_id = $1",
+    )
+    .bind(quiz_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((over, late))
 }

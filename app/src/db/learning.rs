@@ -9,8 +9,12 @@
 //! - the same id with other content, or from someone else, is refused and the first stays ([`Stored::Conflict`]).
 //!
 //! Starting an attempt needs no record id: a start while one is open returns that one, so a resent start is
-//! harmless until the attempt is submitted. The device time is stored beside the time of receipt; grading and
-//! the dashboard use the time of receipt until offline sync decides how far a phone's clock is trusted.
+//! harmless until the attempt is submitted. An attempt taken offline arrives on its ticket
+//! ([`ticket_submitted`]): it becomes an attempt, numbered in order of receipt, only then.
+//!
+//! Two clocks ([`DeviceClock`]): the phone's time is stored beside the time of receipt, replaced by the time
+//! of receipt when it is impossible, and the record flagged late when it arrived much later. Officials'
+//! figures use the time of receipt; a ticket's time limit is judged on the phone's own elapsed time.
 //!
 //! Every transaction here starts with a write, so SQLite takes its write lock at once and waits its busy
 //! timeout instead of failing a read-to-write upgrade.
@@ -57,6 +61,37 @@ pub struct AttemptOutcome {
     pub passed: bool,
     /// The certificate this attempt completed the course with, if it did.
     pub certificate: Option<String>,
+    /// Arrived when every allowed attempt was already used: stored, flagged, counted for nothing.
+    #[serde(default)]
+    pub over_limit: bool,
+}
+
+/// A record is late when it reached the server this long after the phone made it.
+pub const LATE_MS: i64 = 60 * 60 * 1000;
+/// A phone time this far ahead of the server is impossible (clocks drift; minutes, not hours).
+pub const FUTURE_SLACK_MS: i64 = 5 * 60 * 1000;
+
+/// The phone's clock for one record, as judged at receipt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeviceClock {
+    /// The time stored as the phone's: what it said, or the time of receipt when that was impossible.
+    pub at: Option<i64>,
+    /// Received more than [`LATE_MS`] after the phone made it.
+    pub late: bool,
+    /// What the phone said was in the future or before `not_before`, and was replaced by the time of receipt.
+    pub fixed: bool,
+}
+
+impl DeviceClock {
+    /// Judge what a phone said (`reported`) against the time of receipt and the earliest the record could
+    /// have been made (`not_before`: the account's creation, a ticket's issue).
+    pub fn judge(reported: Option<i64>, not_before: i64, now: i64) -> DeviceClock {
+        match reported {
+            None => DeviceClock::default(),
+            Some(t) if t > now + FUTURE_SLACK_MS || t < not_before => DeviceClock { at: Some(now), late: false, fixed: true },
+            Some(t) => DeviceClock { at: Some(t), late: now - t > LATE_MS, fixed: false },
+        }
+    }
 }
 
 /// A lesson marked done, as the form or the phone reports it.
@@ -67,8 +102,8 @@ pub struct LessonDone<'a> {
     pub user_id: &'a str,
     pub course_slug: &'a str,
     pub lesson_slug: &'a str,
-    /// The phone's clock when the learner marked it, if it said.
-    pub device_at: Option<i64>,
+    /// The phone's clock when the learner marked it, as judged ([`DeviceClock::judge`]).
+    pub device: DeviceClock,
 }
 
 /// A graded answer, as stored.
@@ -87,7 +122,7 @@ pub struct Submission<'a> {
     pub user_id: &'a str,
     /// [`payload_hash`] of the responses as sent, before grading.
     pub payload_hash: String,
-    pub device_at: Option<i64>,
+    pub device: DeviceClock,
     pub answers: &'a [GradedAnswer],
     pub points: f64,
     pub max_points: f64,
@@ -112,18 +147,22 @@ enum Claim {
 }
 
 /// Write the ledger row first (the transaction's first statement is a write). A known id answers with what
-/// was stored, or with a conflict when it said something else or came from someone else.
-async fn claim(conn: &mut AnyConnection, kind: &str, id: &str, user_id: &str, hash: &str, device_at: Option<i64>, now: i64) -> Result<Claim, sqlx::Error> {
+/// was stored, or with a conflict when it said something else or came from someone else; the conflicting
+/// record is kept in `learning_conflict` for trainers (the caller commits that and nothing else).
+async fn claim(conn: &mut AnyConnection, kind: &str, id: &str, user_id: &str, hash: &str, device: DeviceClock, now: i64) -> Result<Claim, sqlx::Error> {
     let inserted = sqlx::query(
-        "INSERT INTO learning_record (kind, id, user_id, payload_hash, device_at, received_at, outcome) VALUES ($1, $2, $3, $4, $5, $6, '')
+        "INSERT INTO learning_record (kind, id, user_id, payload_hash, device_at, received_at, outcome, late, clock_fixed)
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8)
          ON CONFLICT (kind, id) DO NOTHING",
     )
     .bind(kind)
     .bind(id)
     .bind(user_id)
     .bind(hash)
-    .bind(device_at)
+    .bind(device.at)
     .bind(now)
+    .bind(i64::from(device.late))
+    .bind(i64::from(device.fixed))
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -139,6 +178,14 @@ async fn claim(conn: &mut AnyConnection, kind: &str, id: &str, user_id: &str, ha
         Ok(Claim::Seen { outcome })
     } else {
         tracing::warn!(kind, record = id, user = user_id, "learning record id reused with other content: refused, the first stays");
+        sqlx::query("INSERT INTO learning_conflict (kind, id, user_id, payload_hash, received_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(kind)
+            .bind(id)
+            .bind(user_id)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
         Ok(Claim::Conflict)
     }
 }
@@ -166,10 +213,13 @@ pub async fn lesson_done(db: &Db, r: &LessonDone<'_>) -> Result<Option<Stored<Le
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     // The claim comes first: a replay gets its stored outcome even if the lesson has gone since.
-    match claim(&mut tx, KIND, &id, r.user_id, &hash, r.device_at, now).await? {
+    match claim(&mut tx, KIND, &id, r.user_id, &hash, r.device, now).await? {
         Claim::New => {}
         Claim::Seen { outcome } => return Ok(Some(Stored::Replayed(stored_outcome(KIND, &id, &outcome)?))),
-        Claim::Conflict => return Ok(Some(Stored::Conflict)),
+        Claim::Conflict => {
+            tx.commit().await?;
+            return Ok(Some(Stored::Conflict));
+        }
     }
     let Some(row) = sqlx::query(
         "SELECT l.id AS lesson_id, lr.content_hash AS content_hash, c.id AS course_id FROM course c
@@ -194,7 +244,7 @@ pub async fn lesson_done(db: &Db, r: &LessonDone<'_>) -> Result<Option<Stored<Le
     .bind(&lesson_id)
     .bind(&content_hash)
     .bind(now)
-    .bind(r.device_at)
+    .bind(r.device.at)
     .execute(&mut *tx)
     .await?;
     let done_at: i64 = sqlx::query_scalar("SELECT done_at FROM lesson_progress WHERE user_id = $1 AND lesson_id = $2")
@@ -264,7 +314,7 @@ pub async fn start_attempt(db: &Db, a: &NewAttempt<'_>) -> Result<Started, sqlx:
             "INSERT INTO attempt (id, user_id, quiz_id, quiz_revision_id, seed, question_ids, started_at, deadline_at, seq)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, COUNT(*) + 1 FROM attempt
              WHERE user_id = $2 AND quiz_id = $3
-             HAVING ($9 = 0 OR COUNT(*) < $9) AND NOT EXISTS (
+             HAVING ($9 = 0 OR COALESCE(SUM(CASE WHEN over_limit = 0 THEN 1 ELSE 0 END), 0) < $9) AND NOT EXISTS (
                SELECT 1 FROM attempt o WHERE o.user_id = $2 AND o.quiz_id = $3 AND o.submitted_at IS NULL
                  AND (o.deadline_at IS NULL OR o.deadline_at + $10 > $7))",
         )
@@ -299,20 +349,22 @@ pub async fn start_attempt(db: &Db, a: &NewAttempt<'_>) -> Result<Started, sqlx:
 /// Record a graded submission once, with the summary, the completion rule and the certificate. A resend of
 /// the same answers gets the stored outcome; other answers for an attempt already submitted are refused.
 pub async fn attempt_submitted(db: &Db, s: &Submission<'_>) -> Result<Stored<AttemptOutcome>, sqlx::Error> {
-    const KIND: &str = "attempt_submitted";
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    match claim(&mut tx, KIND, s.attempt_id, s.user_id, &s.payload_hash, s.device_at, now).await? {
+    match claim(&mut tx, ATTEMPT, s.attempt_id, s.user_id, &s.payload_hash, s.device, now).await? {
         Claim::New => {}
-        Claim::Seen { outcome } => return Ok(Stored::Replayed(stored_outcome(KIND, s.attempt_id, &outcome)?)),
-        Claim::Conflict => return Ok(Stored::Conflict),
+        Claim::Seen { outcome } => return Ok(Stored::Replayed(stored_outcome(ATTEMPT, s.attempt_id, &outcome)?)),
+        Claim::Conflict => {
+            tx.commit().await?;
+            return Ok(Stored::Conflict);
+        }
     }
     let done = sqlx::query(
         "UPDATE attempt SET submitted_at = $1, submitted_at_device = $2, points = $3, max_points = $4, percent = $5, passed = $6
          WHERE id = $7 AND user_id = $8 AND submitted_at IS NULL",
     )
     .bind(now)
-    .bind(s.device_at)
+    .bind(s.device.at)
     .bind(s.points)
     .bind(s.max_points)
     .bind(s.percent)
@@ -326,6 +378,16 @@ pub async fn attempt_submitted(db: &Db, s: &Submission<'_>) -> Result<Stored<Att
         tx.rollback().await?;
         return Ok(Stored::Conflict);
     }
+    let outcome = record_graded(&mut tx, s, true, now).await?;
+    tx.commit().await?;
+    Ok(Stored::New(outcome))
+}
+
+const ATTEMPT: &str = "attempt_submitted";
+
+/// The answers, the summary, the completion rule and the kept outcome of a submission whose attempt row is
+/// written. An attempt over the limit (`counts` false) keeps its answers and grade but touches no figure.
+async fn record_graded(tx: &mut AnyConnection, s: &Submission<'_>, counts: bool, now: i64) -> Result<AttemptOutcome, sqlx::Error> {
     for a in s.answers {
         sqlx::query("INSERT INTO answer (attempt_id, question_id, response, points, max_points, correct) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(s.attempt_id)
@@ -337,16 +399,97 @@ pub async fn attempt_submitted(db: &Db, s: &Submission<'_>) -> Result<Stored<Att
             .execute(&mut *tx)
             .await?;
     }
-    let course_id: String = sqlx::query_scalar("SELECT q.course_id FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.id = $1")
+    let mut outcome = AttemptOutcome { percent: s.percent, passed: s.passed, certificate: None, over_limit: !counts };
+    if counts {
+        let course_id: String = sqlx::query_scalar("SELECT q.course_id FROM attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.id = $1")
+            .bind(s.attempt_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        super::summary::attempt_submitted(&mut *tx, s.user_id, &course_id, s.percent, s.passed, now).await?;
+        outcome.certificate = complete_if_met(&mut *tx, s.user_id, &course_id, now).await?;
+    }
+    keep_outcome(&mut *tx, ATTEMPT, s.attempt_id, &outcome).await?;
+    Ok(outcome)
+}
+
+/// An attempt ticket as the phone took it: the ticket (its id is the attempt's), and when the phone says the
+/// learner opened it.
+#[derive(Debug, Clone)]
+pub struct TicketAttempt<'a> {
+    pub ticket: &'a super::attempt::TicketRow,
+    pub started: DeviceClock,
+    /// 0 = unlimited.
+    pub attempts_max: u32,
+    /// Submitted after the time limit (judged by the caller on the phone's elapsed time).
+    pub timed_out: bool,
+}
+
+/// Record a submission made on a ticket, in one transaction: the claim, then the attempt (numbered in order
+/// of receipt, flagged over the limit when every allowed attempt was already used), then what
+/// [`attempt_submitted`] records. The ticket's id is the record id, so a resend gets the stored outcome.
+pub async fn ticket_submitted(db: &Db, t: &TicketAttempt<'_>, s: &Submission<'_>) -> Result<Stored<AttemptOutcome>, sqlx::Error> {
+    let questions = serde_json::to_string(&t.ticket.question_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    for _ in 0..8 {
+        let now = now_ms();
+        let mut tx = db.pool.begin().await?;
+        match claim(&mut tx, ATTEMPT, s.attempt_id, s.user_id, &s.payload_hash, s.device, now).await? {
+            Claim::New => {}
+            Claim::Seen { outcome } => return Ok(Stored::Replayed(stored_outcome(ATTEMPT, s.attempt_id, &outcome)?)),
+            Claim::Conflict => {
+                tx.commit().await?;
+                return Ok(Stored::Conflict);
+            }
+        }
+        let (used, seq): (i64, i64) = {
+            let row = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(CASE WHEN over_limit = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS used, CAST(COUNT(*) AS BIGINT) AS n
+                 FROM attempt WHERE user_id = $1 AND quiz_id = $2",
+            )
+            .bind(s.user_id)
+            .bind(&t.ticket.quiz_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            (row.try_get("used")?, row.try_get::<i64, _>("n")? + 1)
+        };
+        let counts = t.attempts_max == 0 || used < i64::from(t.attempts_max);
+        let inserted = sqlx::query(
+            "INSERT INTO attempt (id, user_id, quiz_id, quiz_revision_id, seed, question_ids, started_at, started_at_device, deadline_at,
+               submitted_at, submitted_at_device, points, max_points, percent, passed, seq, over_limit, timed_out)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
         .bind(s.attempt_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    super::summary::attempt_submitted(&mut tx, s.user_id, &course_id, s.percent, s.passed, now).await?;
-    let certificate = complete_if_met(&mut tx, s.user_id, &course_id, now).await?;
-    let outcome = AttemptOutcome { percent: s.percent, passed: s.passed, certificate };
-    keep_outcome(&mut tx, KIND, s.attempt_id, &outcome).await?;
-    tx.commit().await?;
-    Ok(Stored::New(outcome))
+        .bind(s.user_id)
+        .bind(&t.ticket.quiz_id)
+        .bind(&t.ticket.quiz_revision_id)
+        .bind(t.ticket.seed)
+        .bind(&questions)
+        .bind(t.started.at.unwrap_or(now).min(now))
+        .bind(t.started.at)
+        .bind(now)
+        .bind(s.device.at)
+        .bind(s.points)
+        .bind(s.max_points)
+        .bind(s.percent)
+        .bind(i64::from(s.passed && counts))
+        .bind(seq)
+        .bind(i64::from(!counts))
+        .bind(i64::from(t.timed_out))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // Another attempt of this learner took the number meanwhile: count again.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                tx.rollback().await?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+        let outcome = record_graded(&mut tx, s, counts, now).await?;
+        tx.commit().await?;
+        return Ok(Stored::New(outcome));
+    }
+    Err(sqlx::Error::Protocol("numbering a ticket's attempt kept colliding with parallel submissions".into()))
 }
 
 /// Check the course's completion rule inside the record's transaction; when it is met for the first time,
@@ -384,7 +527,7 @@ async fn complete_if_met(conn: &mut AnyConnection, user_id: &str, course_id: &st
     };
     let quizzes = sqlx::query(
         "SELECT COUNT(*) AS quizzes, CAST(COALESCE(SUM(CASE WHEN EXISTS (
-           SELECT 1 FROM attempt a WHERE a.quiz_id = qr.quiz_id AND a.user_id = $2 AND a.passed = 1) THEN 1 ELSE 0 END), 0) AS BIGINT) AS passed
+           SELECT 1 FROM attempt a WHERE a.quiz_id = qr.quiz_id AND a.user_id = $2 AND a.passed = 1 AND a.over_limit = 0) THEN 1 ELSE 0 END), 0) AS BIGINT) AS passed
          FROM quiz_revision qr WHERE qr.course_revision_id = $1",
     )
     .bind(&rev)
@@ -458,9 +601,12 @@ pub async fn scanned_check_in(db: &Db, s: &ScannedCheckIn<'_>) -> Result<Stored<
     let mut tx = db.pool.begin().await?;
     let now = now_ms();
     let hash = crate::content::sha256_hex(format!("{}|{}", s.workshop.id, s.user_id).as_bytes());
-    match claim(&mut tx, "checkin", s.record_id, s.by, &hash, s.device_at, now).await? {
+    match claim(&mut tx, "checkin", s.record_id, s.by, &hash, DeviceClock { at: s.device_at, late: false, fixed: false }, now).await? {
         Claim::Seen { outcome } => return Ok(Stored::Replayed(stored_outcome("checkin", s.record_id, &outcome)?)),
-        Claim::Conflict => return Ok(Stored::Conflict),
+        Claim::Conflict => {
+            tx.commit().await?;
+            return Ok(Stored::Conflict);
+        }
         Claim::New => {}
     }
     let outcome = super::workshop::check_in_in(&mut tx, s.workshop, s.user_id, "scan", s.mode, s.by).await?;

@@ -17,6 +17,7 @@ pub mod course;
 pub mod dashboard;
 pub mod demo;
 pub mod learning;
+pub mod offline;
 pub mod progress;
 pub mod region;
 pub mod session;

@@ -68,7 +68,14 @@ pub async fn count_all(db: &Db) -> Result<i64, sqlx::Error> {
 
 /// The name of a live account, or None if the account is gone.
 pub async fn live_name(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT full_name FROM app_user WHERE id = $1 AND deleted_at IS NULL").bind(id).fetch_optional(&db.pool).await
+    Ok(live_person(db, id).await?.map(|(name, _)| name))
+}
+
+/// The name and the data-saver choice of a live account, in the one query every signed-in request makes.
+pub async fn live_person(db: &Db, id: &str) -> Result<Option<(String, bool)>, sqlx::Error> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT full_name, data_saver FROM app_user WHERE id = $1 AND deleted_at IS NULL").bind(id).fetch_optional(&db.pool).await?;
+    Ok(row.map(|(name, saver)| (name, saver != 0)))
 }
 
 /// One granted role as stored; officials carry the region they may see.

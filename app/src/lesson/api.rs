@@ -13,10 +13,30 @@ pub async fn get_lesson(course: String, lesson: String) -> Result<LessonView, Ap
         let db = state::db()?;
         let row = db::course::lesson(&db, &course, &lesson).await?.ok_or(AppError::NotFound)?;
         let items = db::course::items(&db, &row.revision_id, user.as_deref()).await?;
-        Ok(lesson_view(&course, &lesson, row, &items, user.is_some()))
+        let saver = wants_data_saver() && row.html.contains("<img ");
+        let sizes = if saver { db::offline::file_sizes(&db, &row.revision_id).await? } else { vec![] };
+        let mut view = lesson_view(&course, &lesson, row, &items, user.is_some());
+        if saver {
+            let prefix = format!("/khoa-hoc/{course}/tep/");
+            let locale = crate::i18n::use_locale();
+            view.html = view.html.images_on_tap(
+                |src| src.strip_prefix(&prefix).and_then(|p| sizes.iter().find(|(path, _)| crate::text::escape_html(path) == p).map(|(_, n)| *n)),
+                |n| crate::i18n::tf(locale, "offline.image", &[("size", n.map(|n| crate::i18n::format_bytes(n, locale)).unwrap_or_default())]),
+            );
+        }
+        Ok(view)
     }
     .await;
     state::with_status(r)
+}
+
+/// Data saver: the browser sends `Save-Data: on`, or the learner turned it on in their account.
+#[cfg(feature = "ssr")]
+fn wants_data_saver() -> bool {
+    let header = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get("save-data").and_then(|v| v.to_str().ok()).map(|v| v.trim().eq_ignore_ascii_case("on")))
+        .unwrap_or(false);
+    header || crate::state::current_user().is_some_and(|u| u.data_saver)
 }
 
 /// The lesson page's view: the stored lesson placed among the course's contents (position, previous and
@@ -63,7 +83,7 @@ pub async fn mark_lesson_done(course: String, lesson: String, record: Option<Str
             user_id: &user.id,
             course_slug: &course,
             lesson_slug: &lesson,
-            device_at: None,
+            device: Default::default(),
         };
         match db::learning::lesson_done(&db, &done).await? {
             Some(db::learning::Stored::Conflict) => Err(AppError::Conflict),

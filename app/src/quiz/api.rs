@@ -37,7 +37,7 @@ pub async fn get_quiz_stats(course: String, quiz: String) -> Result<QuizStats, A
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     //! The bodies, shared with the feature's own submit handler (`quiz/http.rs`).
-    use super::super::grade::{grade, question_seed, shuffle, Response};
+    use super::super::grade::{question_seed, shuffle, Response};
     use super::super::*;
     use crate::auth::Role;
     use crate::content::{AnswerKey, QuestionOption};
@@ -68,10 +68,10 @@ pub(crate) mod ssr {
             questions: q.settings.draw.map(i64::from).unwrap_or(total).min(total),
             pass: q.settings.pass,
             attempts_max: q.settings.attempts,
-            attempts_used: history.len() as i64,
+            attempts_used: history.iter().filter(|a| !a.over_limit).count() as i64,
             time_limit: q.settings.time_limit,
-            best_percent: history.iter().filter_map(|a| a.percent).reduce(f64::max),
-            passed: history.iter().any(|a| a.passed),
+            best_percent: history.iter().filter(|a| !a.over_limit).filter_map(|a| a.percent).reduce(f64::max),
+            passed: history.iter().any(|a| a.passed && !a.over_limit),
             open_attempt: open.map(|a| a.id.clone()),
             signed_in: user.is_some(),
             is_trainer: user.as_ref().is_some_and(|u| u.has(Role::Trainer)),
@@ -83,22 +83,34 @@ pub(crate) mod ssr {
         })
     }
 
-    pub(crate) async fn start(course: String, quiz: String) -> Result<String, AppError> {
-        let user = state::require_user()?;
-        let db = state::db()?;
-        let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
-        let seed: i64 = { use rand::Rng; rand::rng().random::<i64>() };
-        let mut ids: Vec<String> = db::attempt::questions(&db, &q.revision_id).await?.into_iter().map(|q| q.id).collect();
-        if let Some(n) = q.settings.draw {
+    /// The questions of one attempt: drawn and shuffled by its seed, so a ticket drawn for a phone and an
+    /// attempt started online follow the same rule.
+    pub(crate) fn draw(settings: &crate::content::QuizSettings, mut ids: Vec<String>, seed: i64) -> Vec<String> {
+        if let Some(n) = settings.draw {
             let mut drawn: Vec<usize> = (0..ids.len()).collect();
             shuffle(&mut drawn, seed as u64);
             drawn.truncate(n as usize);
             drawn.sort_unstable();
             ids = drawn.into_iter().map(|i| ids[i].clone()).collect();
         }
-        if q.settings.shuffle {
+        if settings.shuffle {
             shuffle(&mut ids, (seed as u64).rotate_left(17));
         }
+        ids
+    }
+
+    pub(crate) fn new_seed() -> i64 {
+        use rand::Rng;
+        rand::rng().random::<i64>()
+    }
+
+    pub(crate) async fn start(course: String, quiz: String) -> Result<String, AppError> {
+        let user = state::require_user()?;
+        let db = state::db()?;
+        let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
+        let seed = new_seed();
+        let all: Vec<String> = db::attempt::questions(&db, &q.revision_id).await?.into_iter().map(|q| q.id).collect();
+        let ids = draw(&q.settings, all, seed);
         let new = db::learning::NewAttempt {
             user_id: &user.id,
             quiz_id: &q.quiz_id,
@@ -183,9 +195,10 @@ pub(crate) mod ssr {
                     percent: a.percent.unwrap_or(0.0),
                     passed: a.passed,
                     pass_mark: settings.pass,
-                    attempts_left: (settings.attempts > 0).then(|| i64::from(settings.attempts) - history.len() as i64),
-                    best_percent: history.iter().filter_map(|h| h.percent).fold(0.0, f64::max),
-                    timed_out: a.deadline_at.is_some_and(|d| submitted > d + GRACE_MS),
+                    attempts_left: (settings.attempts > 0).then(|| i64::from(settings.attempts) - history.iter().filter(|h| !h.over_limit).count() as i64),
+                    best_percent: history.iter().filter(|h| !h.over_limit).filter_map(|h| h.percent).fold(0.0, f64::max),
+                    timed_out: a.timed_out || a.deadline_at.is_some_and(|d| submitted > d + GRACE_MS),
+                    over_limit: a.over_limit,
                     items,
                 })
             }
@@ -212,30 +225,64 @@ pub(crate) mod ssr {
 
     /// Grade and record a submission from form fields (`q_<question id>` = option id or text), through the
     /// one write path: a resend of the same answers gets the stored outcome, other answers for a submitted
-    /// attempt are refused ([`db::learning::Stored::Conflict`]) and the first result stands. `device_at` is
-    /// the phone's clock at submission when it said (offline sync), stored beside the time of receipt.
+    /// attempt are refused ([`db::learning::Stored::Conflict`]) and the first result stands. An attempt
+    /// started online is judged on the time of receipt; `device_at` (the phone's clock, when an offline
+    /// phone queued the post) is stored beside it.
     pub(crate) async fn submit(
         db: &db::Db,
         user_id: &str,
         attempt_id: &str,
         fields: &[(String, String)],
-        device_at: Option<i64>,
+        device: db::learning::DeviceClock,
     ) -> Result<Result<db::learning::Stored<db::learning::AttemptOutcome>, Refused>, AppError> {
         let a = db::attempt::attempt(db, attempt_id).await?.filter(|a| a.user_id == user_id).ok_or(AppError::NotFound)?;
-        match grade_and_record(db, &a, fields, device_at).await? {
+        let late = a.deadline_at.is_some_and(|d| db::now_ms() > d + GRACE_MS);
+        let graded = match grade(db, &a, fields, late).await? {
+            Ok(g) => g,
             // Whatever is sent after the attempt was submitted, the first result stands.
-            Err(_) if a.submitted_at.is_some() => Ok(Ok(db::learning::Stored::Conflict)),
-            r => Ok(r),
+            Err(_) if a.submitted_at.is_some() => return Ok(Ok(db::learning::Stored::Conflict)),
+            Err(r) => return Ok(Err(r)),
+        };
+        let stored = db::learning::attempt_submitted(db, &graded.submission(&a.id, user_id, device)).await?;
+        log_new(user_id, &a.id, &stored);
+        Ok(Ok(stored))
+    }
+
+    /// A submission graded, not yet recorded.
+    pub(crate) struct Graded {
+        answers: Vec<db::learning::GradedAnswer>,
+        points: f64,
+        max: f64,
+        percent: f64,
+        passed: bool,
+        hash: String,
+    }
+
+    impl Graded {
+        pub(crate) fn submission<'a>(&'a self, attempt_id: &'a str, user_id: &'a str, device: db::learning::DeviceClock) -> db::learning::Submission<'a> {
+            db::learning::Submission {
+                attempt_id,
+                user_id,
+                payload_hash: self.hash.clone(),
+                device,
+                answers: &self.answers,
+                points: self.points,
+                max_points: self.max,
+                percent: self.percent,
+                passed: self.passed,
+            }
         }
     }
 
-    async fn grade_and_record(
-        db: &db::Db,
-        a: &AttemptRow,
-        fields: &[(String, String)],
-        device_at: Option<i64>,
-    ) -> Result<Result<db::learning::Stored<db::learning::AttemptOutcome>, Refused>, AppError> {
-        let user_id = a.user_id.as_str();
+    pub(crate) fn log_new(user_id: &str, attempt: &str, stored: &db::learning::Stored<db::learning::AttemptOutcome>) {
+        if let db::learning::Stored::New(o) = stored {
+            tracing::info!(user = %user_id, attempt = %attempt, percent = o.percent, passed = o.passed, over_limit = o.over_limit, certificate = o.certificate.is_some(), "attempt submitted");
+        }
+    }
+
+    /// Grade form fields against the attempt's pinned revision. `late`: past the time limit, so every answer
+    /// earns nothing (the answers are still stored). The hash is of the answers as sent.
+    pub(crate) async fn grade(db: &db::Db, a: &AttemptRow, fields: &[(String, String)], late: bool) -> Result<Result<Graded, Refused>, AppError> {
         let db::attempt::RevisionQuizRow { settings, .. } = db::attempt::quiz_of_revision(db, &a.revision_id).await?;
         let all = db::attempt::questions(db, &a.revision_id).await?;
         let keys = db::attempt::question_keys(db, &a.revision_id).await?;
@@ -247,8 +294,6 @@ pub(crate) mod ssr {
             }
             responses.entry(qid.to_string()).or_default().push(value.clone());
         }
-        // Judged on the time of receipt, as the result page shows it; `device_at` is stored beside it.
-        let late = a.deadline_at.is_some_and(|d| db::now_ms() > d + GRACE_MS);
         let mut answers = Vec::new();
         let (mut points, mut max) = (0.0, 0.0);
         for qid in &a.question_ids {
@@ -279,7 +324,7 @@ pub(crate) mod ssr {
             };
             let weight = q.points as f64;
             let earned = match (late, keys.get(qid).map(|k| &k.key)) {
-                (false, Some(key)) => grade(key, &response, weight),
+                (false, Some(key)) => super::super::grade::grade(key, &response, weight),
                 _ => 0.0,
             };
             points += earned;
@@ -293,22 +338,7 @@ pub(crate) mod ssr {
         }
         let percent = if max > 0.0 { (points / max * 1000.0).round() / 10.0 } else { 0.0 };
         let passed = percent + 1e-9 >= f64::from(settings.pass);
-        let submission = db::learning::Submission {
-            attempt_id: &a.id,
-            user_id,
-            payload_hash: db::learning::payload_hash(&responses),
-            device_at,
-            answers: &answers,
-            points,
-            max_points: max,
-            percent,
-            passed,
-        };
-        let stored = db::learning::attempt_submitted(db, &submission).await?;
-        if let db::learning::Stored::New(o) = &stored {
-            tracing::info!(user = %user_id, attempt = %a.id, percent = o.percent, passed = o.passed, certificate = o.certificate.is_some(), "attempt submitted");
-        }
-        Ok(Ok(stored))
+        Ok(Ok(Graded { answers, points, max, percent, passed, hash: db::learning::payload_hash(&responses) }))
     }
 
     pub(super) async fn stats(course: String, quiz: String) -> Result<QuizStats, AppError> {

@@ -25,7 +25,7 @@ async fn submit(
     let page = format!("/khoa-hoc/{course}/kiem-tra/{quiz}/lan/{attempt}");
     let user = viewer.0.ok_or(AppError::Unauthorized)?;
     // A resend, or other answers for an attempt already submitted, lands on the stored result too.
-    match submit_attempt(&state.db, &user.id, &attempt, &fields, None).await? {
+    match submit_attempt(&state.db, &user.id, &attempt, &fields, Default::default()).await? {
         Ok(_) => Ok(Redirect::to(&page).into_response()),
         Err(refused) => {
             tracing::warn!(user = %user.id, attempt = %attempt, ?refused, "quiz submission refused");

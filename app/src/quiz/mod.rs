@@ -87,6 +87,8 @@ pub struct AttemptResult {
     pub attempts_left: Option<i64>,
     pub best_percent: f64,
     pub timed_out: bool,
+    /// Taken offline on a ticket and arrived when every allowed attempt was used: stored, not counted.
+    pub over_limit: bool,
     pub items: Vec<ResultItem>,
 }
 

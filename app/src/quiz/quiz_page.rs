@@ -106,7 +106,10 @@ pub fn AttemptPage() -> impl IntoView {
                 Suspend::new(async move {
                     match get_attempt(id).await {
                         Ok(a) if a.result.is_some() => view! { <Result attempt=a/> }.into_any(),
-                        Ok(a) => view! { <Questions attempt=a/> }.into_any(),
+                        Ok(a) => {
+                            let action = format!("/khoa-hoc/{}/kiem-tra/{}/lan/{}/nop", a.course_slug, a.quiz_slug, a.id);
+                            view! { <Questions attempt=a action=action/> }.into_any()
+                        }
                         Err(crate::AppError::Unauthorized) => view! {
                             <p><a href="/dang-nhap">{t(locale, "auth.login")}</a></p>
                         }.into_any(),
@@ -118,27 +121,37 @@ pub fn AttemptPage() -> impl IntoView {
     }
 }
 
+/// The questions of an open attempt, posted to `action`. A ticket taken offline (`ticket`) carries the
+/// phone's times, which the offline script fills in, and leaves out the progress island: its wasm is not
+/// among what a saved course keeps.
 #[component]
-fn Questions(attempt: AttemptView) -> impl IntoView {
+pub(crate) fn Questions(attempt: AttemptView, action: String, #[prop(optional)] ticket: Option<Option<u32>>) -> impl IntoView {
     let locale = use_locale();
-    let action = format!("/khoa-hoc/{}/kiem-tra/{}/lan/{}/nop", attempt.course_slug, attempt.quiz_slug, attempt.id);
+    let offline = ticket.is_some();
     view! {
         <Title text=attempt.title.clone()/>
         <nav class="crumbs" aria-label="breadcrumb"><a href=format!("/khoa-hoc/{}/kiem-tra/{}", attempt.course_slug, attempt.quiz_slug)>{attempt.title.clone()}</a></nav>
         <h1>{attempt.title.clone()}</h1>
         <FormError/>
         {attempt.deadline_at.map(|d| view! { <p class="muted">{tf(locale, "quiz.deadline", &[("t", format_time(d))])}</p> })}
-        <QuizProgress
-            total=attempt.questions.len()
-            deadline_ms=attempt.deadline_at
-            answered_label=t(locale, "quiz.answered")
-            left_label=t(locale, "quiz.left")
-        />
-        <form method="post" action=action class="quiz" data-live="off">
+        {ticket.flatten().map(|m| view! { <p class="muted">{tf(locale, "quiz.time_limit", &[("n", m.to_string())])}</p> })}
+        {(!offline).then(|| view! {
+            <QuizProgress
+                total=attempt.questions.len()
+                deadline_ms=attempt.deadline_at
+                answered_label=t(locale, "quiz.answered")
+                left_label=t(locale, "quiz.left")
+            />
+        })}
+        <form method="post" action=action class="quiz" data-live="off" data-ticket=offline.then(|| attempt.id.clone())>
+            {offline.then(|| view! {
+                <input type="hidden" name="started" value=""/>
+                <input type="hidden" name="at" value=""/>
+            })}
             {attempt.questions.iter().enumerate().map(|(i, q)| view! { <Question n=i + 1 q=q.clone()/> }).collect_view()}
             <button type="submit">{t(locale, "quiz.submit")}</button>
         </form>
-        <Interactive/>
+        {(!offline).then(|| view! { <Interactive/> })}
     }
 }
 
@@ -205,6 +218,7 @@ fn Result(attempt: AttemptView) -> impl IntoView {
             <p class="big">{pct(r.percent)}</p>
             <p>{if r.passed { t(locale, "quiz.passed") } else { tf(locale, "quiz.need", &[("p", r.pass_mark.to_string())]) }}</p>
             {r.timed_out.then(|| view! { <p>{t(locale, "quiz.timed_out")}</p> })}
+            {r.over_limit.then(|| view! { <p>{t(locale, "offline.over_limit")}</p> })}
             <p class="muted">{tf(locale, "quiz.best", &[("p", pct(r.best_percent))])}
                 {r.attempts_left.map(|l| format!(" · {}", tf(locale, "quiz.attempts_left_short", &[("n", l.max(0).to_string())])))}
             </p>

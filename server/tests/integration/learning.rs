@@ -93,7 +93,7 @@ async fn a_record_sent_twice_is_stored_once_and_a_changed_one_is_refused() {
         let id = app::db::new_id();
         let phone_time = app::db::now_ms() - 60_000;
         fn record<'a>(id: &'a str, user: &'a str, lesson: &'a str, at: i64) -> LessonDone<'a> {
-            LessonDone { record_id: Some(id), user_id: user, course_slug: "mini", lesson_slug: lesson, device_at: Some(at) }
+            LessonDone { record_id: Some(id), user_id: user, course_slug: "mini", lesson_slug: lesson, device: app::db::learning::DeviceClock { at: Some(at), ..Default::default() } }
         }
         let first = lesson_done(&app.db, &record(&id, &user, "mot", phone_time)).await.unwrap().unwrap();
         let Stored::New(outcome) = first else { panic!("{backend}: first receipt is new: {first:?}") };
@@ -102,7 +102,7 @@ async fn a_record_sent_twice_is_stored_once_and_a_changed_one_is_refused() {
             let db = app.db.clone();
             let (id, user) = (id.clone(), user.clone());
             tokio::spawn(async move {
-                let r = LessonDone { record_id: Some(&id), user_id: &user, course_slug: "mini", lesson_slug: "mot", device_at: Some(phone_time) };
+                let r = LessonDone { record_id: Some(&id), user_id: &user, course_slug: "mini", lesson_slug: "mot", device: app::db::learning::DeviceClock { at: Some(phone_time), ..Default::default() } };
                 lesson_done(&db, &r).await.unwrap().unwrap()
             })
         });

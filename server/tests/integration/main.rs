@@ -8,6 +8,7 @@ mod certificates;
 mod class_list;
 mod dashboard;
 mod learning;
+mod offline;
 mod quiz;
 mod reading;
 mod security;

@@ -34,7 +34,7 @@ async fn reimport_after_editing_one_lesson_keeps_progress_on_the_others() {
         assert_eq!(o.added, ["mot", "hai", "ba"], "{backend}");
 
         let uid = learner(&db).await;
-        let done = |lesson: &'static str| learning::LessonDone { record_id: None, user_id: &uid, course_slug: "mini", lesson_slug: lesson, device_at: None };
+        let done = |lesson: &'static str| learning::LessonDone { record_id: None, user_id: &uid, course_slug: "mini", lesson_slug: lesson, device: Default::default() };
         for lesson in ["mot", "hai", "ba"] {
             assert!(learning::lesson_done(&db, &done(lesson)).await.unwrap().is_some(), "{backend}");
         }

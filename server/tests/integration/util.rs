@@ -114,6 +114,11 @@ impl TestApp {
         TestApp { base: format!("http://{addr}"), db, client, signer, _tmp: tmp }
     }
 
+    /// The course folders this app imported (a test may edit one and import it again).
+    pub(crate) fn courses_dir(&self) -> std::path::PathBuf {
+        self._tmp.path().join("courses")
+    }
+
     /// A browser-like client: its own cookie jar, no automatic redirects.
     pub(crate) fn browser(&self) -> reqwest::Client {
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()

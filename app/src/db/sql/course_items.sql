@@ -10,7 +10,7 @@ WHERE lr.course_revision_id = $1
 UNION ALL
 SELECT 'quiz', q.slug, qr.title, CAST(0 AS BIGINT), qr.position,
   (SELECT COUNT(*) FROM question x WHERE x.quiz_revision_id = qr.id),
-  CAST(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.quiz_id = q.id AND a.user_id = $2 AND a.passed = 1) THEN 1 ELSE 0 END AS BIGINT)
+  CAST(CASE WHEN EXISTS (SELECT 1 FROM attempt a WHERE a.quiz_id = q.id AND a.user_id = $2 AND a.passed = 1 AND a.over_limit = 0) THEN 1 ELSE 0 END AS BIGINT)
 FROM quiz_revision qr JOIN quiz q ON q.id = qr.quiz_id
 WHERE qr.course_revision_id = $1
 ORDER BY 5
