@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
 import { execSync } from "node:child_process";
 
+// The offline journey needs a service worker's own requests to be visible (and abortable) to the tests.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
+
 // Debian's chromium only: a test tool's own browser download is neither possible nor wanted here.
 function chromium(): string {
   if (process.env.CHROME_PATH) return process.env.CHROME_PATH;

@@ -253,6 +253,7 @@ pub(crate) mod ssr {
             filter: f.clone(),
             crumbs,
             workshops,
+            late_records: crate::db::offline::late_records(db, &scope.path).await?,
             courses: courses.iter().map(|c| Choice { value: c.slug.clone(), label: c.title.clone() }).collect(),
             subregions,
             headline,

@@ -191,6 +191,8 @@ pub struct Dashboard {
     pub targets: Vec<Target>,
     pub can_set_targets: bool,
     pub workshops: WorkshopFigures,
+    /// Learning records of this area that reached the server more than an hour late (taken offline).
+    pub late_records: i64,
     /// When the figures were read (Unix ms).
     pub as_of: i64,
 }

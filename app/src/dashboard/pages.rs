@@ -207,6 +207,7 @@ fn Figures(d: Dashboard, drill: bool) -> impl IntoView {
             })}
             <p class="hint">{t(locale, "dash.trained_note")}</p>
         </section>
+        {(d.late_records > 0).then(|| view! { <p class="hint">{tf(locale, "dash.late_records", &[("n", fmt_int(locale, d.late_records))])}</p> })}
         <section aria-labelledby="h-month">
             <h2 id="h-month">{t(locale, "dash.by_month")}</h2>
             {(!months.is_empty()).then(|| view! {

@@ -87,14 +87,17 @@ pub async fn account_created(db: &Db, user_id: &str) -> Result<i64, sqlx::Error>
     sqlx::query_scalar("SELECT created_at FROM app_user WHERE id = $1").bind(user_id).fetch_one(&db.pool).await
 }
 
-/// Learning records that reached the server more than an hour after the phone made them, received in
-/// `[from, to)`.
-pub async fn late_records(db: &Db, from: i64, to: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM learning_record WHERE late = 1 AND received_at >= $1 AND received_at < $2")
-        .bind(from)
-        .bind(to)
-        .fetch_one(&db.pool)
-        .await
+/// Learning records that reached the server more than an hour after the phone made them, from learners
+/// living in the region `path` or below it (`''`: the whole country).
+pub async fn late_records(db: &Db, path: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM learning_record r JOIN app_user u ON u.id = r.user_id JOIN region g ON g.code = u.region_code
+         WHERE r.late = 1 AND ($1 = '' OR g.path = $1 OR g.path LIKE $2)",
+    )
+    .bind(path)
+    .bind(format!("{path}/%"))
+    .fetch_one(&db.pool)
+    .await
 }
 
 /// The sizes of a course revision's files, by path.

@@ -346,6 +346,7 @@ pub(crate) mod ssr {
         let db = state::db()?;
         let q = db::attempt::quiz(&db, &course, &quiz).await?.ok_or(AppError::NotFound)?;
         let db::attempt::QuizTotalsRow { attempts, learners, passed, average } = db::attempt::totals(&db, &q.quiz_id).await?;
+        let (over_limit, late) = db::attempt::offline_flags(&db, &q.quiz_id).await?;
         let mut questions = Vec::new();
         for row in db::attempt::questions(&db, &q.revision_id).await? {
             let answers = db::attempt::answers_to(&db, &row.id).await?;
@@ -387,6 +388,9 @@ pub(crate) mod ssr {
             learners,
             pass_rate: if attempts > 0 { passed as f64 * 100.0 / attempts as f64 } else { 0.0 },
             average,
+            refused: db::attempt::conflicts(&db, &q.quiz_id).await?,
+            over_limit,
+            late,
             questions,
         })
     }

@@ -124,5 +124,10 @@ pub struct QuizStats {
     pub learners: i64,
     pub pass_rate: f64,
     pub average: f64,
+    /// Offline submissions: refused because their id was used for other answers, stored over the attempt
+    /// limit, arrived more than an hour late.
+    pub refused: i64,
+    pub over_limit: i64,
+    pub late: i64,
     pub questions: Vec<QuestionStats>,
 }

@@ -264,6 +264,10 @@ pub fn QuizStatsPage() -> impl IntoView {
                                 <dt>{t(locale, "quiz.stat_attempts")}</dt><dd>{s.attempts} " (" {tf(locale, "quiz.stat_learners", &[("n", s.learners.to_string())])} ")"</dd>
                                 <dt>{t(locale, "quiz.stat_pass_rate")}</dt><dd>{pct(s.pass_rate)}</dd>
                                 <dt>{t(locale, "quiz.stat_average")}</dt><dd>{pct(s.average)}</dd>
+                                {(s.refused + s.over_limit + s.late > 0).then(|| view! {
+                                    <dt>{t(locale, "quiz.stat_offline")}</dt>
+                                    <dd>{tf(locale, "quiz.stat_offline_text", &[("refused", s.refused.to_string()), ("over", s.over_limit.to_string()), ("late", s.late.to_string())])}</dd>
+                                })}
                             </dl>
                             <table class="stats">
                                 <caption>{t(locale, "quiz.stat_questions")}</caption>
