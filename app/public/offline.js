@@ -12,7 +12,8 @@
     cannot: 'This browser cannot keep courses for offline use.', remove: 'Remove from this phone', queued: 'Saved on the phone',
     sending: 'Sending', sent: 'Sent', refused: 'Not accepted', signin: 'Sign in again to send', result: 'See the result',
     certificate: 'Certificate', passed: 'passed', notpassed: 'not passed', notcounted: 'not counted (no attempts left)',
-    lesson: 'Lesson done', quiz: 'Quiz', hide: 'Hide', queue: 'Waiting to be sent', usage: 'Space used on this phone: %s.',
+    lesson: 'Lesson done', quiz: 'Quiz', hide: 'Hide', empty: 'Nothing is waiting to be sent.',
+    other: 'Waiting for its own learner to sign in', queue: 'Waiting to be sent', usage: 'Space used on this phone: %s.',
     left: 'Only the form on the phone: it is sent when there is signal.', done_here: '✓ Saved on the phone — sent when there is signal.',
   } : {
     save: 'Lưu để học khi không có mạng', update: 'Cập nhật bản đã lưu', about: 'Khoảng %s', saving: 'Đang lưu… %s%',
@@ -20,7 +21,8 @@
     cannot: 'Trình duyệt này không lưu được khoá học để học khi không có mạng.', remove: 'Xoá khỏi máy', queued: 'Đã lưu trên máy',
     sending: 'Đang gửi', sent: 'Đã gửi', refused: 'Không được nhận', signin: 'Cần đăng nhập lại để gửi', result: 'Xem kết quả',
     certificate: 'Chứng nhận', passed: 'đạt', notpassed: 'chưa đạt', notcounted: 'không được tính (đã hết lượt)',
-    lesson: 'Bài đã học xong', quiz: 'Bài kiểm tra', hide: 'Ẩn', queue: 'Chờ gửi lên máy chủ', usage: 'Dung lượng đang dùng trên máy: %s.',
+    lesson: 'Bài đã học xong', quiz: 'Bài kiểm tra', hide: 'Ẩn', empty: 'Không có gì chờ gửi.',
+    other: 'Chờ đúng người học đăng nhập để gửi', queue: 'Chờ gửi lên máy chủ', usage: 'Dung lượng đang dùng trên máy: %s.',
     left: 'Bài làm trên máy: gửi khi có mạng.', done_here: '✓ Đã lưu trên máy — sẽ gửi khi có mạng.',
   };
   const fmt = (s, ...a) => a.reduce((acc, v) => acc.replace(/%[sd]/, v), s);
@@ -54,7 +56,7 @@
       const t = d.transaction(name, mode);
       const req = fn(t.objectStore(name));
       t.oncomplete = () => ok(req && req.result);
-      t.onerror = () => fail(t.error);
+      t.onerror = t.onabort = () => fail(t.error || new Error('indexedDB aborted'));
     });
   }
   const all = (name) => store(name, 'readonly', (s) => s.getAll()).then((r) => r || []);
@@ -123,6 +125,8 @@
     const css = [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => new URL(l.href).pathname);
     const shell = [...css, '/favicon.svg', '/offline.js', '/hoc-khong-can-mang'];
     const name = 'th-c|' + slug + '|' + m.revision;
+    // Saving the same revision again refreshes its copy in place: a dropped connection must not delete it.
+    const existed = await caches.has(name);
     const cache = await caches.open(name);
     const urls = [...m.urls, ...shell];
     let done = 0;
@@ -140,7 +144,7 @@
       };
       await Promise.all([next(), next(), next()]);
     } catch (e) {
-      await caches.delete(name);
+      if (!existed) await caches.delete(name);
       if (first && !(await all('outbox')).length) mark(false);
       throw e;
     }
@@ -161,17 +165,18 @@
   }
 
   async function item(r) {
+    const name = await label(r);
     const state = el('span', { class: 'badge ' + r.state, 'data-state': r.state }, T[r.state] || T.queued);
-    const li = el('li', { class: 'item queued-record', 'data-record': r.id }, el('span', { class: 'title' }, await label(r)), ' ', state);
+    const li = el('li', { class: 'item queued-record', 'data-record': r.id }, el('span', { class: 'title' }, name), ' ', state);
     const res = r.result;
     if (r.state === 'sent' && res && res.percent != null) {
       const p = String(Math.round(res.percent * 10) / 10).replace('.', en ? '.' : ',') + '%';
       li.append(' ', el('span', { class: 'meta' }, p + ' · ' + (res.over_limit ? T.notcounted : res.passed ? T.passed : T.notpassed)));
-      if (res.href) li.append(' ', el('a', { href: res.href }, T.result));
-      if (res.certificate) li.append(' ', el('a', { href: '/verify/' + encodeURIComponent(res.certificate) }, T.certificate));
+      if (res.href) li.append(' ', el('a', { href: res.href, 'aria-label': T.result + ': ' + name }, T.result));
+      if (res.certificate) li.append(' ', el('a', { href: '/verify/' + encodeURIComponent(res.certificate), 'aria-label': T.certificate + ': ' + name }, T.certificate));
     }
     if (r.state === 'sent' || r.state === 'refused') {
-      const hide = el('button', { type: 'button', class: 'secondary small' }, T.hide);
+      const hide = el('button', { type: 'button', class: 'secondary small', 'aria-label': T.hide + ': ' + name }, T.hide);
       hide.addEventListener('click', async () => { await forget(r); render(); });
       li.append(' ', hide);
     }
@@ -194,13 +199,22 @@
     if (!list) {
       if (!records.length) { if (panel) panel.remove(); return; }
       if (!panel) {
-        panel = el('section', { id: 'hang-doi', class: 'outbox', 'aria-live': 'polite' }, el('h2', {}, T.queue), el('ul', { class: 'items' }));
+        panel = el('section', { id: 'hang-doi', class: 'outbox', 'aria-labelledby': 'hang-doi-h' },
+          el('h2', { id: 'hang-doi-h' }, T.queue), el('p', { class: 'muted', 'aria-live': 'polite', 'data-summary': '' }), el('ul', { class: 'items' }));
         const main = document.getElementById('main') || document.body;
         main.prepend(panel);
       }
     }
     const ul = list || panel.querySelector('ul');
     if (records.length) ul.replaceChildren(...(await Promise.all(records.map(item))));
+    else if (list) ul.replaceChildren(el('li', { class: 'muted' }, T.empty));
+    // One short line is announced when states change, not the whole list.
+    const summary = panel && panel.querySelector('[data-summary]');
+    if (summary) {
+      const counts = {};
+      for (const r of records) counts[r.state] = (counts[r.state] || 0) + 1;
+      summary.textContent = Object.entries(counts).map(([s, n]) => (T[s] || s) + ': ' + n).join(' · ');
+    }
     // A lesson waiting to be sent is shown as done on its own page.
     const form = document.querySelector('.done-box form');
     if (form) {
@@ -226,12 +240,14 @@
             body: JSON.stringify({ records: batch.map(({ id, kind, course, lesson, answers, started, at }) => ({ id, kind, course, lesson, answers, started, at })) }),
           });
         } catch (_) { res = null; }
-        const answer = res && res.ok ? await res.json() : null;
+        let answer = null;
+        try { answer = res && res.ok ? await res.json() : null; } catch (_) { res = null; /* not our server's answer: a portal */ }
         for (const r of batch) {
           const got = answer && answer.results.find((x) => x.id === r.id);
           if (!res) r.state = 'queued';
           else if (res.status === 401 || res.status === 403) r.state = 'signin';
           else if (!got || got.status >= 500) r.state = 'queued';
+          else if (got.status === 403) r.state = 'other';
           else if (got.status === 200 || got.status === 201) { r.state = 'sent'; r.result = got; r.sent_at = Date.now(); }
           else { r.state = 'refused'; r.result = got; }
           await put('outbox', r);
@@ -261,7 +277,7 @@
     }
     if (!courses.length) return;
     list.replaceChildren(...courses.map((c) => {
-      const remove = el('button', { type: 'button', class: 'secondary' }, T.remove);
+      const remove = el('button', { type: 'button', class: 'secondary', 'aria-label': T.remove + ': ' + c.title }, T.remove);
       remove.addEventListener('click', async () => {
         for (const k of await caches.keys()) if (k.startsWith('th-c|' + c.slug + '|')) await caches.delete(k);
         await del('courses', c.slug);
@@ -277,12 +293,21 @@
   }
 
   // ---- a ticket taken on the phone: its times come from the phone's own clock ----
+  // The clock starts at the first answer, not when the page opens: offline the quiz's front page is the
+  // ticket itself, and a learner may look before taking it. A reload keeps the time it started.
   function ticketForm(form) {
     const key = 'th-s-' + form.dataset.ticket;
-    const started = localStorage.getItem(key) || String(Date.now());
-    localStorage.setItem(key, started);
-    form.querySelector('[name=started]').value = started;
-    form.addEventListener('submit', () => { form.querySelector('[name=at]').value = String(Date.now()); });
+    const field = form.querySelector('[name=started]');
+    const begin = () => {
+      if (!localStorage.getItem(key)) localStorage.setItem(key, String(Date.now()));
+      field.value = localStorage.getItem(key);
+    };
+    if (localStorage.getItem(key)) begin();
+    form.addEventListener('input', begin, { once: true });
+    form.addEventListener('submit', () => {
+      begin();
+      form.querySelector('[name=at]').value = String(Date.now());
+    });
   }
 
   const start = async () => {

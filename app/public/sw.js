@@ -20,7 +20,7 @@ async function store(name, mode, fn) {
     const t = d.transaction(name, mode);
     const req = fn(t.objectStore(name));
     t.oncomplete = () => ok(req && req.result);
-    t.onerror = () => fail(t.error);
+    t.onerror = t.onabort = () => fail(t.error || new Error('indexedDB aborted'));
   });
 }
 
@@ -47,22 +47,25 @@ function dec(s) {
   try { return decodeURIComponent(s); } catch (_) { return s; }
 }
 
-// Online, the post goes to the server as it is. When it cannot (no signal, or a server error), it is kept
-// in the queue under its own id and the learner is sent back to the saved course, which shows the queue.
+// Online, the post goes to the server as it is and its answer (a redirect) is the learner's. When it cannot
+// be sent, or the server does not take it (no signal, a signed-out session, a server error), it is kept in
+// the queue under its own id and the learner is sent back to the saved course, which shows the queue; the
+// queue then says why it waits.
 async function postOrQueue(req, rec) {
   const body = new URLSearchParams(await req.clone().text());
   try {
     const res = await fetch(req);
-    if (res.status < 500) return res;
+    if (res.type === 'opaqueredirect' || (res.status >= 200 && res.status < 400)) return res;
   } catch (_) { /* no signal: queue it */ }
   const now = Date.now();
   let back;
   if (rec.kind === 'lesson') {
     rec.course = body.get('course') || '';
     rec.lesson = body.get('lesson') || '';
+    rec.learner = body.get('learner') || null;
     back = '/khoa-hoc/' + encodeURIComponent(rec.course) + '/bai/' + encodeURIComponent(rec.lesson);
     const queued = (await store('outbox', 'readonly', (s) => s.getAll())) || [];
-    const same = queued.find((r) => r.kind === 'lesson' && r.course === rec.course && r.lesson === rec.lesson);
+    const same = queued.find((r) => r.kind === 'lesson' && r.course === rec.course && r.lesson === rec.lesson && r.state !== 'refused');
     if (same) return Response.redirect(back, 303);
     rec.id = body.get('record') || crypto.randomUUID();
   } else {
@@ -86,6 +89,7 @@ async function page(req, url) {
   const saved = await caches.match(url.pathname);
   try {
     const res = await (saved ? Promise.race([fetch(req), late(6000)]) : fetch(req));
+    if (saved && res.status >= 500) return saved;
     if (saved && res.ok && !res.redirected) refresh(url.pathname, res.clone());
     return res;
   } catch (_) {
@@ -128,6 +132,8 @@ async function ticketFor(path) {
 
 // Files: hashed bundles and saved course images from the saved copy; anything else from the network first.
 async function file(req, url) {
+  // Saving a course asks for fresh copies.
+  if (req.cache === 'no-store') return fetch(req);
   const hit = await caches.match(req, { ignoreVary: true });
   if (hit && (url.pathname.startsWith('/pkg/') || url.pathname.includes('/tep/'))) return hit;
   try {

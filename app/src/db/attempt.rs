@@ -341,13 +341,14 @@ pub async fn open_tickets(db: &Db, user_id: &str, device: &str, quiz_revision_id
     rows.into_iter().map(ticket_from).collect()
 }
 
-/// How many unsubmitted tickets a learner holds for a quiz, on all phones.
-pub async fn open_ticket_count(db: &Db, user_id: &str, quiz_id: &str) -> Result<i64, sqlx::Error> {
+/// How many unsubmitted tickets a learner holds for a quiz revision, on all phones. Tickets of an older
+/// revision still count when submitted, but no longer stop new ones.
+pub async fn open_ticket_count(db: &Db, user_id: &str, quiz_revision_id: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM attempt_ticket t WHERE t.user_id = $1 AND t.quiz_id = $2 AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.id = t.id)",
+        "SELECT COUNT(*) FROM attempt_ticket t WHERE t.user_id = $1 AND t.quiz_revision_id = $2 AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.id = t.id)",
     )
     .bind(user_id)
-    .bind(quiz_id)
+    .bind(quiz_revision_id)
     .fetch_one(&db.pool)
     .await
 }

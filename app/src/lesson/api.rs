@@ -69,11 +69,15 @@ fn lesson_view(course_slug: &str, lesson_slug: &str, row: crate::db::course::Les
 /// post works without JavaScript: the server answers with a redirect back to the lesson. `record` is the
 /// sender's id for this record (a UUID), so a resend is recognised; a form without one gets a fresh id.
 #[server(endpoint = "mark_lesson_done")]
-pub async fn mark_lesson_done(course: String, lesson: String, record: Option<String>) -> Result<(), AppError> {
+pub async fn mark_lesson_done(course: String, lesson: String, record: Option<String>, learner: Option<String>) -> Result<(), AppError> {
     use crate::{db, state};
     let back = format!("/khoa-hoc/{}/bai/{}", crate::text::urlencode(&course), crate::text::urlencode(&lesson));
     let result = async {
         let user = state::require_user()?;
+        // A page rendered for someone else (a shared phone, a later sign-in) records nothing for this person.
+        if learner.as_deref().is_some_and(|l| !l.is_empty() && l != user.id) {
+            return Err(AppError::Forbidden);
+        }
         if record.as_deref().is_some_and(|r| !db::learning::valid_record_id(r)) {
             return Err(AppError::invalid("record", "invalid"));
         }

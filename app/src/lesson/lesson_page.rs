@@ -58,6 +58,8 @@ fn LessonBody(lesson: LessonView) -> impl IntoView {
                     <form method="post" action=MarkLessonDone::url()>
                         <input type="hidden" name="course" value=lesson.course_slug.clone()/>
                         <input type="hidden" name="lesson" value=lesson.slug.clone()/>
+                        // Whose form this is: a phone that queued it offline sends it only for them.
+                        <input type="hidden" name="learner" value=crate::components::viewer().map(|u| u.id).unwrap_or_default()/>
                         <button type="submit">{t(locale, "lesson.mark_done")}</button>
                     </form>
                 }.into_any(),

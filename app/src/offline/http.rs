@@ -49,7 +49,8 @@ fn pages_and_files(course: &str, c: &crate::db::offline::OfflineCourseRow) -> (V
         bytes += PAGE_BYTES * 2;
     }
     for (path, len) in &c.files {
-        urls.push(format!("/khoa-hoc/{course}/tep/{}", path.split('/').map(crate::text::urlencode).collect::<Vec<_>>().join("/")));
+        // As the lesson HTML writes it (content/render.rs), so the phone's copy has the key the page asks for.
+        urls.push(format!("/khoa-hoc/{course}/tep/{path}"));
         bytes += len;
     }
     (urls, bytes)

@@ -29,7 +29,7 @@ pub(crate) async fn tickets(db: &db::Db, user_id: &str, device: &str, course: &s
         let mut open = db::attempt::open_tickets(db, user_id, device, &q.revision_id).await?;
         let used = db::attempt::attempts_for(db, user_id, &q.quiz_id).await?.iter().filter(|a| !a.over_limit).count() as i64;
         let left = if q.settings.attempts == 0 { i64::MAX } else { i64::from(q.settings.attempts) - used };
-        let mut held = db::attempt::open_ticket_count(db, user_id, &q.quiz_id).await?;
+        let mut held = db::attempt::open_ticket_count(db, user_id, &q.revision_id).await?;
         let all: Vec<String> = db::attempt::questions(db, &q.revision_id).await?.into_iter().map(|x| x.id).collect();
         while open.len() < TICKETS_PER_PHONE && (open.len() as i64) < left && held < MAX_OPEN_TICKETS {
             let seed = new_seed();
@@ -124,6 +124,9 @@ pub(crate) struct Record {
     pub started: Option<i64>,
     /// Phone time the learner acted.
     pub at: Option<i64>,
+    /// Whose record it is, when the form said (a lesson's form names its learner).
+    #[serde(default)]
+    pub learner: Option<String>,
 }
 
 /// A phone's queue.
@@ -134,7 +137,8 @@ pub(crate) struct Batch {
 
 /// What became of one record. `status` speaks HTTP: 201 recorded now, 200 recorded before (a resend),
 /// 409 the id was used for something else (final: the first stays), 404 nothing to record it on (final),
-/// 422 refused as sent (final), 500 try again later.
+/// 403 another learner's record (a shared phone: it waits for them), 422 refused as sent (final), 500 try
+/// again later.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub(crate) struct RecordResult {
     pub id: String,
@@ -183,6 +187,7 @@ async fn one(db: &db::Db, user_id: &str, created: i64, r: &Record) -> Result<Rec
         return Ok(RecordResult::status(&r.id, 422));
     }
     match r.kind.as_str() {
+        "lesson" if r.learner.as_deref().is_some_and(|l| !l.is_empty() && l != user_id) => Ok(RecordResult::status(&r.id, 403)),
         "lesson" => {
             let done = db::learning::LessonDone {
                 record_id: Some(&r.id),
@@ -199,7 +204,15 @@ async fn one(db: &db::Db, user_id: &str, created: i64, r: &Record) -> Result<Rec
             })
         }
         "attempt" => {
-            let (stored, course, quiz) = if db::attempt::ticket(db, &r.id).await?.is_some() {
+            let ticket_owner = db::attempt::ticket(db, &r.id).await?.map(|t| t.user_id);
+            let attempt_owner = match &ticket_owner {
+                Some(_) => None,
+                None => db::attempt::attempt(db, &r.id).await?.map(|a| a.user_id),
+            };
+            if ticket_owner.as_ref().or(attempt_owner.as_ref()).is_some_and(|owner| owner != user_id) {
+                return Ok(RecordResult::status(&r.id, 403));
+            }
+            let (stored, course, quiz) = if ticket_owner.is_some() {
                 let stored = submit_ticket(db, user_id, &r.id, &r.answers, r.started, r.at).await?;
                 let t = db::attempt::ticket(db, &r.id).await?.ok_or(AppError::NotFound)?;
                 let q = db::attempt::quiz_of_revision(db, &t.quiz_revision_id).await?;

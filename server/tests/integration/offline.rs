@@ -349,7 +349,12 @@ async fn a_ticket_is_its_owners_alone_and_shows_no_answer_key() {
     assert_eq!(app.get_with(&other, &page).await.0, 404, "another learner cannot open it");
     let right = right_answers(&app, &owner, &page).await;
     let r = sync(&app, &other, vec![attempt(&ticket, &right, 0, 0)]).await;
-    assert_eq!(r[0]["status"].as_u64(), Some(404), "nor submit it");
+    assert_eq!(r[0]["status"].as_u64(), Some(403), "nor submit it: it waits for its owner");
+    // A lesson queued on a shared phone by its owner is not credited to whoever is signed in now.
+    let owner_id: String = sqlx::query_scalar("SELECT user_id FROM attempt_ticket WHERE id = $1").bind(&ticket).fetch_one(&app.db.pool).await.unwrap();
+    let lesson = json!({ "id": app::db::new_id(), "kind": "lesson", "course": "mini", "lesson": "mot", "learner": owner_id });
+    assert_eq!(sync(&app, &other, vec![lesson.clone()]).await[0]["status"].as_u64(), Some(403));
+    assert_eq!(sync(&app, &owner, vec![lesson]).await[0]["status"].as_u64(), Some(201));
     // Online, the ticket's form posts straight to the server and lands on the result.
     let mut form = right.clone();
     form.push(("started".into(), (app::db::now_ms() - 60_000).to_string()));
