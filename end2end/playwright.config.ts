@@ -1,9 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { execSync } from "node:child_process";
 
-// The offline journey needs a service worker's own requests to be visible (and abortable) to the tests.
-process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
-
 // Debian's chromium only: a test tool's own browser download is neither possible nor wanted here.
 function chromium(): string {
   if (process.env.CHROME_PATH) return process.env.CHROME_PATH;
@@ -20,6 +17,12 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   reporter: [["list"]],
+  // The offline journey runs in a worker of its own: it turns on the service worker's network events
+  // (learn-offline.spec.ts), which no other journey should run under.
+  projects: [
+    { name: "phone", testIgnore: /learn-offline/ },
+    { name: "offline", testMatch: /learn-offline/ },
+  ],
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
     viewport: { width: 360, height: 740 },

@@ -7,7 +7,7 @@
   window.__thOffline = true;
   const en = document.documentElement.lang === 'en';
   const T = en ? {
-    save: 'Save to learn offline', update: 'Update the saved copy', about: 'About %s', saving: 'Saving… %s%',
+    save: 'Save to learn offline', update: 'Update the saved copy', about: 'About %s to download', saving: 'Saving… %s%',
     saved: 'Saved on this phone: %s, %d.', newer: 'There is an update (Có bản cập nhật).', failed: 'Not saved: the connection dropped. Try again when there is signal.',
     cannot: 'This browser cannot keep courses for offline use.', remove: 'Remove from this phone', queued: 'Saved on the phone',
     sending: 'Sending', sent: 'Sent', refused: 'Not accepted', signin: 'Sign in again to send', result: 'See the result',
@@ -16,7 +16,7 @@
     other: 'Waiting for its own learner to sign in', queue: 'Waiting to be sent', usage: 'Space used on this phone: %s.',
     left: 'Only the form on the phone: it is sent when there is signal.', done_here: '✓ Saved on the phone — sent when there is signal.',
   } : {
-    save: 'Lưu để học khi không có mạng', update: 'Cập nhật bản đã lưu', about: 'Khoảng %s', saving: 'Đang lưu… %s%',
+    save: 'Lưu để học khi không có mạng', update: 'Cập nhật bản đã lưu', about: 'Tải về khoảng %s', saving: 'Đang lưu… %s%',
     saved: 'Đã lưu trên máy: %s, lúc %d.', newer: 'Có bản cập nhật.', failed: 'Chưa lưu xong vì mất mạng. Hãy thử lại khi có mạng.',
     cannot: 'Trình duyệt này không lưu được khoá học để học khi không có mạng.', remove: 'Xoá khỏi máy', queued: 'Đã lưu trên máy',
     sending: 'Đang gửi', sent: 'Đã gửi', refused: 'Không được nhận', signin: 'Cần đăng nhập lại để gửi', result: 'Xem kết quả',

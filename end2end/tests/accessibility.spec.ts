@@ -21,6 +21,8 @@ const pages = [
 // Pages behind sign-in, checked as the demo admin (created by `taphuan serve --demo`).
 const signedInPages = [
   "/tai-khoan",
+  "/hoc-khong-can-mang",
+  "/khoa-hoc/mini",
   "/tai-khoan?xong=mat-khau",
   "/tai-khoan?loi=current_password_wrong&o=current",
   "/quan-tri",

@@ -74,6 +74,11 @@ async fn an_answer_sent_again_and_again_and_all_at_once_counts_once_and_other_an
     for (backend, app) in TestApp::each_backend().await {
         let user = app.person("0988 200 001", "Học Viên Trên Thuyền", "28756", None).await;
         let c = app.signed_in("0988200001").await;
+        // Before saving, the button shows what the phone will download: compressed pages plus the image.
+        let (_, est, _) = app.get_with(&c, "/ngoai-tuyen/khoa-hoc/mini").await;
+        let est: Value = serde_json::from_str(&est).unwrap();
+        let logo = std::fs::metadata(crate::util::fixtures().join("mini/images/logo.png")).unwrap().len();
+        assert!(est["bytes"].as_u64().unwrap() > logo + 5_000, "{backend}: {est}");
         let manifest = save(&app, &c, PHONE_A).await;
         // The phone keeps the course page, every lesson, the glossary, the images and its tickets' pages.
         let urls: Vec<&str> = manifest["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
