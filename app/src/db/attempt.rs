@@ -341,18 +341,6 @@ pub async fn open_tickets(db: &Db, user_id: &str, device: &str, quiz_revision_id
     rows.into_iter().map(ticket_from).collect()
 }
 
-/// How many unsubmitted tickets a learner holds for a quiz revision, on all phones. Tickets of an older
-/// revision still count when submitted, but no longer stop new ones.
-pub async fn open_ticket_count(db: &Db, user_id: &str, quiz_revision_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM attempt_ticket t WHERE t.user_id = $1 AND t.quiz_revision_id = $2 AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.id = t.id)",
-    )
-    .bind(user_id)
-    .bind(quiz_revision_id)
-    .fetch_one(&db.pool)
-    .await
-}
-
 /// A ticket to hand out: drawn by the quiz code, stored here.
 #[derive(Debug, Clone)]
 pub struct NewTicket<'a> {
@@ -364,12 +352,19 @@ pub struct NewTicket<'a> {
     pub question_ids: &'a [String],
 }
 
-/// Store a new ticket; its id.
-pub async fn issue_ticket(db: &Db, t: &NewTicket<'_>) -> Result<String, sqlx::Error> {
+/// Store a new ticket unless the learner already holds `max_open` unsubmitted ones for this quiz revision;
+/// its id, or `None` at the cap. The learner's row is locked first (a no-op update: the row lock on
+/// PostgreSQL, the write lock on SQLite), so parallel saves count one after the other.
+pub async fn issue_ticket(db: &Db, t: &NewTicket<'_>, max_open: i64) -> Result<Option<String>, sqlx::Error> {
     let id = super::new_id();
     let questions = serde_json::to_string(t.question_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(
-        "INSERT INTO attempt_ticket (id, user_id, device, quiz_id, quiz_revision_id, seed, question_ids, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE app_user SET data_saver = data_saver WHERE id = $1").bind(t.user_id).execute(&mut *tx).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO attempt_ticket (id, user_id, device, quiz_id, quiz_revision_id, seed, question_ids, issued_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8
+         WHERE (SELECT COUNT(*) FROM attempt_ticket o WHERE o.user_id = $2 AND o.quiz_revision_id = $5
+                AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.id = o.id)) < $9",
     )
     .bind(&id)
     .bind(t.user_id)
@@ -379,9 +374,11 @@ pub async fn issue_ticket(db: &Db, t: &NewTicket<'_>) -> Result<String, sqlx::Er
     .bind(t.seed)
     .bind(&questions)
     .bind(super::now_ms())
-    .execute(&db.pool)
+    .bind(max_open)
+    .execute(&mut *tx)
     .await?;
-    Ok(id)
+    tx.commit().await?;
+    Ok((inserted.rows_affected() == 1).then_some(id))
 }
 
 /// Submissions of this quiz refused because their id had been used for other answers: kept for trainers.

@@ -395,3 +395,40 @@ async fn saving_data_puts_images_behind_a_tap_with_their_size() {
     let (_, lesson, _) = app.get_with(&c, "/khoa-hoc/mini/bai/mot").await;
     assert!(!lesson.contains("class=\"tap-img\""), "and off again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn saving_on_many_phones_at_once_never_hands_out_more_than_six_tickets_a_quiz() {
+    for (backend, app) in TestApp::each_backend().await {
+        let user = app.person("0988 200 012", "Học Viên Năm Máy", "28756", None).await;
+        let c = app.signed_in("0988200012").await;
+        // Five phones save at the same instant: each would take two tickets.
+        let saves: Vec<_> = (0..5)
+            .map(|i| {
+                let (base, c) = (app.base.clone(), c.clone());
+                tokio::spawn(async move {
+                    let device = format!("0190a000-0000-7000-8000-00000000010{i}");
+                    let res = c
+                        .post(format!("{base}/ngoai-tuyen/khoa-hoc/mini"))
+                        .header("origin", base.clone())
+                        .header("content-type", "application/json")
+                        .body(json!({ "device": device }).to_string())
+                        .send()
+                        .await
+                        .unwrap();
+                    res.status().as_u16()
+                })
+            })
+            .collect();
+        for s in saves {
+            assert_eq!(s.await.unwrap(), 200, "{backend}");
+        }
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM attempt_ticket t JOIN quiz q ON q.id = t.quiz_id WHERE t.user_id = $1 AND q.slug = 'kiem-tra'",
+        )
+        .bind(&user)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(held, 6, "{backend}: the cap holds under parallel saves");
+    }
+}
