@@ -304,6 +304,27 @@ struct StoredTicket {
     submitted: i64,
 }
 
+impl TicketRow {
+    /// The ticket as the attempt it becomes, not yet submitted: what drawing options and grading read.
+    pub fn as_open_attempt(&self, timed_out: bool) -> AttemptRow {
+        AttemptRow {
+            id: self.id.clone(),
+            user_id: self.user_id.clone(),
+            quiz_id: self.quiz_id.clone(),
+            revision_id: self.quiz_revision_id.clone(),
+            seed: self.seed,
+            question_ids: self.question_ids.clone(),
+            started_at: self.issued_at,
+            deadline_at: None,
+            submitted_at: None,
+            percent: None,
+            passed: false,
+            over_limit: false,
+            timed_out,
+        }
+    }
+}
+
 fn ticket_from(r: StoredTicket) -> Result<TicketRow, sqlx::Error> {
     Ok(TicketRow {
         question_ids: decode_json("attempt_ticket.question_ids", &r.question_ids)?,

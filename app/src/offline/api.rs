@@ -39,21 +39,7 @@ mod ssr {
         let t = db::attempt::ticket(&db, &id).await?.filter(|t| t.user_id == user.id).ok_or(AppError::NotFound)?;
         let q = db::attempt::quiz_of_revision(&db, &t.quiz_revision_id).await?;
         let all = db::attempt::questions(&db, &t.quiz_revision_id).await?;
-        let row = db::attempt::AttemptRow {
-            id: t.id.clone(),
-            user_id: t.user_id.clone(),
-            quiz_id: t.quiz_id.clone(),
-            revision_id: t.quiz_revision_id.clone(),
-            seed: t.seed,
-            question_ids: t.question_ids.clone(),
-            started_at: t.issued_at,
-            deadline_at: None,
-            submitted_at: None,
-            percent: None,
-            passed: false,
-            over_limit: false,
-            timed_out: false,
-        };
+        let row = t.as_open_attempt(false);
         let questions = t
             .question_ids
             .iter()

@@ -77,21 +77,7 @@ pub(crate) async fn submit_ticket(
         };
         elapsed > i64::from(m) * 60_000 + GRACE_MS
     });
-    let row = db::attempt::AttemptRow {
-        id: t.id.clone(),
-        user_id: t.user_id.clone(),
-        quiz_id: t.quiz_id.clone(),
-        revision_id: t.quiz_revision_id.clone(),
-        seed: t.seed,
-        question_ids: t.question_ids.clone(),
-        started_at: t.issued_at,
-        deadline_at: None,
-        submitted_at: None,
-        percent: None,
-        passed: false,
-        over_limit: false,
-        timed_out,
-    };
+    let row = t.as_open_attempt(timed_out);
     let graded = match grade(db, &row, fields, timed_out).await? {
         Ok(g) => g,
         // Other answers under the id of one already submitted: the first result stands.
