@@ -78,7 +78,7 @@ async fn main() {
         let courses = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../courses");
         server::import_courses(&db, &courses, false).await.unwrap();
         let t = Instant::now();
-        let s = server::seed::seed_demo(&db, learners - have as usize, 20, 1).await.unwrap();
+        let s = server::seed::seed_demo(&db, learners - have as usize, 20, 1, "").await.unwrap();
         eprintln!("seeded {} learners, {} enrolments, {} lessons done in {:.0} s", s.learners, s.enrolments, s.progress, t.elapsed().as_secs_f64());
     }
     // The busiest province, its busiest commune and the most taken course: the largest views there are.

@@ -5,7 +5,7 @@
 //! `1`/`0`, `true`/`false`, `yes`/`no` or `on`/`off`.
 //! - `TAPHUAN_DATABASE_URL`: `sqlite://data/taphuan.db` (default) or `postgres://user:pass@host/db`
 //! - `TAPHUAN_BIND`, `TAPHUAN_COURSES`, `TAPHUAN_SITE_ROOT`, `TAPHUAN_SECURE_COOKIES`, `TAPHUAN_DEMO`,
-//!   `TAPHUAN_SIGNING_KEY`: `serve`'s flags
+//!   `TAPHUAN_SIGNING_KEY`, `TAPHUAN_METRICS_BIND`, `TAPHUAN_METRICS_TOKEN`: `serve`'s flags
 //! - `TAPHUAN_PUBLIC_URL`, `TAPHUAN_ISSUER`, `TAPHUAN_SIGNER`, `TAPHUAN_TRUST_PROXY`: the site's settings
 //! - `TAPHUAN_LOG_FORMAT=json`, and `RUST_LOG` (read by tracing's filter): logging
 
@@ -85,6 +85,12 @@ pub enum Command {
         /// The certificate signing key (Ed25519, hex); created with owner-only permissions if missing.
         #[arg(long, env = "TAPHUAN_SIGNING_KEY", default_value = "data/signing-key", hide_env_values = true)]
         signing_key: PathBuf,
+        /// Serve `/metrics` (Prometheus) on this separate address, e.g. 10.0.0.5:9100 on the private network.
+        #[arg(long, env = "TAPHUAN_METRICS_BIND", hide_env_values = true)]
+        metrics_bind: Option<String>,
+        /// Serve `/metrics` on the site's address too, to `Authorization: Bearer <token>` only (16+ characters).
+        #[arg(long, env = "TAPHUAN_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -155,7 +161,7 @@ pub enum Command {
     },
     /// Fill the database with realistic synthetic learners (names, organisations, communes, enrolments,
     /// lessons, attempts, certificates) for demos and benchmarks. Adds illustration courses when fewer than
-    /// --courses exist. Seeded learners have no password and cannot sign in.
+    /// --courses exist. Seeded learners have no password and cannot sign in, unless --password-stdin gives one.
     SeedDemo {
         /// How many learners to add.
         #[arg(long, default_value_t = 1000)]
@@ -166,6 +172,10 @@ pub enum Command {
         /// Random seed: the same seed gives the same people.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Read one password from standard input and let every seeded learner sign in with it (load tests
+        /// only: never on a database real people use). The n-th seeded learner (from 0) has the number 097 followed by n in 7 digits.
+        #[arg(long)]
+        password_stdin: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -198,9 +208,10 @@ pub enum Command {
 /// Run a parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
     match cli.command {
-        Command::Serve { bind, db, courses, site_root, secure_cookies, demo, signing_key, site } => {
+        Command::Serve { bind, db, courses, site_root, secure_cookies, demo, signing_key, metrics_bind, metrics_token, site } => {
             let site = site.into();
-            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo, signing_key, site }).await?;
+            let (metrics_bind, metrics_token) = (metrics_bind.filter(|b| !b.is_empty()), metrics_token.filter(|t| !t.is_empty()));
+            crate::serve(crate::ServeConfig { bind, database: db.database, courses, site_root, secure_cookies, demo, signing_key, metrics_bind, metrics_token, site }).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyCredential { input, key, revocations } => Ok(verify_credential(&input, &key, revocations.as_deref())),
@@ -239,10 +250,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             println!("exported {n} courses to {}", dir.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::SeedDemo { learners, courses, seed, db } => {
+        Command::SeedDemo { learners, courses, seed, password_stdin, db } => {
+            // Learners who can sign in, for load tests (scripts/scale-test.sh): one hash for all of them.
+            let hash = if password_stdin {
+                let password = read_password()?;
+                app::auth::check_password(&password).map_err(|_| ServerError::Config("the password needs at least 8 characters".into()))?;
+                app::auth::password::hash(password).await.map_err(|e| ServerError::Config(e.to_string()))?
+            } else {
+                String::new()
+            };
             let db = crate::open_database(&db.database).await?;
             let started = std::time::Instant::now();
-            let s = crate::seed::seed_demo(&db, learners, courses, seed).await?;
+            let s = crate::seed::seed_demo(&db, learners, courses, seed, &hash).await?;
             println!(
                 "seeded {} learners, {} enrolments, {} lessons done, {} attempts, {} certificates in {:.1} s",
                 s.learners,
@@ -257,7 +276,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
         Command::RebuildStats { db } => {
             let db = crate::open_database(&db.database).await?;
             let lock = app::db::StartupLock::take(&db).await?;
-            let r = app::db::summary::rebuild(&db).await?;
+            let mut progress = crate::progress::Progress::steps("rebuild-stats");
+            let r = app::db::summary::rebuild_reporting(&db, &mut |s| progress.step(s)).await?;
+            progress.finish();
             lock.release().await;
             println!("dashboard summary: {} learner-course rows, {} cells", r.learner_courses, r.cells);
             Ok(ExitCode::SUCCESS)
@@ -272,8 +293,23 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             if !std::path::Path::new(&path).is_file() {
                 return Err(ServerError::File { path: path.into(), message: "no such database file".into() });
             }
+            let source_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             let db = app::db::connect(&db.database).await?;
-            app::db::backup_sqlite(&db, &file).await.map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
+            // VACUUM INTO is one statement: the bar follows the new file's size against the old one's.
+            let mut progress = crate::progress::Progress::new("backup", source_bytes.div_ceil(1024).max(1), "KB");
+            let copy = app::db::backup_sqlite(&db, &file);
+            tokio::pin!(copy);
+            let result = loop {
+                tokio::select! {
+                    r = &mut copy => break r,
+                    _ = tokio::time::sleep(std::time::Duration::from_millis(250)) => {
+                        progress.set(std::fs::metadata(&file).map(|m| m.len() / 1024).unwrap_or(0));
+                    }
+                }
+            };
+            result.map_err(|e| ServerError::File { path: file.clone(), message: e.to_string() })?;
+            progress.set(source_bytes.div_ceil(1024).max(1));
+            progress.finish();
             let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             println!("backup written to {} ({} KB)", file.display(), bytes / 1024);
             Ok(ExitCode::SUCCESS)

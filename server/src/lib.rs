@@ -6,6 +6,8 @@ pub mod assets;
 pub mod cli;
 pub mod error;
 pub mod health;
+pub mod metrics;
+pub mod progress;
 pub mod seed;
 pub mod serve;
 pub mod telemetry;
@@ -93,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn(private_no_store))
         .layer(middleware::from_fn(scriptless_csp))
         .layer(middleware::from_fn_with_state(state.clone(), load_viewer))

@@ -2,7 +2,7 @@
 //! Vietnamese names, organisations and communes (a few provinces and communes hold most of them, as in a
 //! real programme), then enrolments, lessons, quiz attempts, completions and certificates spread over 18
 //! months. Rows go in through the same tables as real use; the dashboard summary is then rebuilt from them.
-//! Seeded learners have no password: they cannot sign in.
+//! Seeded learners have no password, so they cannot sign in, unless the caller gives a hash (load tests).
 
 use crate::error::ServerError;
 use app::db::bulk::Val;
@@ -116,7 +116,7 @@ pub struct Seeded {
 }
 
 /// Seed `learners` synthetic learners (and courses up to `courses`), reproducibly from `seed`.
-pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> Result<Seeded, ServerError> {
+pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64, password_hash: &str) -> Result<Seeded, ServerError> {
     crate::ensure_regions(db).await?;
     let have = demo::courses(db).await?.len();
     if have < courses {
@@ -154,6 +154,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
     let mut out = Seeded::default();
     let batch = 1000;
     let mut done = 0;
+    let mut progress = crate::progress::Progress::new("seed-demo", learners as u64, "learners");
     while done < learners {
         let n = batch.min(learners - done);
         let mut b = Batch::default();
@@ -193,7 +194,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
                 Val::Text(org_name),
                 Val::Text(org_type.to_string()),
                 Val::Text(commune_code),
-                Val::Text(String::new()),
+                Val::Text(password_hash.to_string()),
                 Val::Int(created),
             ]);
             // Enrolments: most learners take a few courses; early courses are the popular ones.
@@ -271,12 +272,14 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64) -> R
         demo::insert_batch(db, b).await?;
         done += n;
         out.learners += n;
-        if done % 10_000 == 0 || done == learners {
-            tracing::info!(learners = done, "seeded");
-        }
+        progress.set(done as u64);
     }
-    app::db::summary::rebuild(db).await?;
+    progress.finish();
+    let mut steps = crate::progress::Progress::steps("seed-demo: dashboard summary");
+    app::db::summary::rebuild_reporting(db, &mut |s| steps.step(s)).await?;
     // Fresh statistics so both query planners see the new sizes.
+    steps.step("ANALYZE");
     demo::analyze(db).await?;
+    steps.finish();
     Ok(out)
 }

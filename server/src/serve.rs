@@ -20,6 +20,10 @@ pub struct ServeConfig {
     pub secure_cookies: bool,
     pub demo: bool,
     pub signing_key: PathBuf,
+    /// Where `/metrics` answers on its own, if anywhere.
+    pub metrics_bind: Option<String>,
+    /// The token that opens `/metrics` on the site's own address, if any.
+    pub metrics_token: Option<String>,
     pub site: SiteConfig,
 }
 
@@ -48,10 +52,26 @@ pub async fn open_database(url: &str) -> Result<Db, ServerError> {
 pub async fn import_courses(db: &Db, dir: &Path, print: bool) -> Result<bool, ServerError> {
     // Reading and checking the folder is file I/O and CPU (markdown, images): off the async threads.
     let folder = dir.to_path_buf();
+    let mut reading = print.then(|| crate::progress::Progress::steps("import-courses"));
+    if let Some(p) = reading.as_mut() {
+        p.step("reading and checking the folder");
+    }
     let report = tokio::task::spawn_blocking(move || app::content::load_dir(&folder))
         .await
         .map_err(|e| ServerError::Config(format!("reading the course folder failed: {e}")))?;
-    let outcomes = db::course::import_report(db, &report).await?;
+    if let Some(p) = reading {
+        p.finish();
+    }
+    let mut bar = print.then(|| crate::progress::Progress::new("import-courses", report.courses.len() as u64, "courses"));
+    let outcomes = db::course::import_report_reporting(db, &report, &mut |_| {
+        if let Some(b) = bar.as_mut() {
+            b.inc(1);
+        }
+    })
+    .await?;
+    if let Some(b) = bar {
+        b.finish();
+    }
     let problems = &report.problems;
     for p in problems {
         tracing::error!(problem = %p, "course skipped");
@@ -203,7 +223,23 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         signer: std::sync::Arc::new(signer),
         site: std::sync::Arc::new(site),
     };
-    let app = crate::router(state);
+    let mut app = crate::router(state.clone());
+    if let Some(token) = &cfg.metrics_token {
+        if token.chars().count() < 16 {
+            return Err(ServerError::Config("TAPHUAN_METRICS_TOKEN (--metrics-token) needs at least 16 characters".into()));
+        }
+        app = app.merge(crate::metrics::token_routes(state.clone(), token.clone()));
+    }
+    if let Some(bind) = &cfg.metrics_bind {
+        let ops = tokio::net::TcpListener::bind(bind).await.map_err(|source| ServerError::Bind { addr: bind.clone(), source })?;
+        tracing::info!("metrics on http://{}/metrics", ops.local_addr()?);
+        let routes = crate::metrics::routes(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(ops, routes).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     tokio::spawn(async move {
         let store = db::session::DbSessionStore::new(db.clone());
         loop {

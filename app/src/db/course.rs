@@ -309,10 +309,16 @@ pub async fn import_categories(db: &Db, categories: &[content::Category]) -> Res
 /// Import what a course folder loaded: its categories, then every course that loaded. Reading the folder is
 /// the caller's (`content::load_dir`): the data layer touches no files.
 pub async fn import_report(db: &Db, report: &content::LoadReport) -> Result<Vec<ImportOutcome>, sqlx::Error> {
+    import_report_reporting(db, report, &mut |_| {}).await
+}
+
+/// [`import_report`], calling `done` with each course's slug once it is stored (the CLI's progress).
+pub async fn import_report_reporting(db: &Db, report: &content::LoadReport, done: &mut (dyn FnMut(&str) + Send)) -> Result<Vec<ImportOutcome>, sqlx::Error> {
     import_categories(db, &report.categories).await?;
     let mut outcomes = Vec::new();
     for c in &report.courses {
         outcomes.push(import_course(db, c).await?);
+        done(&c.slug);
     }
     Ok(outcomes)
 }

@@ -274,12 +274,19 @@ struct CompletedRow {
 /// certificates, in one transaction. Activity without an enrolment row gets one (`self`, at its first
 /// activity), as the live path would have made.
 pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
+    rebuild_reporting(db, &mut |_| {}).await
+}
+
+/// [`rebuild`], naming each step to `step` as it starts (the CLI's progress: a national rebuild takes minutes).
+pub async fn rebuild_reporting(db: &Db, step: &mut (dyn FnMut(&'static str) + Send)) -> Result<Rebuilt, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    step("enrolments from old records");
     // Enrolments the live path would have made for activity recorded before it existed.
     sqlx::query(include_str!("sql/rebuild_enrol_from_lessons.sql")).execute(&mut *tx).await?;
     sqlx::query(include_str!("sql/rebuild_enrol_from_attempts.sql")).execute(&mut *tx).await?;
 
     let mut pairs: HashMap<(String, String), Pair> = HashMap::new();
+    step("reading enrolments");
     let rows: Vec<EnrolledRow> = sqlx::query_as(include_str!("sql/rebuild_enrolments.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         let at = r.enrolled_at;
@@ -288,6 +295,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
             Pair { region_path: r.region_path, org_type: r.org_type, enrolled_at: at, last_active_at: at, ..Pair::default() },
         );
     }
+    step("reading lessons done");
     let rows: Vec<LessonsRow> = sqlx::query_as(include_str!("sql/rebuild_lessons.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
@@ -295,6 +303,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
             p.last_active_at = p.last_active_at.max(r.last_done_at);
         }
     }
+    step("reading quiz attempts");
     let rows: Vec<QuizzesRow> = sqlx::query_as(include_str!("sql/rebuild_quizzes.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
@@ -303,6 +312,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
             p.last_active_at = p.last_active_at.max(r.last_submitted_at);
         }
     }
+    step("reading completions and certificates");
     let rows: Vec<CompletedRow> = sqlx::query_as(include_str!("sql/rebuild_completions.sql")).fetch_all(&mut *tx).await?;
     for r in rows {
         if let Some(p) = pairs.get_mut(&(r.user_id, r.course_id)) {
@@ -315,6 +325,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
         }
     }
 
+    step("adding up the region cells");
     let mut cells: HashMap<CellKey, (Option<String>, Delta)> = HashMap::new();
     for ((_, course), p) in &pairs {
         let mut add = |month: String, d: Delta| {
@@ -333,6 +344,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
         }
     }
 
+    step("writing learner rows");
     sqlx::query("DELETE FROM stat_cell").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM learner_course").execute(&mut *tx).await?;
     let out = Rebuilt { learner_courses: pairs.len(), cells: cells.len() };
@@ -362,6 +374,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
         lc_rows,
     )
     .await?;
+    step("writing region cells");
     let cell_rows: Vec<Vec<Val>> = cells
         .into_iter()
         .map(|((node, course, org, month), (parent, d))| {
@@ -385,6 +398,7 @@ pub async fn rebuild(db: &Db) -> Result<Rebuilt, sqlx::Error> {
         cell_rows,
     )
     .await?;
+    step("committing");
     tx.commit().await?;
     Ok(out)
 }

@@ -160,6 +160,7 @@ pub(crate) async fn sync(db: &db::Db, user_id: &str, batch: &Batch) -> Vec<Recor
                 RecordResult::status(&r.id, 500)
             }
         };
+        metrics::counter!("taphuan_offline_records_total", "status" => result.status.to_string()).increment(1);
         out.push(result);
     }
     let sent = out.iter().filter(|r| r.status == 201).count();

@@ -343,7 +343,7 @@ async fn a_target_on(w: World) {
 async fn seeded_data_pages_through_the_learner_list_and_matches_the_records() {
     for (backend, app) in TestApp::each_backend().await {
         let admin = app.person("0999 200 001", "Quản Trị Viên", "01", Some(("admin", None))).await;
-        let seeded = server::seed::seed_demo(&app.db, 130, 3, 7).await.unwrap();
+        let seeded = server::seed::seed_demo(&app.db, 130, 3, 7, "").await.unwrap();
         assert_eq!(seeded.learners, 130);
         let me = app::auth::api::current_user(&app.db, &admin).await.unwrap().unwrap();
 

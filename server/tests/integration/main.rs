@@ -9,6 +9,7 @@ mod class_list;
 mod dashboard;
 mod learning;
 mod offline;
+mod operations;
 mod quiz;
 mod reading;
 mod security;

@@ -81,7 +81,7 @@ async fn two_processes_start_at_once_on_one_empty_postgres_and_import_the_course
 
     // Records without their summary (rows loaded in bulk, or the summary wiped): each process that starts
     // rebuilds it. Two at once deadlocked before the start-up lock, and one of them died.
-    server::seed::seed_demo(&db, 300, 4, 1).await.unwrap();
+    server::seed::seed_demo(&db, 300, 4, 1, "").await.unwrap();
     sqlx::query("DELETE FROM learner_course").execute(&db.pool).await.unwrap();
     sqlx::query("DELETE FROM stat_cell").execute(&db.pool).await.unwrap();
     let (a, ra) = spawn_serve(&url, &courses, &key);
