@@ -44,6 +44,9 @@ scripts/build.sh
 say "course checker on the shipped courses"
 target/release/taphuan check-courses courses
 
+say "scale test: two processes behind nginx on PostgreSQL, and SQLite, each with kill -9 under load"
+scripts/scale-test.sh
+
 if [ "${TAPHUAN_SKIP_BROWSER:-}" = "1" ]; then
   say "browser tests SKIPPED (TAPHUAN_SKIP_BROWSER=1)"
   exit 0
