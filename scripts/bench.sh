@@ -70,8 +70,8 @@ printf 'wrk.method = "POST"\nwrk.body = "%s"\nwrk.headers["Content-Type"] = "app
 # The pages, as a browser asks for them; their bytes for nginx: as they are, and gzip -9 beside them.
 mkdir -p "$TMP/www" "$TMP/nginx"
 declare -A URL COOKIE
-URL[lesson-anon]="/khoa-hoc/$COURSE/$LESSON";        COOKIE[lesson-anon]=""
-URL[lesson-signed-in]="/khoa-hoc/$COURSE/$LESSON";   COOKIE[lesson-signed-in]="$LEARNER"
+URL[lesson-anon]="/khoa-hoc/$COURSE/bai/$LESSON";        COOKIE[lesson-anon]=""
+URL[lesson-signed-in]="/khoa-hoc/$COURSE/bai/$LESSON";   COOKIE[lesson-signed-in]="$LEARNER"
 URL[course]="/khoa-hoc/$COURSE";                      COOKIE[course]="$LEARNER"
 URL[quiz-submit]="$ATTEMPT_PATH/nop";                 COOKIE[quiz-submit]="$LEARNER"
 URL[dashboard]="/thong-ke";                           COOKIE[dashboard]="$OFFICIAL"
