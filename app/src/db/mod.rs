@@ -140,7 +140,20 @@ pub async fn settle_sqlite(url: &str) -> Result<(), sqlx::Error> {
     use sqlx::Connection as _;
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(url).await?;
-    sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await?;
+    sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut conn).await?;
+    // Leaving WAL needs the file to itself: a connection of the pool just closed may still hold it for a
+    // moment on a loaded machine, and this pragma does not wait on the busy handler. Try again briefly.
+    let mut tries = 0;
+    loop {
+        match sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await {
+            Ok(_) => break,
+            Err(sqlx::Error::Database(e)) if e.message().contains("locked") && tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     conn.close().await
 }
 
