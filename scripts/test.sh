@@ -4,10 +4,19 @@
 # (Playwright on Debian's chromium, phone viewport) against the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step prints the seconds the one before it took, so a slow CI run says where its time went.
+STEP_START=$SECONDS
+say() {
+  [ -n "${STEP_NAME:-}" ] && printf '    (%s: %d s)\n' "$STEP_NAME" $((SECONDS - STEP_START))
+  STEP_NAME="$1"; STEP_START=$SECONDS
+  printf '\033[1m==> %s\033[0m\n' "$*"
+}
+trap_done() { [ -n "${STEP_NAME:-}" ] && printf '    (%s: %d s; all: %d s)\n' "$STEP_NAME" $((SECONDS - STEP_START)) $SECONDS; }
+trap trap_done EXIT
+
+say "setup (tools at pinned versions)"
 scripts/setup.sh
 . scripts/env.sh
-
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 CHROME="${CHROME_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
 if ! command -v pdftotext >/dev/null; then
@@ -29,7 +38,7 @@ MSG
   exit 1
 fi
 
-if [ -n "${TAPHUAN_TEST_POSTGRES_URL:-}" ]; then say "database legs: SQLite and PostgreSQL"; else say "database legs: SQLite (set TAPHUAN_TEST_POSTGRES_URL for PostgreSQL)"; fi
+if [ -n "${TAPHUAN_TEST_POSTGRES_URL:-}" ]; then echo "    database legs: SQLite and PostgreSQL"; else echo "    database legs: SQLite (set TAPHUAN_TEST_POSTGRES_URL for PostgreSQL)"; fi
 say "lints (native, and the islands' wasm build) and layout rules"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
@@ -61,7 +70,7 @@ cp -r courses/* app/tests/fixtures/courses/mini "$TMP/courses/"
 target/release/taphuan serve --demo --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/e2e.db" --courses "$TMP/courses" \
   --signing-key "$TMP/signing-key" > "$TMP/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"; trap_done' EXIT
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
   kill -0 $SERVER 2>/dev/null || { cat "$TMP/server.log"; exit 1; }
