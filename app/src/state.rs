@@ -1,5 +1,6 @@
 //! Server state handed to every handler and server function, and the request's viewer. Nothing mutable
-//! lives in memory: several `taphuan serve` processes may share one PostgreSQL.
+//! lives in memory but caches keyed by what the database says now: several `taphuan serve` processes may
+//! share one PostgreSQL.
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::Db;
@@ -17,6 +18,9 @@ pub struct AppState {
     pub signer: std::sync::Arc<crate::certificate::signing::Signer>,
     /// The deployment's settings (`taphuan serve` reads them with clap; nothing else reads the environment).
     pub site: std::sync::Arc<SiteConfig>,
+    /// Lesson pages as templates (`lesson::cache`): rendered once per revision, filled per reader. It holds
+    /// only what the database says; the database stays the one truth for several processes.
+    pub reader_cache: crate::lesson::template::ReaderCache,
 }
 
 /// Settings of a deployment that pages and handlers need, from `taphuan serve`'s flags or `TAPHUAN_*`

@@ -92,7 +92,7 @@ async fn main() {
 
     let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
     let signer = app::certificate::signing::Signer::load_or_create(&std::env::temp_dir().join("taphuan-bench-key")).unwrap();
-    let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone(), secure_cookies: false, signer: std::sync::Arc::new(signer), site: Default::default() };
+    let state = AppState { leptos_options: server::leptos_options(&site), db: db.clone(), secure_cookies: false, signer: std::sync::Arc::new(signer), site: Default::default(), reader_cache: Default::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = server::router(state);

@@ -95,6 +95,9 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        // Lesson pages from their templates (app::lesson::cache): inside the viewer, so the person and their
+        // roles are this request's; inside the policy and cache headers, which apply to it as to any page.
+        .layer(middleware::from_fn_with_state(state.clone(), app::lesson::cache::fast_path))
         .layer(middleware::from_fn(crate::metrics::track))
         .layer(middleware::from_fn(private_no_store))
         .layer(middleware::from_fn(scriptless_csp))

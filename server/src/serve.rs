@@ -222,6 +222,7 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), ServerError> {
         secure_cookies: cfg.secure_cookies,
         signer: std::sync::Arc::new(signer),
         site: std::sync::Arc::new(site),
+        reader_cache: Default::default(),
     };
     let mut app = crate::router(state.clone());
     if let Some(token) = &cfg.metrics_token {

@@ -39,12 +39,8 @@ pub struct MyCourse {
 #[cfg(feature = "ssr")]
 pub async fn current_user(db: &crate::db::Db, id: &str) -> Result<Option<super::CurrentUser>, sqlx::Error> {
     use super::{CurrentUser, RoleGrant};
-    let Some((full_name, data_saver)) = crate::db::user::live_person(db, id).await? else { return Ok(None) };
-    let roles = crate::db::user::roles(db, id)
-        .await?
-        .into_iter()
-        .map(|g| RoleGrant { role: g.role, scope_code: g.scope_code, scope_path: g.scope_path })
-        .collect();
+    let Some((full_name, data_saver, roles)) = crate::db::user::viewer(db, id).await? else { return Ok(None) };
+    let roles = roles.into_iter().map(|g| RoleGrant { role: g.role, scope_code: g.scope_code, scope_path: g.scope_path }).collect();
     Ok(Some(CurrentUser { id: id.to_string(), full_name, roles, data_saver }))
 }
 

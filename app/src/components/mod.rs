@@ -75,7 +75,7 @@ pub fn viewer() -> Option<crate::auth::CurrentUser> {
 }
 
 /// The given name: Vietnamese names end with it ("Nguyễn Thị Ánh Tuyết" → "Tuyết").
-fn first_name(full: &str) -> String {
+pub(crate) fn first_name(full: &str) -> String {
     full.split_whitespace().last().unwrap_or(full).to_string()
 }
 

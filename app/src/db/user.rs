@@ -78,6 +78,34 @@ pub async fn live_person(db: &Db, id: &str) -> Result<Option<(String, bool)>, sq
     Ok(row.map(|(name, saver)| (name, saver != 0)))
 }
 
+/// A live person's name, data-saver choice and roles, in one query: what every signed-in request reads
+/// (the viewer). `None` when the account is gone.
+pub async fn viewer(db: &Db, id: &str) -> Result<Option<(String, bool, Vec<GrantRow>)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct ViewerRow {
+        full_name: String,
+        data_saver: i64,
+        role: Option<String>,
+        scope_code: Option<String>,
+        scope_path: Option<String>,
+    }
+    let rows: Vec<ViewerRow> = sqlx::query_as(
+        "SELECT u.full_name AS full_name, u.data_saver AS data_saver, ur.role AS role, ur.scope_region_code AS scope_code, r.path AS scope_path
+         FROM app_user u LEFT JOIN user_role ur ON ur.user_id = u.id LEFT JOIN region r ON r.code = ur.scope_region_code
+         WHERE u.id = $1 AND u.deleted_at IS NULL ORDER BY ur.role",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let (name, saver) = (first.full_name.clone(), first.data_saver != 0);
+    let roles = rows
+        .into_iter()
+        .filter_map(|r| Some(GrantRow { role: Role::parse(r.role.as_deref()?)?, scope_code: r.scope_code, scope_path: r.scope_path }))
+        .collect();
+    Ok(Some((name, saver, roles)))
+}
+
 /// One granted role as stored; officials carry the region they may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrantRow {

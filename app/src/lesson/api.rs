@@ -16,6 +16,10 @@ pub async fn get_lesson(course: String, lesson: String) -> Result<LessonView, Ap
         let saver = wants_data_saver() && row.html.contains("<img ");
         let sizes = if saver { db::offline::file_sizes(&db, &row.revision_id).await? } else { vec![] };
         let mut view = lesson_view(&course, &lesson, row, &items, user.is_some());
+        // The fast path's stand-in reader has no progress of its own: it says which state to draw.
+        if let Some(super::cache::TemplateStatus(s)) = leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get().copied()) {
+            view.status = s;
+        }
         if saver {
             let prefix = format!("/khoa-hoc/{course}/tep/");
             let locale = crate::i18n::use_locale();

@@ -1,6 +1,10 @@
 //! Reading a lesson and marking it done.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
+pub mod template;
 pub mod lesson_page;
 
 pub use lesson_page::LessonPage;

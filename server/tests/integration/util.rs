@@ -93,25 +93,17 @@ impl TestApp {
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../courses"), &courses);
         server::ensure_regions(&db).await.unwrap();
         server::import_courses(&db, &courses, false).await.unwrap();
-        let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
         let signer = app::certificate::signing::Signer::load_or_create(&tmp.path().join("signing-key")).unwrap();
         let signer = std::sync::Arc::new(signer);
-        let state = AppState {
-            leptos_options: server::leptos_options(&site),
-            db: db.clone(),
-            secure_cookies: false,
-            signer: signer.clone(),
-            // Tests speak for many phones from one address, as a load balancer would: X-Forwarded-For counts.
-            site: std::sync::Arc::new(app::state::SiteConfig { trust_proxy: true, ..Default::default() }),
-        };
-        let router = server::router(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
-        });
+        let base = serve_router(server::router(app_state(&db, &signer, Default::default()))).await;
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), db, client, signer, _tmp: tmp }
+        TestApp { base, db, client, signer, _tmp: tmp }
+    }
+
+    /// A second process on the same database and signing key whose lesson pages always come from the
+    /// renderer (no lesson templates): what the fast path must answer byte for byte.
+    pub(crate) async fn renderer_only(&self) -> String {
+        serve_router(server::router(app_state(&self.db, &self.signer, app::lesson::template::ReaderCache::off()))).await
     }
 
     /// The course folders this app imported (a test may edit one and import it again).
@@ -187,6 +179,27 @@ impl TestApp {
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
     }
+}
+
+/// The state a test app runs with.
+fn app_state(db: &Db, signer: &std::sync::Arc<app::certificate::signing::Signer>, reader_cache: app::lesson::template::ReaderCache) -> AppState {
+    AppState {
+        leptos_options: server::leptos_options(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site")),
+        db: db.clone(),
+        secure_cookies: false,
+        signer: signer.clone(),
+        // Tests speak for many phones from one address, as a load balancer would: X-Forwarded-For counts.
+        site: std::sync::Arc::new(app::state::SiteConfig { trust_proxy: true, ..Default::default() }),
+        reader_cache,
+    }
+}
+
+/// Serve a router on a free loopback port; returns its base URL.
+async fn serve_router(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() });
+    format!("http://{addr}")
 }
 
 /// The argon2id hash of "mat khau dung", made once for every account the tests create directly: hashing is
