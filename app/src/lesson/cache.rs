@@ -1,9 +1,10 @@
 //! The reader's fast path (#17). A lesson page is the same for everyone who reads that revision, but for a
 //! few bytes: the reader's first name in the header, their id in the "mark as done" form, the CSP nonce. So
 //! the ordinary renderer draws the page once for a stand-in reader whose name and id are markers; the page is
-//! cut at the markers into a template, and each fixed part is compressed once. Raw deflate blocks that end on
-//! a byte boundary can be joined, so a request costs joining the parts around its own few bytes, not a render
-//! and a compression.
+//! cut at the markers into a template, and each fixed part is compressed once, as deflate and as brotli. Raw
+//! deflate blocks that end on a byte boundary can be joined, and so can brotli streams made to be concatenated
+//! (the brotli crate's `BroCatli`), so a request costs joining the parts around its own few bytes, not a
+//! render and a compression.
 //!
 //! What may change between two requests is read for each one and is part of the template's key: the person
 //! and their roles (the viewer middleware, as for every page), the lesson's current revision and this
@@ -21,7 +22,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::io::Write as _;
 use std::sync::Arc;
-use super::template::{Fixed, Hole, Key, Part, Template};
+use super::template::{Fixed, Hole, Joined, Key, Part, Template};
 
 /// The stand-in reader's first name and id: private-use characters no lesson, title or translation holds,
 /// and a `"`, which HTML escaping writes as it is in text but as `&quot;` in an attribute. The name is cut
@@ -34,6 +35,9 @@ const ID_MARK: &str = "\u{E000}taphuan-reader-id\"\u{E000}";
 const ID_MARK_IN_ATTRIBUTE: &str = "\u{E000}taphuan-reader-id&quot;\u{E000}";
 /// The largest page kept: a lesson is about 13 KB; anything far larger is left to the renderer.
 const MAX_PAGE: usize = 512 * 1024;
+/// The brotli window of a joined page, 2^18 bytes: a lesson is far smaller, and a phone's decoder keeps one
+/// window's worth of memory.
+const BROTLI_WINDOW: u8 = 18;
 
 /// How a lesson page renders for a template: the reader's state on this lesson, given instead of read.
 /// Only the fast path sets it, as a request extension, which no client can send.
@@ -90,12 +94,13 @@ pub async fn fast_path(State(state): State<AppState>, req: Request, next: Next) 
         None => (String::new(), String::new()),
     };
     let (br, gz) = (accepts(req.headers(), "br"), accepts(req.headers(), "gzip"));
-    let encoding = if gz && (template.gzip_wins || !br) {
-        Encoding::Gzip
-    } else if br {
-        Encoding::Brotli
-    } else {
-        Encoding::Identity
+    let encoding = match (br, gz, template.for_brotli) {
+        (true, true, Joined::Gzip) => Encoding::Gzip,
+        (false, true, _) if template.gzip_joined => Encoding::Gzip,
+        (false, true, _) => Encoding::GzipEach,
+        (true, _, Joined::Brotli) => Encoding::BrotliJoined,
+        (true, _, _) => Encoding::Brotli,
+        (false, false, _) => Encoding::Identity,
     };
     respond(&template, &name, &id, encoding)
 }
@@ -103,12 +108,17 @@ pub async fn fast_path(State(state): State<AppState>, req: Request, next: Next) 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Encoding {
     Gzip,
+    /// The whole page gzipped for this request.
+    GzipEach,
+    BrotliJoined,
+    /// The whole page compressed for this request.
     Brotli,
     Identity,
 }
 
-/// Brotli for pages whose joined gzip would be larger: quality 5, a step above the compression layer's 4, so
-/// that a page written in one piece is never larger than the layer's streamed one.
+/// Brotli of a whole page, for pages whose joins would be larger, and the measure the joins must meet:
+/// quality 5, a step above the compression layer's 4, so that a page written in one piece is never larger
+/// than the layer's streamed one.
 fn brotli(bytes: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams { quality: 5, ..Default::default() };
     let mut out = Vec::with_capacity(bytes.len() / 3);
@@ -196,15 +206,46 @@ async fn build(stand_in: Request, next: &Next) -> Option<Template> {
     headers.remove(header::CONTENT_LENGTH);
     headers.remove(header::CONTENT_SECURITY_POLICY);
     let parts = cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (&nonce, Hole::Nonce)])?;
-    // Sizes with the marks left in: a real name and id are shorter, so the margin covers the difference.
-    let mut t = Template { parts, headers, gzip_wins: false };
+    let mut t = Template { parts, headers, for_brotli: Joined::No, gzip_joined: false };
+    (t.for_brotli, t.gzip_joined) = choose_joins(&t, html, &nonce);
+    Some(t)
+}
+
+/// Which join a browser that takes brotli gets, and whether one that takes only gzip gets the joined gzip.
+/// Sizes with the marks left in: a real name and id differ by a few bytes, which the margin covers. The
+/// brotli join is decoded back and compared with the page before it is used.
+fn choose_joins(t: &Template, html: &str, nonce: &str) -> (Joined, bool) {
     let same = |h: Hole| match h {
         Hole::Name => NAME_MARK.to_string(),
         Hole::Id => ID_MARK_IN_ATTRIBUTE.to_string(),
-        Hole::Nonce => nonce.clone(),
+        Hole::Nonce => nonce.to_string(),
     };
-    t.gzip_wins = gzip_body(&t, &same).len() + 32 <= brotli(html.as_bytes()).len();
-    Some(t)
+    let whole = brotli(html.as_bytes()).len();
+    let gz = gzip_body(t, &same).len();
+    let br = brotli_body(t, &same).filter(|b| unbrotli(b).as_deref() == Some(html.as_bytes())).map(|b| b.len());
+    if br.is_none() {
+        tracing::warn!("lesson fast path: the joined brotli did not decode to the page; using gzip or brotli per request");
+    }
+    let for_brotli = match br {
+        Some(br) if br <= gz && br + 32 <= whole => Joined::Brotli,
+        _ if gz + 32 <= whole => Joined::Gzip,
+        Some(br) if br + 32 <= whole => Joined::Brotli,
+        _ => Joined::No,
+    };
+    (for_brotli, gz + 32 <= gzip(html.as_bytes(), flate2::Compression::default()).len())
+}
+
+/// Gzip of a whole page: at the compression layer's level (6) to compare with, at the best for a page sent.
+fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), level);
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+fn unbrotli(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(bytes, 4096), &mut out).ok()?;
+    Some(out)
 }
 
 /// Cut `html` at every mark. `None` if a mark appears in a changed form (escaped, say), which would mean
@@ -248,7 +289,89 @@ fn fixed(text: &str) -> Option<Fixed> {
     let deflated = enc.get_ref().clone();
     let mut crc = crc32fast::Hasher::new();
     crc.update(text.as_bytes());
-    Some(Fixed { plain: Bytes::copy_from_slice(text.as_bytes()), deflated: deflated.into(), crc })
+    Some(Fixed { plain: Bytes::copy_from_slice(text.as_bytes()), deflated: deflated.into(), crc, brotli: brotli_part(text.as_bytes()).into() })
+}
+
+/// A fixed part as a brotli stream that can be concatenated: at the best quality (it is made once), without
+/// the built-in dictionary, whose references would point at earlier parts once joined.
+fn brotli_part(bytes: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: i32::from(BROTLI_WINDOW),
+        size_hint: bytes.len(),
+        catable: true,
+        appendable: true,
+        use_dictionary: false,
+        magic_number: false,
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 16);
+    // A failure leaves a stream that will not decode to the page, and `choose_for_brotli` refuses it.
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out
+}
+
+/// A hole's bytes as a brotli stream that can be concatenated: a 2^16 window and uncompressed meta-blocks
+/// (RFC 7932 section 9.2), each a header of ISLAST 0, four nibbles of MLEN-1 and ISUNCOMPRESSED 1 padded to
+/// the byte, then the bytes; the stream ends with an empty last meta-block.
+fn stored_brotli(data: &[u8], out: &mut Vec<u8>) {
+    for (i, chunk) in data.chunks(1 << 16).enumerate() {
+        let m = (chunk.len() - 1) as u32;
+        // The first header follows the one-bit window size (0: 2^16).
+        let header = if i == 0 { (m << 4) | (1 << 20) } else { (m << 3) | (1 << 19) };
+        out.extend_from_slice(&header.to_le_bytes()[..3]);
+        out.extend_from_slice(chunk);
+    }
+    // ISLAST 1, ISLASTEMPTY 1.
+    out.push(0x03);
+}
+
+/// The parts' brotli streams and the holes' stored streams concatenated into one brotli stream. `None` if a
+/// stream was not made for concatenation.
+fn brotli_body(t: &Template, fill: &dyn Fn(Hole) -> String) -> Option<Vec<u8>> {
+    use brotli::concat::{BroCatli, BroCatliResult};
+    let mut cat = BroCatli::try_new_with_window_size(BROTLI_WINDOW).ok()?;
+    let cap = t.parts.iter().map(|p| if let Part::Fixed(f) = p { f.brotli.len() } else { 64 }).sum::<usize>() + 16;
+    let mut out = vec![0u8; cap];
+    let mut at = 0;
+    let mut hole = Vec::new();
+    for p in &t.parts {
+        let input: &[u8] = match p {
+            Part::Fixed(f) => &f.brotli,
+            Part::Hole(h) => {
+                let v = fill(*h);
+                if v.is_empty() {
+                    continue;
+                }
+                hole.clear();
+                stored_brotli(v.as_bytes(), &mut hole);
+                &hole
+            }
+        };
+        cat.new_brotli_file();
+        let mut read = 0;
+        loop {
+            let before = (read, at, out.len());
+            match cat.stream(input, &mut read, &mut out, &mut at) {
+                BroCatliResult::NeedsMoreInput if read == input.len() => break,
+                BroCatliResult::NeedsMoreInput => {}
+                BroCatliResult::NeedsMoreOutput => out.resize(out.len() * 2, 0),
+                _ => return None,
+            }
+            if (read, at, out.len()) == before {
+                return None;
+            }
+        }
+    }
+    loop {
+        match cat.finish(&mut out, &mut at) {
+            BroCatliResult::Success => break,
+            BroCatliResult::NeedsMoreOutput => out.resize(out.len() * 2, 0),
+            _ => return None,
+        }
+    }
+    out.truncate(at);
+    Some(out)
 }
 
 /// The page for one reader: the template with their holes filled, gzipped when the browser takes it.
@@ -264,6 +387,9 @@ fn respond(t: &Template, name: &str, id: &str, encoding: Encoding) -> Response {
     };
     let body = match encoding {
         Encoding::Gzip => gzip_body(t, &fill),
+        Encoding::GzipEach => gzip(&plain_body(t, &fill), flate2::Compression::best()),
+        // Checked when the template was made; should a join still fail, the whole page is compressed.
+        Encoding::BrotliJoined => brotli_body(t, &fill).unwrap_or_else(|| brotli(&plain_body(t, &fill))),
         Encoding::Brotli => brotli(&plain_body(t, &fill)),
         Encoding::Identity => plain_body(t, &fill),
     };
@@ -274,8 +400,8 @@ fn respond(t: &Template, name: &str, id: &str, encoding: Encoding) -> Response {
     }
     res.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
     let coding = match encoding {
-        Encoding::Gzip => Some("gzip"),
-        Encoding::Brotli => Some("br"),
+        Encoding::Gzip | Encoding::GzipEach => Some("gzip"),
+        Encoding::Brotli | Encoding::BrotliJoined => Some("br"),
         Encoding::Identity => None,
     };
     if let Some(c) = coding {
@@ -337,7 +463,7 @@ mod tests {
     use std::io::Read as _;
 
     fn template(html: &str, nonce: &str) -> Template {
-        Template { parts: cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (nonce, Hole::Nonce)]).unwrap(), headers: HeaderMap::new(), gzip_wins: true }
+        Template { parts: cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (nonce, Hole::Nonce)]).unwrap(), headers: HeaderMap::new(), for_brotli: Joined::Gzip, gzip_joined: true }
     }
 
     fn gunzip(bytes: &[u8]) -> String {
@@ -363,6 +489,45 @@ mod tests {
         // GzDecoder checks the CRC-32 and the length in the trailer.
         assert_eq!(gunzip(&gz), plain);
         assert!(gz.len() < plain.len() / 4, "the fixed parts are compressed: {} of {}", gz.len(), plain.len());
+    }
+
+    #[test]
+    fn joined_brotli_streams_are_one_stream_equal_to_the_plain_page() {
+        let nonce = "AbCdEfGhIjKlMnOpQr";
+        // A real lesson's text, so that the sizes compare as on a page.
+        let body = html_escape::encode_text(include_str!("../../../courses/quan-tri-hop-tac-xa/01-hop-tac-xa-va-thanh-vien.md")).into_owned();
+        // Parts of one and two bytes between holes, a hole at the very start and the end.
+        let html = format!("{NAME_MARK}<script nonce=\"{nonce}\"></script>x{NAME_MARK}>\"{nonce}<p>{body}</p><input value=\"{ID_MARK_IN_ATTRIBUTE}\"/>{NAME_MARK}");
+        let t = template(&html, nonce);
+        for (name, id) in [("Hoa & \"Lan\"", "0192-ab"), ("", ""), ("ư", "x")] {
+            let fill = |h: Hole| match h {
+                Hole::Name => html_escape::encode_text(name).into_owned(),
+                Hole::Id => id.to_string(),
+                Hole::Nonce => "NEWNONCE".to_string(),
+            };
+            let plain = plain_body(&t, &fill);
+            let br = brotli_body(&t, &fill).expect("the parts join");
+            assert_eq!(unbrotli(&br).as_deref(), Some(&plain[..]), "name {name:?}");
+            assert!(br.len() < plain.len() / 2, "the fixed parts are compressed: {} of {}", br.len(), plain.len());
+        }
+        // A long lesson: the join is chosen for browsers that take brotli, being smaller than the whole page.
+        assert_eq!(choose_joins(&t, &html, nonce).0, Joined::Brotli);
+        let long = "ư".repeat(40_000);
+        let t = template(&format!("a{NAME_MARK}b"), "nonce-not-in-page");
+        let fill = |_: Hole| long.clone();
+        assert_eq!(unbrotli(&brotli_body(&t, &fill).unwrap()), Some(format!("a{long}b").into_bytes()));
+    }
+
+    #[test]
+    fn a_stream_not_made_for_joining_is_refused() {
+        let t = Template {
+            parts: vec![Part::Fixed(Fixed { plain: Bytes::from_static(b"abc"), deflated: Bytes::new(), crc: crc32fast::Hasher::new(), brotli: brotli(b"abc").into() }), Part::Hole(Hole::Name)],
+            headers: HeaderMap::new(),
+            for_brotli: Joined::Brotli,
+            gzip_joined: true,
+        };
+        let joined = brotli_body(&t, &|_| "Lan".to_string());
+        assert!(joined.as_deref().and_then(unbrotli).as_deref() != Some(&b"abcLan"[..]));
     }
 
     #[test]

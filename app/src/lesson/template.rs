@@ -77,13 +77,15 @@ pub(super) enum Hole {
     Nonce,
 }
 
-/// A fixed part of a page: its bytes, and the same as raw deflate blocks ending on a byte boundary, with
-/// their CRC-32 (for the gzip trailer).
+/// A fixed part of a page: its bytes; the same as raw deflate blocks ending on a byte boundary, with their
+/// CRC-32 (for the gzip trailer); and as a brotli stream made to be concatenated (no references before its
+/// start, no built-in dictionary).
 #[derive(Debug)]
 pub(super) struct Fixed {
     pub(super) plain: Bytes,
     pub(super) deflated: Bytes,
     pub(super) crc: crc32fast::Hasher,
+    pub(super) brotli: Bytes,
 }
 
 #[derive(Debug)]
@@ -97,9 +99,21 @@ pub(super) enum Part {
 pub(super) struct Template {
     pub(super) parts: Vec<Part>,
     pub(super) headers: HeaderMap,
-    /// Whether the joined gzip is no larger than brotli of the whole page. On a long lesson it is smaller; on
-    /// a short page brotli's built-in dictionary wins, and a browser that takes brotli gets the page
-    /// compressed for it as the renderer would, so the page never grows.
-    pub(super) gzip_wins: bool,
+    /// What a browser that takes brotli gets: the joined brotli, or the joined gzip when that is smaller, as
+    /// long as either is no larger than brotli of the whole page; otherwise (a short page, where brotli's
+    /// built-in dictionary wins) the page compressed for it as the renderer would, so the page never grows.
+    pub(super) for_brotli: Joined,
+    /// Whether a browser that takes gzip but not brotli gets the joined gzip: when it is no larger than gzip
+    /// of the whole page (on a short page it is not, and the page is gzipped for it).
+    pub(super) gzip_joined: bool,
+}
+
+/// How a page is written for a browser that takes brotli (see [`Template::for_brotli`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Joined {
+    Brotli,
+    Gzip,
+    /// Neither join is small enough: brotli of the whole page per request.
+    No,
 }
 
