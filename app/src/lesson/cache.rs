@@ -116,11 +116,14 @@ enum Encoding {
     Identity,
 }
 
-/// Brotli of a whole page, for pages whose joins would be larger, and the measure the joins must meet:
-/// quality 5, a step above the compression layer's 4, so that a page written in one piece is never larger
-/// than the layer's streamed one.
+/// Brotli of a whole page, for pages whose joins would be larger: quality 5, a step above the compression
+/// layer's 4, so that a page written in one piece is never larger than the layer's streamed one.
 fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let params = brotli::enc::BrotliEncoderParams { quality: 5, ..Default::default() };
+    brotli_at(bytes, 5)
+}
+
+fn brotli_at(bytes: &[u8], quality: i32) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams { quality, ..Default::default() };
     let mut out = Vec::with_capacity(bytes.len() / 3);
     let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
     out
@@ -220,12 +223,14 @@ fn choose_joins(t: &Template, html: &str, nonce: &str) -> (Joined, bool) {
         Hole::Id => ID_MARK_IN_ATTRIBUTE.to_string(),
         Hole::Nonce => nonce.to_string(),
     };
-    let whole = brotli(html.as_bytes()).len();
+    // What the renderer sends: the compression layer's brotli at quality 4.
+    let whole = brotli_at(html.as_bytes(), 4).len();
     let gz = gzip_body(t, &same).len();
     let br = brotli_body(t, &same).filter(|b| unbrotli(b).as_deref() == Some(html.as_bytes())).map(|b| b.len());
     if br.is_none() {
         tracing::warn!("lesson fast path: the joined brotli did not decode to the page; using gzip or brotli per request");
     }
+    tracing::debug!(whole, gz, ?br, "lesson fast path: sizes of the joins");
     let for_brotli = match br {
         Some(br) if br <= gz && br + 32 <= whole => Joined::Brotli,
         _ if gz + 32 <= whole => Joined::Gzip,

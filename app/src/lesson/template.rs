@@ -100,8 +100,9 @@ pub(super) struct Template {
     pub(super) parts: Vec<Part>,
     pub(super) headers: HeaderMap,
     /// What a browser that takes brotli gets: the joined brotli, or the joined gzip when that is smaller, as
-    /// long as either is no larger than brotli of the whole page; otherwise (a short page, where brotli's
-    /// built-in dictionary wins) the page compressed for it as the renderer would, so the page never grows.
+    /// long as either is smaller than what the renderer sends (the compression layer's brotli, quality 4, of
+    /// the whole page); otherwise (a short page, where brotli's built-in dictionary wins) the whole page
+    /// compressed for this request, so the page never grows.
     pub(super) for_brotli: Joined,
     /// Whether a browser that takes gzip but not brotli gets the joined gzip: when it is no larger than gzip
     /// of the whole page (on a short page it is not, and the page is gzipped for it).
