@@ -76,7 +76,7 @@ pub async fn fast_path(State(state): State<AppState>, req: Request, next: Next) 
         Some(None) => return next.run(req).await,
         None => {
             let built = match stand_in(&req, viewer.as_ref(), key.status) {
-                Some(r) => build(r, &next).await.map(Arc::new),
+                Some(r) => build(r, &next, viewer.as_ref().map_or(0, |u| html_escape::encode_double_quoted_attribute(&u.id).len())).await.map(Arc::new),
                 None => None,
             };
             if built.is_none() {
@@ -189,7 +189,7 @@ fn stand_in(req: &Request, viewer: Option<&crate::auth::CurrentUser>, status: u8
 
 /// Render the page for the stand-in reader and cut it into a template. `None` when the page is not one a
 /// template can stand for.
-async fn build(stand_in: Request, next: &Next) -> Option<Template> {
+async fn build(stand_in: Request, next: &Next, id_len: usize) -> Option<Template> {
     let res = next.clone().run(stand_in).await;
     if res.status() != StatusCode::OK || res.headers().contains_key(header::CONTENT_ENCODING) || res.headers().contains_key(header::SET_COOKIE) {
         return None;
@@ -197,6 +197,10 @@ async fn build(stand_in: Request, next: &Next) -> Option<Template> {
     let (parts, body) = res.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_PAGE).await.ok()?;
     let html = std::str::from_utf8(&bytes).ok()?;
+    // The brotli parts count on a page holding no NUL (`chain_brotli`); an HTML page never does.
+    if html.contains('\0') {
+        return None;
+    }
     let nonce = parts
         .headers
         .get(header::CONTENT_SECURITY_POLICY)
@@ -208,8 +212,9 @@ async fn build(stand_in: Request, next: &Next) -> Option<Template> {
     let mut headers = parts.headers;
     headers.remove(header::CONTENT_LENGTH);
     headers.remove(header::CONTENT_SECURITY_POLICY);
-    let parts = cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (&nonce, Hole::Nonce)])?;
-    let mut t = Template { parts, headers, for_brotli: Joined::No, gzip_joined: false };
+    let mut parts = cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (&nonce, Hole::Nonce)])?;
+    chain_brotli(&mut parts, id_len, nonce.len());
+    let mut t = Template { parts, headers, for_brotli: Joined::No, gzip_joined: false, id_len, nonce_len: nonce.len() };
     (t.for_brotli, t.gzip_joined) = choose_joins(&t, html, &nonce);
     Some(t)
 }
@@ -226,7 +231,20 @@ fn choose_joins(t: &Template, html: &str, nonce: &str) -> (Joined, bool) {
     // What the renderer sends: the compression layer's brotli at quality 4.
     let whole = brotli_at(html.as_bytes(), 4).len();
     let gz = gzip_body(t, &same).len();
-    let br = brotli_body(t, &same).filter(|b| unbrotli(b).as_deref() == Some(html.as_bytes())).map(|b| b.len());
+    // The brotli join is sized and checked with an id and a nonce of the lengths it was made for, twice,
+    // with unlike bytes: a part must decode the same whatever stands in the holes before it.
+    let br = [b'0', b'Z']
+        .into_iter()
+        .map(|c| {
+            let fill = |h: Hole| match h {
+                Hole::Name => NAME_MARK.to_string(),
+                Hole::Id => char::from(c).to_string().repeat(t.id_len),
+                Hole::Nonce => char::from(c ^ 0x20).to_string().repeat(t.nonce_len),
+            };
+            brotli_body(t, &fill).filter(|b| unbrotli(b) == Some(plain_body(t, &fill))).map(|b| b.len())
+        })
+        .reduce(|a, b| a.zip(b).map(|(a, b)| a.max(b)))
+        .flatten();
     if br.is_none() {
         tracing::warn!("lesson fast path: the joined brotli did not decode to the page; using gzip or brotli per request");
     }
@@ -294,12 +312,37 @@ fn fixed(text: &str) -> Option<Fixed> {
     let deflated = enc.get_ref().clone();
     let mut crc = crc32fast::Hasher::new();
     crc.update(text.as_bytes());
-    Some(Fixed { plain: Bytes::copy_from_slice(text.as_bytes()), deflated: deflated.into(), crc, brotli: brotli_part(text.as_bytes()).into() })
+    // The brotli stream is made once all parts are known (`chain_brotli`).
+    Some(Fixed { plain: Bytes::copy_from_slice(text.as_bytes()), deflated: deflated.into(), crc, brotli: Bytes::new() })
+}
+
+/// Compress every fixed part as a brotli stream to be concatenated after the ones before it, with the page
+/// before it as its dictionary, so that the lesson's closing parts may refer back into the lesson as they
+/// would in one stream (each part compressed alone loses that: 485 bytes on a signed-in lesson, more than
+/// brotli of the whole page saves). The dictionary reaches back to the nearest name, whose length varies by
+/// reader, and no further: an id and a nonce have the lengths the template records (`brotli_body` checks),
+/// so distances across them hold. Their bytes are NULs in the dictionary, which a page never holds, so no
+/// match reaches into them. A concatenable stream stores its first two bytes as they are, so its literals
+/// never take their context from a hole.
+fn chain_brotli(parts: &mut [Part], id_len: usize, nonce_len: usize) {
+    let mut dict: Vec<u8> = Vec::new();
+    for p in parts.iter_mut() {
+        match p {
+            Part::Fixed(f) => {
+                f.brotli = brotli_part(&f.plain, &dict).into();
+                dict.extend_from_slice(&f.plain);
+            }
+            Part::Hole(Hole::Name) => dict.clear(),
+            Part::Hole(Hole::Id) => dict.resize(dict.len() + id_len, 0),
+            Part::Hole(Hole::Nonce) => dict.resize(dict.len() + nonce_len, 0),
+        }
+    }
 }
 
 /// A fixed part as a brotli stream that can be concatenated: at the best quality (it is made once), without
-/// the built-in dictionary, whose references would point at earlier parts once joined.
-fn brotli_part(bytes: &[u8]) -> Vec<u8> {
+/// the built-in dictionary, whose references would point at earlier parts once joined, and with `dict` as
+/// the bytes before it.
+fn brotli_part(bytes: &[u8], dict: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
         lgwin: i32::from(BROTLI_WINDOW),
@@ -311,8 +354,23 @@ fn brotli_part(bytes: &[u8]) -> Vec<u8> {
         ..Default::default()
     };
     let mut out = Vec::with_capacity(bytes.len() / 3 + 16);
-    // A failure leaves a stream that will not decode to the page, and `choose_for_brotli` refuses it.
-    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    let (mut inb, mut outb) = ([0u8; 4096], [0u8; 4096]);
+    let mut no_callback = |_: &mut brotli::interface::PredictionModeContextMap<brotli::InputReferenceMut<'_>>,
+                           _: &mut [brotli::interface::StaticCommand],
+                           _: brotli::InputPair<'_>,
+                           _: &mut brotli::enc::StandardAlloc| ();
+    // A failure leaves a stream that will not decode to the page, and `choose_joins` refuses it.
+    let _ = brotli::BrotliCompressCustomIoCustomDict(
+        &mut brotli::IoReaderWrapper(&mut &bytes[..]),
+        &mut brotli::IoWriterWrapper(&mut out),
+        &mut inb,
+        &mut outb,
+        &params,
+        brotli::enc::StandardAlloc::default(),
+        &mut no_callback,
+        dict,
+        std::io::Error::other("brotli input ended early"),
+    );
     out
 }
 
@@ -331,8 +389,9 @@ fn stored_brotli(data: &[u8], out: &mut Vec<u8>) {
     out.push(0x03);
 }
 
-/// The parts' brotli streams and the holes' stored streams concatenated into one brotli stream. `None` if a
-/// stream was not made for concatenation.
+/// The parts' brotli streams and the holes' stored streams concatenated into one brotli stream. `None` if an
+/// id or a nonce has another length than the parts were made for, or a stream was not made for
+/// concatenation.
 fn brotli_body(t: &Template, fill: &dyn Fn(Hole) -> String) -> Option<Vec<u8>> {
     use brotli::concat::{BroCatli, BroCatliResult};
     let mut cat = BroCatli::try_new_with_window_size(BROTLI_WINDOW).ok()?;
@@ -345,6 +404,14 @@ fn brotli_body(t: &Template, fill: &dyn Fn(Hole) -> String) -> Option<Vec<u8>> {
             Part::Fixed(f) => &f.brotli,
             Part::Hole(h) => {
                 let v = fill(*h);
+                let made_for = match h {
+                    Hole::Name => v.len(),
+                    Hole::Id => t.id_len,
+                    Hole::Nonce => t.nonce_len,
+                };
+                if v.len() != made_for {
+                    return None;
+                }
                 if v.is_empty() {
                     continue;
                 }
@@ -467,8 +534,12 @@ mod tests {
     use super::*;
     use std::io::Read as _;
 
+    const AN_ID: &str = "01a23b35-7846-706b-9d74-ba3767587c98";
+
     fn template(html: &str, nonce: &str) -> Template {
-        Template { parts: cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (nonce, Hole::Nonce)]).unwrap(), headers: HeaderMap::new(), for_brotli: Joined::Gzip, gzip_joined: true }
+        let mut parts = cut(html, &[(NAME_MARK, Hole::Name), (ID_MARK_IN_ATTRIBUTE, Hole::Id), (nonce, Hole::Nonce)]).unwrap();
+        chain_brotli(&mut parts, AN_ID.len(), nonce.len());
+        Template { parts, headers: HeaderMap::new(), for_brotli: Joined::Gzip, gzip_joined: true, id_len: AN_ID.len(), nonce_len: nonce.len() }
     }
 
     fn gunzip(bytes: &[u8]) -> String {
@@ -504,17 +575,20 @@ mod tests {
         // Parts of one and two bytes between holes, a hole at the very start and the end.
         let html = format!("{NAME_MARK}<script nonce=\"{nonce}\"></script>x{NAME_MARK}>\"{nonce}<p>{body}</p><input value=\"{ID_MARK_IN_ATTRIBUTE}\"/>{NAME_MARK}");
         let t = template(&html, nonce);
-        for (name, id) in [("Hoa & \"Lan\"", "0192-ab"), ("", ""), ("ư", "x")] {
+        for (name, id, nonce) in [("Hoa & \"Lan\"", AN_ID, "NEWNONCE0123456789"), ("", "ffffffff-ffff-7fff-bfff-ffffffffffff", "zzzzzzzzzzzzzzzzzz"), ("ư", "000000000000000000000000000000000000", "-_-_-_-_-_-_-_-_-_")] {
             let fill = |h: Hole| match h {
                 Hole::Name => html_escape::encode_text(name).into_owned(),
                 Hole::Id => id.to_string(),
-                Hole::Nonce => "NEWNONCE".to_string(),
+                Hole::Nonce => nonce.to_string(),
             };
             let plain = plain_body(&t, &fill);
             let br = brotli_body(&t, &fill).expect("the parts join");
             assert_eq!(unbrotli(&br).as_deref(), Some(&plain[..]), "name {name:?}");
             assert!(br.len() < plain.len() / 2, "the fixed parts are compressed: {} of {}", br.len(), plain.len());
         }
+        // An id of another length than the parts were made for: no join (the page is compressed whole).
+        let other = |h: Hole| if h == Hole::Id { "0192-ab".to_string() } else { "NEWNONCE0123456789".to_string() };
+        assert!(brotli_body(&t, &other).is_none());
         // A long lesson: the join is chosen for browsers that take brotli, being smaller than the whole page.
         assert_eq!(choose_joins(&t, &html, nonce).0, Joined::Brotli);
         let long = "ư".repeat(40_000);
@@ -530,6 +604,8 @@ mod tests {
             headers: HeaderMap::new(),
             for_brotli: Joined::Brotli,
             gzip_joined: true,
+            id_len: 0,
+            nonce_len: 0,
         };
         let joined = brotli_body(&t, &|_| "Lan".to_string());
         assert!(joined.as_deref().and_then(unbrotli).as_deref() != Some(&b"abcLan"[..]));

@@ -78,8 +78,8 @@ pub(super) enum Hole {
 }
 
 /// A fixed part of a page: its bytes; the same as raw deflate blocks ending on a byte boundary, with their
-/// CRC-32 (for the gzip trailer); and as a brotli stream made to be concatenated (no references before its
-/// start, no built-in dictionary).
+/// CRC-32 (for the gzip trailer); and as a brotli stream made to be concatenated after the parts before it
+/// (see `chain_brotli` in `cache.rs`).
 #[derive(Debug)]
 pub(super) struct Fixed {
     pub(super) plain: Bytes,
@@ -107,6 +107,11 @@ pub(super) struct Template {
     /// Whether a browser that takes gzip but not brotli gets the joined gzip: when it is no larger than gzip
     /// of the whole page (on a short page it is not, and the page is gzipped for it).
     pub(super) gzip_joined: bool,
+    /// The lengths of the reader's id and of the nonce that the brotli parts were made for: a part is
+    /// compressed against the page before it, which holds only where every id and nonce before it has these
+    /// lengths (a nonce always does; an id does for every account made by this version).
+    pub(super) id_len: usize,
+    pub(super) nonce_len: usize,
 }
 
 /// How a page is written for a browser that takes brotli (see [`Template::for_brotli`]).
