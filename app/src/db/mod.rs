@@ -106,7 +106,19 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         .await?;
     // A file opened read-only (a backup being checked) keeps its journal mode.
     if backend == Backend::Sqlite && !url.contains("mode=ro") {
-        pool.execute("PRAGMA journal_mode = WAL").await?;
+        // Like leaving WAL (`settle_sqlite`), this pragma does not wait on the busy handler: a second process
+        // opening a database that others write hard (a backup under load) can find it locked for a moment.
+        let mut tries = 0;
+        loop {
+            match pool.execute("PRAGMA journal_mode = WAL").await {
+                Ok(_) => break,
+                Err(sqlx::Error::Database(e)) if e.message().contains("locked") && tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
     // The file holds password hashes, phone numbers and sessions: readable by its owner only (L-10).
     if let Some(file) = sqlite_file.filter(|_| !url.contains("mode=ro")) {
