@@ -49,18 +49,24 @@ fn pick_weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
     &items[items.len() - 1].0
 }
 
-/// An index in 0..n where low indices are more likely (weight 1/(i+1)^s).
-fn skewed(rng: &mut StdRng, n: usize, s: f64) -> usize {
-    let weights: Vec<f64> = (0..n).map(|i| 1.0 / ((i + 1) as f64).powf(s)).collect();
-    let total: f64 = weights.iter().sum();
-    let mut x = rng.random::<f64>() * total;
-    for (i, w) in weights.iter().enumerate() {
-        if x < *w {
-            return i;
-        }
-        x -= w;
+/// Picks an index in 0..n where low indices are more likely (weight 1/(i+1)^s), from cumulative weights
+/// made once: a national seed draws a commune for each of a million learners, and summing a province's
+/// hundred weights at every draw was most of the generator's time.
+struct Skewed {
+    cumulative: Vec<f64>,
+}
+
+impl Skewed {
+    fn new(n: usize, s: f64) -> Skewed {
+        let mut acc = 0.0;
+        Skewed { cumulative: (0..n).map(|i| { acc += 1.0 / ((i + 1) as f64).powf(s); acc }).collect() }
     }
-    n - 1
+
+    fn pick(&self, rng: &mut StdRng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let x = rng.random::<f64>() * total;
+        self.cumulative.partition_point(|c| *c <= x).min(self.cumulative.len().saturating_sub(1))
+    }
 }
 
 /// A commune's name without its kind ("Xã Tân Lập" → "Tân Lập").
@@ -128,8 +134,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64, pass
             return Err(ServerError::Config("the generated demo courses did not import".into()));
         }
     }
-    let infos = demo::courses(db).await?;
-    let infos: Vec<&demo::DemoCourse> = infos.iter().take(courses.max(1)).collect();
+    let infos: Vec<demo::DemoCourse> = demo::courses(db).await?.into_iter().take(courses.max(1)).collect();
 
     // Provinces in a fixed shuffled order so a few hold most learners; communes likewise inside each.
     let mut rng = StdRng::seed_from_u64(seed);
@@ -149,32 +154,114 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64, pass
     }
 
     let start_index = demo::seeded_learners(db).await?;
-    let now = now_ms();
-    let day = 86_400_000i64;
-    let mut out = Seeded::default();
-    let batch = 1000;
-    let mut done = 0;
+    let mut gen = Generator {
+        rng,
+        provinces_pick: Skewed::new(order.len(), 0.9),
+        commune_picks: provinces.iter().map(|(_, c)| Skewed::new(c.len(), 0.7)).collect(),
+        courses_pick: Skewed::new(infos.len(), 0.5),
+        wanted_pick: Skewed::new(8, 0.5),
+        provinces,
+        order,
+        infos,
+        now: now_ms(),
+        next_index: start_index,
+        password_hash: password_hash.to_string(),
+        out: Seeded::default(),
+    };
+
+    // The generator runs on its own thread and hands over batches of 1,000 learners; on PostgreSQL two
+    // transactions write at once (it uses both cores), on SQLite one (a single writer).
+    let writers = if db.backend == app::db::Backend::Postgres { 2 } else { 1 };
+    let (send, mut batches) = tokio::sync::mpsc::channel::<Batch>(writers * 2);
+    let generator = tokio::task::spawn_blocking(move || {
+        let mut done = 0;
+        while done < learners {
+            let n = 1000.min(learners - done);
+            if send.blocking_send(gen.batch(n)).is_err() {
+                break;
+            }
+            done += n;
+        }
+        gen.out
+    });
     let mut progress = crate::progress::Progress::new("seed-demo", learners as u64, "learners");
-    while done < learners {
-        let n = batch.min(learners - done);
+    let mut written = 0u64;
+    let mut inflight = tokio::task::JoinSet::new();
+    while let Some(b) = batches.recv().await {
+        if inflight.len() >= writers {
+            written += joined(inflight.join_next().await)?;
+            progress.set(written);
+        }
+        let db = db.clone();
+        let n = b.users.len() as u64;
+        inflight.spawn(async move { demo::insert_batch(&db, b).await.map(|()| n) });
+    }
+    while let Some(r) = inflight.join_next().await {
+        written += joined(Some(r))?;
+        progress.set(written);
+    }
+    let out = generator.await.map_err(|e| ServerError::Config(format!("the generator stopped: {e}")))?;
+    progress.finish();
+    let mut steps = crate::progress::Progress::steps("seed-demo: dashboard summary");
+    app::db::summary::rebuild_reporting(db, &mut |s| steps.step(s)).await?;
+    // Fresh statistics so both query planners see the new sizes.
+    steps.step("ANALYZE");
+    demo::analyze(db).await?;
+    steps.finish();
+    Ok(out)
+}
+
+/// A writer's result: learners written, or its error.
+fn joined(r: Option<Result<Result<u64, sqlx::Error>, tokio::task::JoinError>>) -> Result<u64, ServerError> {
+    match r {
+        Some(Ok(Ok(n))) => Ok(n),
+        Some(Ok(Err(e))) => Err(e.into()),
+        Some(Err(e)) => Err(ServerError::Config(format!("a seed writer stopped: {e}"))),
+        None => Ok(0),
+    }
+}
+
+/// Everything the generator draws from, and what it has made.
+struct Generator {
+    rng: StdRng,
+    provinces: Vec<(String, Vec<(String, String)>)>,
+    order: Vec<usize>,
+    provinces_pick: Skewed,
+    commune_picks: Vec<Skewed>,
+    courses_pick: Skewed,
+    wanted_pick: Skewed,
+    infos: Vec<demo::DemoCourse>,
+    now: i64,
+    next_index: i64,
+    password_hash: String,
+    out: Seeded,
+}
+
+impl Generator {
+    /// The next `n` learners with everything they did.
+    fn batch(&mut self, n: usize) -> Batch {
+        let Generator { rng, provinces, order, provinces_pick, commune_picks, courses_pick, wanted_pick, infos, now, next_index, password_hash, out } = self;
+        let now = *now;
+        let day = 86_400_000i64;
         let mut b = Batch::default();
-        for k in 0..n {
-            let idx = start_index + (done + k) as i64;
+        for _ in 0..n {
+            let idx = *next_index;
+            *next_index += 1;
             let id = new_id();
-            let p = order[skewed(&mut rng, order.len(), 0.9)];
+            let p = order[provinces_pick.pick(rng)];
             let communes = &provinces[p].1;
             let (commune_code, commune_name) = if communes.is_empty() {
                 (provinces[p].0.clone(), String::new())
             } else {
-                communes[skewed(&mut rng, communes.len(), 0.7)].clone()
+                communes[commune_picks[p].pick(rng)].clone()
             };
             let name = format!(
                 "{} {} {}",
-                pick_weighted(&mut rng, &SURNAMES),
+                pick_weighted(rng, &SURNAMES),
                 MIDDLE[rng.random_range(0..MIDDLE.len())],
                 GIVEN[rng.random_range(0..GIVEN.len())]
             );
-            let org_type = *pick_weighted(&mut rng, &ORG_MIX);
+            let org_type = *pick_weighted(rng, &ORG_MIX);
             let product = PRODUCTS[rng.random_range(0..PRODUCTS.len())];
             let at = place(&commune_name);
             let org_name = match org_type {
@@ -198,16 +285,16 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64, pass
                 Val::Int(created),
             ]);
             // Enrolments: most learners take a few courses; early courses are the popular ones.
-            let wanted = 2 + skewed(&mut rng, 8, 0.5);
+            let wanted = 2 + wanted_pick.pick(rng);
             let mut taken: Vec<usize> = Vec::new();
             while taken.len() < wanted.min(infos.len()) {
-                let c = skewed(&mut rng, infos.len(), 0.5);
+                let c = courses_pick.pick(rng);
                 if !taken.contains(&c) {
                     taken.push(c);
                 }
             }
             for c in taken {
-                let info = infos[c];
+                let info = &infos[c];
                 let enrolled = (created + rng.random_range(0..45 * day)).min(now);
                 let source = if rng.random_bool(0.6) { "class_list" } else { "self" };
                 b.enrolments.push(vec![Val::Text(id.clone()), Val::Text(info.id.clone()), Val::Int(enrolled), Val::Text(source.into())]);
@@ -269,17 +356,7 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64, pass
                 }
             }
         }
-        demo::insert_batch(db, b).await?;
-        done += n;
         out.learners += n;
-        progress.set(done as u64);
+        b
     }
-    progress.finish();
-    let mut steps = crate::progress::Progress::steps("seed-demo: dashboard summary");
-    app::db::summary::rebuild_reporting(db, &mut |s| steps.step(s)).await?;
-    // Fresh statistics so both query planners see the new sizes.
-    steps.step("ANALYZE");
-    demo::analyze(db).await?;
-    steps.finish();
-    Ok(out)
 }

@@ -3,7 +3,7 @@
 //! records; `rebuild` recomputes both from the records (after a region file moves communes, or for data
 //! loaded in bulk).
 
-use super::bulk::{insert_many, Val};
+use super::bulk::{create_indexes, drop_indexes, insert_many, secondary_indexes, Val};
 use super::Db;
 use crate::calendar::month_key;
 use sqlx::AnyConnection;
@@ -347,6 +347,11 @@ pub async fn rebuild_reporting(db: &Db, step: &mut (dyn FnMut(&'static str) + Se
     step("writing learner rows");
     sqlx::query("DELETE FROM stat_cell").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM learner_course").execute(&mut *tx).await?;
+    // Both tables are written whole: their indexes are made once afterwards rather than grown row by row.
+    let lc_indexes = secondary_indexes(&mut tx, "learner_course").await?;
+    let cell_indexes = secondary_indexes(&mut tx, "stat_cell").await?;
+    drop_indexes(&mut tx, &lc_indexes).await?;
+    drop_indexes(&mut tx, &cell_indexes).await?;
     let out = Rebuilt { learner_courses: pairs.len(), cells: cells.len() };
     let lc_rows: Vec<Vec<Val>> = pairs
         .into_iter()
@@ -398,6 +403,9 @@ pub async fn rebuild_reporting(db: &Db, step: &mut (dyn FnMut(&'static str) + Se
         cell_rows,
     )
     .await?;
+    step("making the indexes");
+    create_indexes(&mut tx, &lc_indexes).await?;
+    create_indexes(&mut tx, &cell_indexes).await?;
     step("committing");
     tx.commit().await?;
     Ok(out)

@@ -156,9 +156,20 @@ async fn an_official_sees_figures_computed_by_hand_for_their_province_only() {
 
         // The summary written along the way equals one rebuilt from the records.
         let live = summary_rows(app).await;
+        let indexes = summary_indexes(app).await;
+        assert!(indexes.len() >= 3, "{backend}: the summary's secondary indexes are seen: {indexes:?}");
         app::db::summary::rebuild(&app.db).await.unwrap();
         assert_eq!(summary_rows(app).await, live, "{backend}: live summary = rebuilt summary");
+        assert_eq!(summary_indexes(app).await, indexes, "{backend}: the rebuild makes again every index it dropped");
     }
+}
+
+/// The secondary indexes of the two summary tables, as the database describes them.
+async fn summary_indexes(app: &TestApp) -> Vec<(String, String)> {
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let mut out = app::db::bulk::secondary_indexes(&mut conn, "learner_course").await.unwrap();
+    out.extend(app::db::bulk::secondary_indexes(&mut conn, "stat_cell").await.unwrap());
+    out
 }
 
 fn csv_text(bytes: &[u8]) -> String {
