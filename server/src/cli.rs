@@ -277,7 +277,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             let db = crate::open_database(&db.database).await?;
             let lock = app::db::StartupLock::take(&db).await?;
             let mut progress = crate::progress::Progress::steps("rebuild-stats");
-            let r = app::db::summary::rebuild_reporting(&db, &mut |s| progress.step(s)).await?;
+            let r = app::db::summary::rebuild_reporting(&db, false, &mut |s| progress.step(s)).await?;
             progress.finish();
             lock.release().await;
             println!("dashboard summary: {} learner-course rows, {} cells", r.learner_courses, r.cells);

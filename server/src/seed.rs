@@ -203,7 +203,8 @@ pub async fn seed_demo(db: &Db, learners: usize, courses: usize, seed: u64, pass
     let out = generator.await.map_err(|e| ServerError::Config(format!("the generator stopped: {e}")))?;
     progress.finish();
     let mut steps = crate::progress::Progress::steps("seed-demo: dashboard summary");
-    app::db::summary::rebuild_reporting(db, &mut |s| steps.step(s)).await?;
+    // Every lesson and attempt above comes with its enrolment.
+    app::db::summary::rebuild_reporting(db, true, &mut |s| steps.step(s)).await?;
     // Fresh statistics so both query planners see the new sizes.
     steps.step("ANALYZE");
     demo::analyze(db).await?;

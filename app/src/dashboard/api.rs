@@ -160,7 +160,23 @@ pub(crate) mod ssr {
     async fn figures(db: &Db, f: &Filter, checked: &Checked) -> Result<Dashboard, AppError> {
         let Checked { scope, area, courses } = checked;
         let as_of = now_ms();
-        let cells = q::cells(db, scope).await?;
+        let since = as_of - 30 * 86_400_000;
+        let shown_code = last_code(&scope.path).map(str::to_string);
+        // The queries do not depend on each other: sent at once, each on its own pooled connection, so the
+        // page waits for the slowest rather than for the sum (at national scale the learner and activity
+        // counts take tens of milliseconds each).
+        let (cells, names, kids, learners, active, targets, trained, held, people, late_records) = tokio::try_join!(
+            q::cells(db, scope),
+            q::region_names(db, shown_code.as_deref()),
+            q::children(db, scope),
+            q::learners(db, scope),
+            q::active(db, scope, since),
+            q::targets(db, &scope.path, scope.course_id.as_deref()),
+            q::trained(db, scope),
+            q::workshops_held(db, scope),
+            q::trained_total(db, scope),
+            crate::db::offline::late_records(db, &scope.path),
+        )?;
 
         let mut by_course: HashMap<&str, Counts> = HashMap::new();
         let mut by_org: HashMap<&str, Counts> = HashMap::new();
@@ -177,9 +193,6 @@ pub(crate) mod ssr {
         }
 
         // Regions right below the one shown, with names; what is not in any of them is shown as its own line.
-        let shown_code = last_code(&scope.path).map(str::to_string);
-        let names = q::region_names(db, shown_code.as_deref()).await?;
-        let kids = q::children(db, scope).await?;
         let kid_counts: HashMap<&str, Counts> = kids
             .iter()
             .filter_map(|k| last_code(&k.region_path).map(|code| (code, Counts { enrolled: k.enrolled, completed: k.completed, certified: k.certified })))
@@ -215,11 +228,10 @@ pub(crate) mod ssr {
             }
         }
 
-        let since = as_of - 30 * 86_400_000;
         let headline = Headline {
-            learners: q::learners(db, scope).await?,
+            learners,
             enrolled: total.enrolled,
-            active: q::active(db, scope, since).await?,
+            active,
             completed: total.completed,
             certified: total.certified,
         };
@@ -236,15 +248,14 @@ pub(crate) mod ssr {
             .collect();
         let month_lines = fill_months(&by_month, scope.from.as_deref(), scope.to.as_deref());
 
-        let targets = q::targets(db, &scope.path, scope.course_id.as_deref()).await?.into_iter().map(|t| target(t, as_of)).collect();
-        let trained = q::trained(db, scope).await?;
+        let targets = targets.into_iter().map(|t| target(t, as_of)).collect();
         let mut by_org_trained: BTreeMap<String, i64> = BTreeMap::new();
         for t in &trained {
             *by_org_trained.entry(t.org_type.clone()).or_default() += t.people;
         }
         let workshops = crate::dashboard::WorkshopFigures {
-            held: q::workshops_held(db, scope).await?,
-            people: q::trained_total(db, scope).await?,
+            held,
+            people,
             in_hall: trained.iter().filter(|t| t.mode == "hall").map(|t| t.people).sum(),
             by_stream: trained.iter().filter(|t| t.mode == "stream").map(|t| t.people).sum(),
             by_org: by_org_trained.into_iter().collect(),
@@ -253,7 +264,7 @@ pub(crate) mod ssr {
             filter: f.clone(),
             crumbs,
             workshops,
-            late_records: crate::db::offline::late_records(db, &scope.path).await?,
+            late_records,
             courses: courses.iter().map(|c| Choice { value: c.slug.clone(), label: c.title.clone() }).collect(),
             subregions,
             headline,
