@@ -80,10 +80,29 @@ pub struct Batch {
     pub certificates: Vec<Vec<Val>>,
 }
 
-/// Write a batch in one transaction, parents first.
-pub async fn insert_batch(db: &Db, b: Batch) -> Result<(), sqlx::Error> {
+/// Write a batch: the accounts in one short transaction, then their records in another.
+///
+/// Each account bumps its cell of `account_cell` (a trigger), which locks that row until commit. Two writers
+/// each holding their cells for a whole batch would wait on each other, or deadlock when they took two
+/// cells in opposite orders; so the accounts go first, in the cells' key order, and commit at once.
+pub async fn insert_batch(db: &Db, mut b: Batch) -> Result<(), sqlx::Error> {
+    // Columns: 5 org_type, 6 region_code, 8 created_at (see the insert below).
+    let key = |r: &Vec<Val>| {
+        let text = |v: &Val| match v {
+            Val::Text(t) => t.clone(),
+            _ => String::new(),
+        };
+        let month = match r[8] {
+            Val::Int(ms) => crate::calendar::month_key(ms),
+            _ => String::new(),
+        };
+        (text(&r[6]), text(&r[5]), month)
+    };
+    b.users.sort_by_cached_key(key);
     let mut tx = db.pool.begin().await?;
     insert_many(&mut tx, "app_user", &["id", "phone", "full_name", "name_key", "org_name", "org_type", "region_code", "password_hash", "created_at"], b.users).await?;
+    tx.commit().await?;
+    let mut tx = db.pool.begin().await?;
     insert_many(&mut tx, "enrolment", &["user_id", "course_id", "enrolled_at", "source"], b.enrolments).await?;
     insert_many(&mut tx, "lesson_progress", &["user_id", "lesson_id", "content_hash", "done_at"], b.progress).await?;
     insert_many(

@@ -98,8 +98,30 @@ pub async fn enrol(conn: &mut AnyConnection, user_id: &str, course_id: &str, at:
     if added.rows_affected() == 1 {
         if let Some(p) = placement(conn, user_id, course_id).await? {
             bump(conn, course_id, &p, &month_key(p.enrolled_at), Delta { enrolled: 1, ..Delta::default() }).await?;
+            sqlx::query(
+                "INSERT INTO learner_activity (user_id, region_path, org_type, last_active_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id) DO UPDATE SET last_active_at = CASE WHEN learner_activity.last_active_at < excluded.last_active_at
+                   THEN excluded.last_active_at ELSE learner_activity.last_active_at END",
+            )
+            .bind(user_id)
+            .bind(&p.region_path)
+            .bind(&p.org_type)
+            .bind(p.enrolled_at)
+            .execute(&mut *conn)
+            .await?;
         }
     }
+    Ok(())
+}
+
+/// The learner did something at `at`: their latest activity, as the rebuild takes it (the latest of all
+/// their courses).
+async fn touch(conn: &mut AnyConnection, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE learner_activity SET last_active_at = $2 WHERE user_id = $1 AND last_active_at < $2")
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -119,7 +141,7 @@ pub async fn lesson_done(conn: &mut AnyConnection, user_id: &str, course_id: &st
     .bind(at)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    touch(conn, user_id, at).await
 }
 
 /// After a quiz attempt of the course was submitted at `at` with `percent`: keep the best score and the first
@@ -139,7 +161,7 @@ pub async fn attempt_submitted(conn: &mut AnyConnection, user_id: &str, course_i
     .bind(at)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    touch(conn, user_id, at).await
 }
 
 /// After the course was completed and certificate `code` issued at `at`.
@@ -160,6 +182,7 @@ pub async fn completed(conn: &mut AnyConnection, user_id: &str, course_id: &str,
             bump(conn, course_id, &p, &month_key(p.enrolled_at), Delta { completed: 1, certified: 1, ..Delta::default() }).await?;
             bump(conn, course_id, &p, &month_key(at), Delta { completions: 1, ..Delta::default() }).await?;
         }
+        touch(conn, user_id, at).await?;
     }
     Ok(())
 }
@@ -386,9 +409,26 @@ pub async fn rebuild_reporting(db: &Db, enrolled_first: bool, step: &mut (dyn Fn
         }
     }
 
+    // Each learner's latest activity over all their courses.
+    let mut latest: HashMap<&str, (&Pair, i64)> = HashMap::new();
+    for ((user, _), p) in &pairs {
+        let e = latest.entry(user.as_str()).or_insert((p, p.last_active_at));
+        e.1 = e.1.max(p.last_active_at);
+    }
+    let mut activity_rows: Vec<Vec<Val>> = latest
+        .into_iter()
+        .map(|(user, (p, at))| vec![Val::Text(user.to_string()), Val::Text(p.region_path.clone()), Val::Text(p.org_type.clone()), Val::Int(at)])
+        .collect();
+    activity_rows.sort_unstable_by(|a, b| match (&a[0], &b[0]) {
+        (Val::Text(x), Val::Text(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    });
+
     step("writing learner rows");
     sqlx::query("DELETE FROM stat_cell").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM learner_course").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM learner_activity").execute(&mut *tx).await?;
+    insert_many(&mut tx, "learner_activity", &["user_id", "region_path", "org_type", "last_active_at"], activity_rows).await?;
     // Both tables are written whole: their indexes are made once afterwards rather than grown row by row.
     let lc_indexes = secondary_indexes(&mut tx, "learner_course").await?;
     let cell_indexes = secondary_indexes(&mut tx, "stat_cell").await?;

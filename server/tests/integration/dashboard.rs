@@ -156,12 +156,47 @@ async fn an_official_sees_figures_computed_by_hand_for_their_province_only() {
 
         // The summary written along the way equals one rebuilt from the records.
         let live = summary_rows(app).await;
+        let live_counts = count_rows(app).await;
+        assert!(!live_counts.0.is_empty() && !live_counts.1.is_empty(), "{backend}: activity and account rows are kept");
         let indexes = summary_indexes(app).await;
         assert!(indexes.len() >= 3, "{backend}: the summary's secondary indexes are seen: {indexes:?}");
         app::db::summary::rebuild(&app.db).await.unwrap();
         assert_eq!(summary_rows(app).await, live, "{backend}: live summary = rebuilt summary");
+        assert_eq!(count_rows(app).await, live_counts, "{backend}: live activity and account counts = rebuilt ones");
+        // The account roll-up the triggers kept equals the live accounts grouped by commune, type and report
+        // month as the app computes it (calendar::month_key, Vietnam time).
+        let users: Vec<(Option<String>, String, i64)> = sqlx::query_as("SELECT region_code, org_type, created_at FROM app_user WHERE deleted_at IS NULL")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        let mut want: std::collections::BTreeMap<(String, String, String), i64> = Default::default();
+        for (region, org, at) in users {
+            *want.entry((region.unwrap_or_default(), org, app::calendar::month_key(at))).or_default() += 1;
+        }
+        let want: Vec<String> = want.into_iter().map(|((r, o, m), n)| format!("{r}|{o}|{m}|{n}")).collect();
+        assert_eq!(live_counts.1, want, "{backend}: account roll-up = live accounts by commune, type and month");
         assert_eq!(summary_indexes(app).await, indexes, "{backend}: the rebuild makes again every index it dropped");
     }
+}
+
+/// Each learner's latest activity, and the account roll-up, as text lines.
+async fn count_rows(app: &TestApp) -> (Vec<String>, Vec<String>) {
+    use sqlx::Row as _;
+    let activity = sqlx::query("SELECT user_id, region_path, org_type, last_active_at FROM learner_activity ORDER BY user_id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}|{}|{}|{}", r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2), r.get::<i64, _>(3)))
+        .collect();
+    let accounts = sqlx::query("SELECT region_code, org_type, month, accounts FROM account_cell WHERE accounts <> 0 ORDER BY region_code, org_type, month")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}|{}|{}|{}", r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2), r.get::<i64, _>(3)))
+        .collect();
+    (activity, accounts)
 }
 
 /// The secondary indexes of the two summary tables, as the database describes them.
@@ -248,7 +283,9 @@ async fn pages_and_exports_never_show_another_region() {
 
     // A deleted account leaves the list and the export; its anonymous enrolment still counts.
     let b: String = sqlx::query_scalar("SELECT id FROM app_user WHERE full_name = $1").bind("Trần Văn Bình").fetch_one(&app.db.pool).await.unwrap();
+    let before = view(app, &w.official, &Filter::default()).await.headline.learners;
     app::db::user::delete_account(&app.db, &b, false).await.unwrap();
+    assert_eq!(view(app, &w.official, &Filter::default()).await.headline.learners, before - 1, "a deleted account is no longer a learner");
     let (_, list, _) = app.get_with(&o, "/thong-ke/nguoi-hoc").await;
     assert!(list.contains("Nguyễn Thị Ánh Tuyết") && !list.contains("Trần Văn Bình"));
     let csv = csv_text(&o.get(format!("{}/thong-ke/xuat.csv", app.base)).send().await.unwrap().bytes().await.unwrap());
