@@ -35,6 +35,11 @@ impl Scope {
             let p = q.val(Val::Text(c.clone()));
             q.push(&format!(" AND course_id = {p}"));
         }
+        self.type_and_month_keys(q);
+    }
+
+    /// Conditions on the `org_type` and `month` (`YYYY-MM`) columns of a roll-up table.
+    fn type_and_month_keys(&self, q: &mut Sql) {
         if let Some(o) = &self.org_type {
             let p = q.val(Val::Text(o.clone()));
             q.push(&format!(" AND org_type = {p}"));
@@ -125,34 +130,26 @@ pub async fn children(db: &Db, s: &Scope) -> Result<Vec<ChildRow>, sqlx::Error> 
 /// (`account_cell`, kept by triggers) added up, less the staff (trainers, officials, admins), who are few
 /// and counted from their accounts.
 pub async fn learners(db: &Db, s: &Scope) -> Result<i64, sqlx::Error> {
-    let mut q = Sql::new("SELECT CAST(COALESCE(SUM(accounts), 0) AS BIGINT) FROM account_cell c WHERE 1 = 1");
-    if !s.path.is_empty() {
-        q.push(" AND c.region_code IN (SELECT code FROM region WHERE 1 = 1");
-        area_condition(&mut q, "path", &s.path);
-        q.push(")");
-    }
-    if let Some(o) = &s.org_type {
-        let p = q.val(Val::Text(o.clone()));
-        q.push(&format!(" AND c.org_type = {p}"));
-    }
-    if let Some(m) = &s.from {
-        let p = q.val(Val::Text(m.clone()));
-        q.push(&format!(" AND c.month >= {p}"));
-    }
-    if let Some(m) = &s.to {
-        let p = q.val(Val::Text(m.clone()));
-        q.push(&format!(" AND c.month <= {p}"));
-    }
+    let mut q = Sql::new("SELECT CAST(COALESCE(SUM(accounts), 0) AS BIGINT) FROM account_cell WHERE 1 = 1");
+    codes_in_area(&mut q, "region_code", &s.path);
+    s.type_and_month_keys(&mut q);
     let all: i64 = q.query_scalar().fetch_one(&db.pool).await?;
     let mut q = Sql::new("SELECT COUNT(DISTINCT u.id) FROM app_user u JOIN user_role g ON g.user_id = u.id WHERE u.deleted_at IS NULL");
-    if !s.path.is_empty() {
-        q.push(" AND u.region_code IN (SELECT code FROM region WHERE 1 = 1");
-        area_condition(&mut q, "path", &s.path);
-        q.push(")");
-    }
+    codes_in_area(&mut q, "u.region_code", &s.path);
     s.type_and_months(&mut q, "u.org_type", "u.created_at");
     let staff: i64 = q.query_scalar().fetch_one(&db.pool).await?;
     Ok(all - staff)
+}
+
+/// ` AND column IN (the codes of the area's regions)`, nothing for the whole country. The region table is
+/// small: the codes of the subtree come first, then the index on `column`. `column` is the caller's constant.
+fn codes_in_area(q: &mut Sql, column: &'static str, path: &str) {
+    if path.is_empty() {
+        return;
+    }
+    q.push(&format!(" AND {column} IN (SELECT code FROM region WHERE 1 = 1"));
+    area_condition(q, "path", path);
+    q.push(")");
 }
 
 /// Learners with any activity in the filtered enrolments since `since` (ms).

@@ -181,22 +181,16 @@ async fn an_official_sees_figures_computed_by_hand_for_their_province_only() {
 
 /// Each learner's latest activity, and the account roll-up, as text lines.
 async fn count_rows(app: &TestApp) -> (Vec<String>, Vec<String>) {
-    use sqlx::Row as _;
-    let activity = sqlx::query("SELECT user_id, region_path, org_type, last_active_at FROM learner_activity ORDER BY user_id")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| format!("{}|{}|{}|{}", r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2), r.get::<i64, _>(3)))
-        .collect();
-    let accounts = sqlx::query("SELECT region_code, org_type, month, accounts FROM account_cell WHERE accounts <> 0 ORDER BY region_code, org_type, month")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| format!("{}|{}|{}|{}", r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2), r.get::<i64, _>(3)))
-        .collect();
+    let activity = four_columns(app, "SELECT user_id, region_path, org_type, last_active_at FROM learner_activity ORDER BY user_id").await;
+    let accounts =
+        four_columns(app, "SELECT region_code, org_type, month, accounts FROM account_cell WHERE accounts <> 0 ORDER BY region_code, org_type, month").await;
     (activity, accounts)
+}
+
+/// Rows of three text columns and a number, as `a|b|c|n`.
+async fn four_columns(app: &TestApp, sql: &str) -> Vec<String> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(sql).fetch_all(&app.db.pool).await.unwrap();
+    rows.into_iter().map(|(a, b, c, n)| format!("{a}|{b}|{c}|{n}")).collect()
 }
 
 /// The secondary indexes of the two summary tables, as the database describes them.
