@@ -341,9 +341,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, ServerError> {
             std::fs::copy(&file, &target).map_err(|e| ServerError::File { path: target.clone(), message: e.to_string() })?;
             // Migrations of a newer release apply now, not at the first request; then the file is left whole,
             // with no -wal or -shm beside it, ready to move.
-            let restored = crate::open_database(&db.database).await?;
-            restored.pool.close().await;
-            app::db::settle_sqlite(&db.database).await?;
+            app::db::migrate_and_settle_sqlite(&db.database).await?;
             println!("restored {} into {}", file.display(), target.display());
             println!("to use it: stop the server, remove the old database's -wal and -shm files, move {} into place, start", target.display());
             Ok(ExitCode::SUCCESS)

@@ -106,7 +106,7 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         .await?;
     // A file opened read-only (a backup being checked) keeps its journal mode.
     if backend == Backend::Sqlite && !url.contains("mode=ro") {
-        // Like leaving WAL (`settle_sqlite`), this pragma does not wait on the busy handler: a second process
+        // Like leaving WAL (`migrate_and_settle_sqlite`), this pragma does not wait on the busy handler: a second process
         // opening a database that others write hard (a backup under load) can find it locked for a moment.
         let mut tries = 0;
         loop {
@@ -146,27 +146,18 @@ pub async fn backup_sqlite(db: &Db, to: &std::path::Path) -> Result<(), sqlx::Er
     Ok(())
 }
 
-/// Leave the SQLite database at `url` as one file, its WAL written back, in rollback-journal mode (which
-/// needs the only connection: close every pool on it first). The next `connect` turns WAL on again.
-pub async fn settle_sqlite(url: &str) -> Result<(), sqlx::Error> {
+/// Bring the SQLite database at `url` (a restored copy) to this release's schema and leave it as one file,
+/// its WAL written back, in rollback-journal mode. All of it happens on one connection: leaving WAL needs the
+/// file to itself, and a pool closed just before could leave a connection open behind it for the whole wait
+/// (seen as "database is locked" after 5 s in 1 restore of 30). The next `connect` turns WAL on again.
+pub async fn migrate_and_settle_sqlite(url: &str) -> Result<(), sqlx::migrate::MigrateError> {
     use sqlx::Connection as _;
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(url).await?;
-    sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut conn).await?;
-    // Leaving WAL needs the file to itself: a connection of the pool just closed may still hold it for a
-    // moment on a loaded machine, and this pragma does not wait on the busy handler. Try again briefly.
-    let mut tries = 0;
-    loop {
-        match sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await {
-            Ok(_) => break,
-            Err(sqlx::Error::Database(e)) if e.message().contains("locked") && tries < 50 => {
-                tries += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    conn.close().await
+    sqlx::query("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000").execute(&mut conn).await?;
+    sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+    sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await?;
+    Ok(conn.close().await?)
 }
 
 /// SQLite's own check of a database file: `ok`, or what is damaged.

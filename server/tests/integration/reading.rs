@@ -292,7 +292,10 @@ async fn reader(app: &TestApp, phone: Option<&str>, cookies: &[&str]) -> reqwest
 /// The signed-in lesson page comes from a template filled per reader (#17). For every kind of reader, in both
 /// languages, on a phone that keeps courses or not, compressed or not, the first request (which makes the
 /// template) and the next (which uses it) answer exactly what the renderer answers; and the compressed bytes
-/// are no more than what the renderer sends.
+/// are no more than what the renderer sends, but for the few bytes its own nonce can add.
+/// How many compressed bytes two copies of one page may differ by for their random nonces alone.
+const NONCE_SLACK: usize = 8;
+
 #[tokio::test]
 async fn every_reader_gets_the_lesson_page_the_renderer_draws() {
     for (db, app) in TestApp::each_backend().await {
@@ -312,8 +315,11 @@ async fn every_reader_gets_the_lesson_page_the_renderer_draws() {
                             let got = seen(&c, &app.base, path, ae).await;
                             assert_eq!((&got.status, &got.headers), (&want.status, &want.headers), "{db} {phone:?} {cookies:?} {path} {ae:?}: {round}");
                             assert!(got.page == want.page, "{db} {phone:?} {cookies:?} {path} {ae:?}: {round}: the page differs\n--- fast\n{}\n--- renderer\n{}", got.page, want.page);
+                            // The two answers carry different random nonces, and the same page compresses a few
+                            // bytes either way with them (1,090 against 1,089 was seen); a join that does not pay
+                            // costs more than that, and one is only chosen when it saves 32 bytes.
                             if ae.is_some() {
-                                assert!(got.wire <= want.wire, "{db} {path} {ae:?}: {} bytes against the renderer's {}", got.wire, want.wire);
+                                assert!(got.wire <= want.wire + NONCE_SLACK, "{db} {path} {ae:?}: {} bytes against the renderer's {}", got.wire, want.wire);
                             }
                             checked += 1;
                         }
