@@ -115,10 +115,13 @@ pub struct ChildRow {
 
 /// Totals of each region right below the one shown.
 pub async fn children(db: &Db, s: &Scope) -> Result<Vec<ChildRow>, sqlx::Error> {
-    let mut q = Sql::new(
+    // Without a month filter, the totals kept without the month: a province's communes are then a few
+    // thousand rows rather than every month of each (278,000 cells at 1,000,000 learners).
+    let table = if s.from.is_none() && s.to.is_none() { "stat_child" } else { "stat_cell" };
+    let mut q = Sql::new(&format!(
         "SELECT region_path, CAST(SUM(enrolled) AS BIGINT) AS enrolled, CAST(SUM(completed) AS BIGINT) AS completed,
-           CAST(SUM(certified) AS BIGINT) AS certified FROM stat_cell WHERE parent_path = ",
-    );
+           CAST(SUM(certified) AS BIGINT) AS certified FROM {table} WHERE parent_path = "
+    ));
     let p = q.val(Val::Text(s.path.clone()));
     q.push(&p);
     s.cell_filters(&mut q);

@@ -52,7 +52,7 @@ async fn bump(conn: &mut AnyConnection, course_id: &str, p: &Placement, month: &
                certified = stat_cell.certified + excluded.certified, completions = stat_cell.completions + excluded.completions",
         )
         .bind(&node)
-        .bind(parent)
+        .bind(parent.clone())
         .bind(course_id)
         .bind(&p.org_type)
         .bind(month)
@@ -60,6 +60,24 @@ async fn bump(conn: &mut AnyConnection, course_id: &str, p: &Placement, month: &
         .bind(d.completed)
         .bind(d.certified)
         .bind(d.completions)
+        .execute(&mut *conn)
+        .await?;
+        // The same change to the node's total without the month, as its parent's breakdown reads it.
+        let Some(parent) = parent.filter(|_| (d.enrolled, d.completed, d.certified) != (0, 0, 0)) else { continue };
+        sqlx::query(
+            "INSERT INTO stat_child (parent_path, region_path, course_id, org_type, enrolled, completed, certified)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (parent_path, region_path, course_id, org_type) DO UPDATE SET
+               enrolled = stat_child.enrolled + excluded.enrolled, completed = stat_child.completed + excluded.completed,
+               certified = stat_child.certified + excluded.certified",
+        )
+        .bind(parent)
+        .bind(&node)
+        .bind(course_id)
+        .bind(&p.org_type)
+        .bind(d.enrolled)
+        .bind(d.completed)
+        .bind(d.certified)
         .execute(&mut *conn)
         .await?;
     }
@@ -426,6 +444,7 @@ pub async fn rebuild_reporting(db: &Db, enrolled_first: bool, step: &mut (dyn Fn
 
     step("writing learner rows");
     sqlx::query("DELETE FROM stat_cell").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM stat_child").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM learner_course").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM learner_activity").execute(&mut *tx).await?;
     insert_many(&mut tx, "learner_activity", &["user_id", "region_path", "org_type", "last_active_at"], activity_rows).await?;
@@ -491,6 +510,16 @@ pub async fn rebuild_reporting(db: &Db, enrolled_first: bool, step: &mut (dyn Fn
         &["region_path", "parent_path", "course_id", "org_type", "month", "enrolled", "completed", "certified", "completions"],
         cell_rows,
     )
+    .await?;
+    step("adding up the totals without the month");
+    // From the cells just written, so the two can only agree; in key order, like the rows above.
+    sqlx::query(
+        "INSERT INTO stat_child (parent_path, region_path, course_id, org_type, enrolled, completed, certified)
+         SELECT parent_path, region_path, course_id, org_type, SUM(enrolled), SUM(completed), SUM(certified)
+         FROM stat_cell WHERE parent_path IS NOT NULL
+         GROUP BY parent_path, region_path, course_id, org_type ORDER BY parent_path, region_path, course_id, org_type",
+    )
+    .execute(&mut *tx)
     .await?;
     step("making the indexes");
     create_indexes(&mut tx, &lc_indexes).await?;

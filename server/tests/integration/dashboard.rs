@@ -157,12 +157,17 @@ async fn an_official_sees_figures_computed_by_hand_for_their_province_only() {
         // The summary written along the way equals one rebuilt from the records.
         let live = summary_rows(app).await;
         let live_counts = count_rows(app).await;
+        // The totals without the month, kept with every change, are the monthly cells added up.
+        let (kept, summed) = child_totals(app).await;
+        assert!(!kept.is_empty(), "{backend}: child totals are kept");
+        assert_eq!(kept, summed, "{backend}: child totals kept live = the monthly cells added up");
         assert!(!live_counts.0.is_empty() && !live_counts.1.is_empty(), "{backend}: activity and account rows are kept");
         let indexes = summary_indexes(app).await;
         assert!(indexes.len() >= 3, "{backend}: the summary's secondary indexes are seen: {indexes:?}");
         app::db::summary::rebuild(&app.db).await.unwrap();
         assert_eq!(summary_rows(app).await, live, "{backend}: live summary = rebuilt summary");
         assert_eq!(count_rows(app).await, live_counts, "{backend}: live activity and account counts = rebuilt ones");
+        assert_eq!(child_totals(app).await, (kept.clone(), kept), "{backend}: rebuilt child totals = the live ones");
         // The account roll-up the triggers kept equals the live accounts grouped by commune, type and report
         // month as the app computes it (calendar::month_key, Vietnam time).
         let users: Vec<(Option<String>, String, i64)> = sqlx::query_as("SELECT region_code, org_type, created_at FROM app_user WHERE deleted_at IS NULL")
@@ -185,6 +190,22 @@ async fn count_rows(app: &TestApp) -> (Vec<String>, Vec<String>) {
     let accounts =
         four_columns(app, "SELECT region_code, org_type, month, accounts FROM account_cell WHERE accounts <> 0 ORDER BY region_code, org_type, month").await;
     (activity, accounts)
+}
+
+/// The child totals without the month, and the same added up from the monthly cells, as
+/// `parent|region|course|type|enrolled|completed|certified` with the all-zero rows left out.
+async fn child_totals(app: &TestApp) -> (Vec<String>, Vec<String>) {
+    let read = |sql: &'static str| async move {
+        let rows: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(sql).fetch_all(&app.db.pool).await.unwrap();
+        rows.into_iter().filter(|r| (r.4, r.5, r.6) != (0, 0, 0)).map(|r| format!("{}|{}|{}|{}|{}|{}|{}", r.0, r.1, r.2, r.3, r.4, r.5, r.6)).collect::<Vec<_>>()
+    };
+    let kept = read("SELECT parent_path, region_path, course_id, org_type, enrolled, completed, certified FROM stat_child ORDER BY 1, 2, 3, 4").await;
+    let summed = read(
+        "SELECT parent_path, region_path, course_id, org_type, CAST(SUM(enrolled) AS BIGINT), CAST(SUM(completed) AS BIGINT), CAST(SUM(certified) AS BIGINT)
+         FROM stat_cell WHERE parent_path IS NOT NULL GROUP BY parent_path, region_path, course_id, org_type ORDER BY 1, 2, 3, 4",
+    )
+    .await;
+    (kept, summed)
 }
 
 /// Rows of three text columns and a number, as `a|b|c|n`.

@@ -168,8 +168,9 @@ async fn a_workshop_outside_its_window_takes_no_check_in() {
     app.person("0933 000 022", "Học Viên", "28756", None).await;
     let trainer = app.signed_in("0933000021").await;
     let id = workshop(&app, &trainer, "").await;
-    // Move it to tomorrow: the code is right but the door is not open.
-    sqlx::query("UPDATE workshop SET starts_at = starts_at + 86400000, ends_at = ends_at + 86400000 WHERE id = $1").bind(&id).execute(&app.db.pool).await.unwrap();
+    // Move it to the day after tomorrow: the code is right but the door is not open (moved by one day, a
+    // workshop made near midnight, 00:00-23:59, would open 30 minutes before it, now).
+    sqlx::query("UPDATE workshop SET starts_at = starts_at + 2 * 86400000, ends_at = ends_at + 2 * 86400000 WHERE id = $1").bind(&id).execute(&app.db.pool).await.unwrap();
     let learner = app.signed_in("0933000022").await;
     let now = code(&app, &id, 0).await;
     let (_, loc) = app.post_form(&learner, "/api/workshop_checkin", &[("id", &id), ("code", &now)]).await;
