@@ -149,13 +149,13 @@ pub async fn backup_sqlite(db: &Db, to: &std::path::Path) -> Result<(), sqlx::Er
 /// Bring the SQLite database at `url` (a restored copy) to this release's schema and leave it as one file,
 /// its WAL written back, in rollback-journal mode. All of it happens on one connection: leaving WAL needs the
 /// file to itself, and a pool closed just before could leave a connection open behind it for the whole wait
-/// (seen as "database is locked" after 5 s in 1 restore of 30). The next `connect` turns WAL on again.
+/// (seen as "database is locked" after 5 s in 2 restores of 60). The next `connect` turns WAL on again.
 pub async fn migrate_and_settle_sqlite(url: &str) -> Result<(), sqlx::migrate::MigrateError> {
     use sqlx::Connection as _;
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(url).await?;
     sqlx::query("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000").execute(&mut conn).await?;
-    sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+    SQLITE_MIGRATIONS.run(&mut conn).await?;
     sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await?;
     Ok(conn.close().await?)
 }
@@ -180,11 +180,15 @@ fn owner_only(path: &std::path::Path, mode: u32) {
     let _ = (path, mode);
 }
 
+/// Each dialect's migrations, embedded once: `migrate` and a restore's `migrate_and_settle_sqlite` run them.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 /// Apply the migrations of this backend.
 pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     match db.backend {
-        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&db.pool).await,
-        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&db.pool).await,
+        Backend::Sqlite => SQLITE_MIGRATIONS.run(&db.pool).await,
+        Backend::Postgres => POSTGRES_MIGRATIONS.run(&db.pool).await,
     }
 }
 
