@@ -29,6 +29,11 @@ impl Scope {
         (from, to)
     }
 
+    /// No month filter: the roll-ups kept without the month (`stat_child`, `learner_activity`) can answer.
+    fn all_months(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+
     /// Conditions on a `stat_cell` alias for course, type and months.
     fn cell_filters(&self, q: &mut Sql) {
         if let Some(c) = &self.course_id {
@@ -117,7 +122,7 @@ pub struct ChildRow {
 pub async fn children(db: &Db, s: &Scope) -> Result<Vec<ChildRow>, sqlx::Error> {
     // Without a month filter, the totals kept without the month: a province's communes are then a few
     // thousand rows rather than every month of each (278,000 cells at 1,000,000 learners).
-    let table = if s.from.is_none() && s.to.is_none() { "stat_child" } else { "stat_cell" };
+    let table = if s.all_months() { "stat_child" } else { "stat_cell" };
     let mut q = Sql::new(&format!(
         "SELECT region_path, CAST(SUM(enrolled) AS BIGINT) AS enrolled, CAST(SUM(completed) AS BIGINT) AS completed,
            CAST(SUM(certified) AS BIGINT) AS certified FROM {table} WHERE parent_path = "
@@ -157,7 +162,7 @@ fn codes_in_area(q: &mut Sql, column: &'static str, path: &str) {
 
 /// Learners with any activity in the filtered enrolments since `since` (ms).
 pub async fn active(db: &Db, s: &Scope, since: i64) -> Result<i64, sqlx::Error> {
-    if s.course_id.is_none() && s.from.is_none() && s.to.is_none() {
+    if s.course_id.is_none() && s.all_months() {
         // Filtered by area and type only: one row per learner, their latest activity in any course.
         let mut q = Sql::new("SELECT COUNT(*) FROM learner_activity la WHERE la.last_active_at >= ");
         let p = q.val(Val::Int(since));
